@@ -1,0 +1,47 @@
+"""The .xlsx source: reads a workbook in the DESIGN layout with openpyxl.
+
+Formulas come back as their cached values (`data_only=True`), dates as dates, serial numbers as numbers;
+the parser in `reporting.parse` interprets them exactly as it does Google's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from sheets.errors import SourceError, SourceNotFound
+from sheets.source import Snapshot, rows_from_values
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class WorkbookSource:
+    """Reads every tab of an .xlsx file. `clock` returns an aware datetime (injected in tests)."""
+
+    def __init__(self, path: str | Path, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self._clock = clock or (lambda: datetime.now(VN_TZ))
+
+    def read(self) -> Snapshot:
+        if not self.path.exists():
+            raise SourceNotFound(f"Không tìm thấy tệp «{self.path}». Kiểm tra lại đường dẫn nguồn dữ liệu.")
+        try:
+            book = load_workbook(self.path, read_only=True, data_only=True)
+        except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+            raise SourceError(
+                f"Không mở được tệp «{self.path.name}» như một bảng tính .xlsx ({type(exc).__name__})."
+            ) from exc
+        try:
+            tabs = {
+                sheet.title: rows_from_values([list(r) for r in sheet.iter_rows(values_only=True)])
+                for sheet in book.worksheets
+            }
+        finally:
+            book.close()
+        return Snapshot(tabs=tabs, read_at=self._clock(), source_name=self.name)
