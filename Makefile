@@ -1,0 +1,55 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh machine: they create the
+# virtual environment, install what is pinned, and (for tests) Debian's Chromium for the browser test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint format bench demo browser-deps clean help
+
+help:
+	@echo "make run          start the app (demo workbook unless CCHC_SOURCE or secrets say otherwise)"
+	@echo "make test         install everything and run ruff + the whole pytest suite"
+	@echo "make lint         ruff check and format check"
+	@echo "make format       ruff format and fix"
+	@echo "make bench        run the benchmarks under bench/ (figures in bench/README.md)"
+	@echo "make demo         write the demo workbook to data/demo-2023.xlsx"
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+# Debian's Chromium for the Playwright end-to-end test (Playwright's own browser download cannot work here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: $(VENV)/.dev browser-deps lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run_all.py
+
+demo: $(VENV)/.runtime
+	$(BIN)/python -m reporting demo --out data/demo-2023.xlsx
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache data

@@ -1,0 +1,166 @@
+"""The command line, `python -m reporting`: demo, check, summary, export.
+
+Each command is a docstring and a call into the library. SRC is an .xlsx path or a Google Sheets URL;
+when omitted, CCHC_SOURCE is used, and without it the demo workbook. Exit codes: 0 fine, 1 the data
+has errors (check), 2 bad usage or the source could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from reporting.parse import Parsed, parse_snapshot
+from reporting.periods import VN_TZ
+from reporting.settings import Settings
+
+
+def _now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(VN_TZ)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
+    from sheets.errors import SourceError
+    from sheets.open import open_source
+
+    settings = Settings.from_mapping(os.environ)
+    source_text = args.source or settings.source
+    try:
+        source = open_source(source_text, _service_account_from_env(), clock=lambda: _now(args.now))
+        snapshot = source.read()
+    except SourceError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return parse_snapshot(snapshot, settings.rules), settings
+
+
+def _service_account_from_env() -> dict | None:
+    """The service-account dict for a Google source: GOOGLE_APPLICATION_CREDENTIALS or secrets.toml."""
+    try:
+        from sheets.factory import service_account_from_environment
+    except ImportError:
+        return None
+    return service_account_from_environment()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the demo workbook (a realistic 2023, fixed seed) to --out."""
+    from reporting.demo import build_demo
+
+    path = build_demo(args.out)
+    print(f"Đã ghi sổ mẫu: {path}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """List the data problems; exit 1 when there is at least one error."""
+    parsed, _ = _load(args)
+    problems = parsed.problems
+    errors = int((problems["severity"] == "error").sum())
+    if args.json:
+        payload = {
+            "rows": parsed.rows,
+            "activities": len(parsed.activities),
+            "blank_rows": parsed.blank_rows,
+            "problems": [
+                {
+                    "tab": p.tab,
+                    "row": None if p.row is None or p.row != p.row else int(p.row),
+                    "column": p.column,
+                    "value": p.value,
+                    "severity": p.severity,
+                    "message": p.message,
+                }
+                for p in problems.astype(object).where(problems.notna(), None).itertuples(index=False)
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        from reporting.report_text import check_report
+
+        print(check_report(parsed))
+    return 1 if errors else 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print the quarter's figures as JSON (DESIGN.md's format)."""
+    from reporting.metrics import summarize_quarter
+
+    parsed, _ = _load(args)
+    summary = summarize_quarter(parsed, args.year, args.quarter, _now(args.now))
+    print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the consolidated table of a period to --out: .xlsx, .csv or .docx by its extension."""
+    from reporting.export import export_file
+
+    parsed, settings = _load(args)
+    out = Path(args.out)
+    try:
+        export_file(
+            parsed,
+            settings,
+            out,
+            year=args.year,
+            quarter=args.quarter,
+            half=args.half,
+            whole_year=args.whole_year,
+            now=_now(args.now),
+        )
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    print(f"Đã ghi {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m reporting",
+        description="Theo dõi công tác truyền thông CCHC: kiểm tra dữ liệu, tổng hợp số liệu, xuất báo cáo.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=func.__doc__)
+        sub.set_defaults(func=func)
+        return sub
+
+    demo = add("demo", cmd_demo, "ghi sổ dữ liệu mẫu năm 2023")
+    demo.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
+
+    for name, func, help_text in (
+        ("check", cmd_check, "kiểm tra lỗi dữ liệu"),
+        ("summary", cmd_summary, "số liệu tổng hợp của một quý (JSON)"),
+        ("export", cmd_export, "xuất bảng tổng hợp .xlsx, .csv hoặc .docx"),
+    ):
+        sub = add(name, func, help_text)
+        sub.add_argument("--source", help="tệp .xlsx hoặc URL Google Sheets (mặc định: CCHC_SOURCE, rồi sổ mẫu)")
+        sub.add_argument("--now", help="thời điểm tính trạng thái báo cáo, ISO 8601 (mặc định: bây giờ)")
+        if name == "check":
+            sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+        else:
+            sub.add_argument("--year", type=int, required=True, help="năm, ví dụ 2023")
+        if name == "summary":
+            sub.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="quý 1–4")
+        if name == "export":
+            group = sub.add_mutually_exclusive_group(required=True)
+            group.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="quý 1–4")
+            group.add_argument("--half", type=int, choices=[1, 2], help="6 tháng đầu (1) hoặc cuối (2) năm")
+            group.add_argument("--whole-year", action="store_true", help="cả năm")
+            sub.add_argument("--out", required=True, help="tệp kết quả: .xlsx, .csv hoặc .docx")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

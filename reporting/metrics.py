@@ -1,0 +1,252 @@
+"""Figures for a period: totals, channel mix, content-area coverage, per-unit figures, report status.
+
+Everything the dashboard shows and every export writes comes from `summarize`, so they always agree.
+An activity tagged "a, b" counts once under a and once under b; coverage is the share of the ten areas
+with at least one activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from reporting.catalog import AREA_LETTERS, CHANNEL_CODES
+from reporting.parse import Parsed
+from reporting.periods import Period, deadline, quarter, report_status
+
+REPORT_COLUMNS = [
+    "unit_code",
+    "name",
+    "year",
+    "quarter",
+    "deadline",
+    "expected",
+    "status",
+    "status_label",
+    "submitted_at",
+    "days_late",
+]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of one period (and optional unit filter) at one moment."""
+
+    period: Period
+    now: datetime
+    activities: pd.DataFrame  # the period's activities, filtered
+    units: pd.DataFrame  # one row per unit: figures, areas covered, report status (quarters only)
+    reports: pd.DataFrame  # one row per unit and quarter of the period: REPORT_COLUMNS
+    channels: pd.Series  # channel code → activities (all six, zeros kept)
+    areas: pd.Series  # area letter → activities (all ten, zeros kept)
+    totals: dict[str, Any]
+    problems: dict[str, int]
+
+    @property
+    def uncovered_areas(self) -> list[str]:
+        return [letter for letter in AREA_LETTERS if self.areas[letter] == 0]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `summary` command's JSON (DESIGN.md)."""
+        by_unit = self.reports.set_index("unit_code") if self.period.kind == "quarter" else None
+        units = []
+        for row in self.units.itertuples(index=False):
+            entry: dict[str, Any] = {
+                "code": row.code,
+                "name": row.name,
+                "activities": int(row.activities),
+                "quantity": int(row.quantity),
+                "participants": int(row.participants),
+                "channels": {code: int(getattr(row, f"ch_{code}")) for code in CHANNEL_CODES},
+                "areas": list(row.areas),
+            }
+            if by_unit is not None and row.code in by_unit.index:
+                report = by_unit.loc[row.code]
+                entry["report"] = {
+                    "status": report["status"],
+                    "submitted_at": None if pd.isna(report["submitted_at"]) else report["submitted_at"].isoformat(),
+                    "days_late": None if pd.isna(report["days_late"]) else int(report["days_late"]),
+                }
+            units.append(entry)
+        period = self.period
+        return {
+            "period": {
+                "year": period.year,
+                "quarter": period.index if period.kind == "quarter" else None,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "deadline": (
+                    deadline(period.year, period.quarters[-1]) if period.kind == "quarter" else period.end
+                ).isoformat(),
+            },
+            "totals": {
+                k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.totals.items() if k != "areas_covered"
+            },
+            "channels": {code: int(n) for code, n in self.channels.items()},
+            "areas": {letter: int(n) for letter, n in self.areas.items()},
+            "units": units,
+            "problems": self.problems,
+        }
+
+
+def select_units(parsed: Parsed, units: list[str] | tuple[str, ...] | None) -> pd.DataFrame:
+    frame = parsed.units
+    return frame if not units else frame[frame["code"].isin(units)]
+
+
+def activities_in(parsed: Parsed, period: Period, units: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The activities dated within the period (inclusive), optionally of some units only."""
+    frame = parsed.activities
+    dates = frame["date"]
+    mask = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
+    if units:
+        mask &= frame["unit_code"].isin(units)
+    return frame[mask]
+
+
+def area_counts(activities: pd.DataFrame) -> pd.Series:
+    """Activities per content area (an activity counts once in each area it is tagged with)."""
+    exploded = activities["areas"].explode()
+    return exploded.value_counts().reindex(list(AREA_LETTERS), fill_value=0).astype("int64")
+
+
+def channel_counts(activities: pd.DataFrame) -> pd.Series:
+    return activities["channel"].value_counts().reindex(list(CHANNEL_CODES), fill_value=0).astype("int64")
+
+
+def unit_area_matrix(activities: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Unit code × area letter → activities, every unit and area present (zeros where uncovered)."""
+    exploded = activities[["unit_code", "areas"]].explode("areas")
+    table = pd.crosstab(exploded["unit_code"], exploded["areas"]) if len(exploded) else pd.DataFrame()
+    return table.reindex(index=list(units["code"]), columns=list(AREA_LETTERS), fill_value=0).astype("int64")
+
+
+def area_channel_matrix(activities: pd.DataFrame) -> pd.DataFrame:
+    """Area letter × channel code → activities."""
+    exploded = activities[["channel", "areas"]].explode("areas")
+    table = pd.crosstab(exploded["areas"], exploded["channel"]) if len(exploded) else pd.DataFrame()
+    return table.reindex(index=list(AREA_LETTERS), columns=list(CHANNEL_CODES), fill_value=0).astype("int64")
+
+
+def report_table(
+    parsed: Parsed,
+    year: int,
+    quarters: tuple[int, ...],
+    now: datetime,
+    units: list[str] | tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Each unit's report for each quarter: deadline, status at `now`, first submission, days late."""
+    chosen = select_units(parsed, units)
+    subs = parsed.submissions
+    rows = []
+    for q in quarters:
+        of_quarter = subs[(subs["year"] == year) & (subs["quarter"] == q)]
+        times = of_quarter.groupby("unit_code")["submitted_at"].apply(list).to_dict()
+        for unit in chosen.itertuples(index=False):
+            status = report_status(times.get(unit.code, []), year, q, now, parsed.rules)
+            rows.append(
+                {
+                    "unit_code": unit.code,
+                    "name": unit.name,
+                    "year": year,
+                    "quarter": q,
+                    "deadline": deadline(year, q, parsed.rules),
+                    "expected": bool(unit.reports),
+                    "status": status.status,
+                    "status_label": status.label,
+                    "submitted_at": status.submitted_at,
+                    "days_late": status.days_late,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    frame["days_late"] = frame["days_late"].astype("Int64")
+    return frame
+
+
+def _unit_figures(activities: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    grouped = activities.groupby("unit_code")
+    figures = pd.DataFrame(
+        {
+            "activities": grouped.size(),
+            "quantity": grouped["quantity"].sum(),
+            "participants": grouped["participants"].sum(),
+        }
+    )
+    by_channel = pd.crosstab(activities["unit_code"], activities["channel"]) if len(activities) else pd.DataFrame()
+    by_channel = by_channel.reindex(columns=list(CHANNEL_CODES), fill_value=0).add_prefix("ch_")
+    qty_channel = (
+        activities.pivot_table(index="unit_code", columns="channel", values="quantity", aggfunc="sum")
+        if len(activities)
+        else pd.DataFrame()
+    )
+    qty_channel = qty_channel.reindex(columns=list(CHANNEL_CODES), fill_value=0).add_prefix("qty_")
+    matrix = unit_area_matrix(activities, units)
+    covered = matrix.apply(lambda r: tuple(a for a in AREA_LETTERS if r[a] > 0), axis=1)
+    out = units[["code", "name", "group"]].set_index("code", drop=False)
+    out = out.join(figures).join(by_channel).join(qty_channel)
+    numeric = [c for c in out.columns if c not in ("code", "name", "group")]
+    out[numeric] = out[numeric].fillna(0).astype("int64")
+    out["areas"] = covered.reindex(out.index).map(lambda t: t if isinstance(t, tuple) else ())
+    return out.reset_index(drop=True)
+
+
+def summarize(
+    parsed: Parsed, period: Period, now: datetime, units: list[str] | tuple[str, ...] | None = None
+) -> Summary:
+    """All figures of `period` at moment `now`, for all units or the given unit codes."""
+    chosen = select_units(parsed, units)
+    acts = activities_in(parsed, period, list(chosen["code"]) if units else None)
+    unit_frame = _unit_figures(acts, chosen)
+    reports = report_table(parsed, period.year, period.quarters, now, units)
+    if period.kind == "quarter":
+        unit_frame = unit_frame.merge(
+            reports[["unit_code", "status", "status_label", "submitted_at", "days_late"]],
+            left_on="code",
+            right_on="unit_code",
+            how="left",
+        ).drop(columns="unit_code")
+    areas = area_counts(acts)
+    expected = reports[reports["expected"]]
+    totals = {
+        "activities": len(acts),
+        "quantity": int(acts["quantity"].sum()),
+        "participants": int(acts["participants"].sum()),
+        "coverage": float((areas > 0).sum() / len(AREA_LETTERS)),
+        "areas_covered": int((areas > 0).sum()),
+        "reports_expected": len(expected),
+        "reports_submitted": int(expected["status"].isin(["on_time", "late"]).sum()),
+        "reports_on_time": int((expected["status"] == "on_time").sum()),
+    }
+    problems = parsed.problems
+    if units:
+        problems = problems[problems["unit_code"].isin(units)]
+    counts = {
+        "errors": int((problems["severity"] == "error").sum()),
+        "warnings": int((problems["severity"] == "warning").sum()),
+    }
+    return Summary(period, now, acts, unit_frame, reports, channel_counts(acts), areas, totals, counts)
+
+
+def summarize_quarter(
+    parsed: Parsed, year: int, index: int, now: datetime, units: list[str] | tuple[str, ...] | None = None
+) -> Summary:
+    return summarize(parsed, quarter(year, index, parsed.rules), now, units)
+
+
+def latest_quarter_with_data(parsed: Parsed) -> tuple[int, int] | None:
+    """The most recent (year, quarter) that has at least one activity."""
+    if parsed.activities.empty:
+        return None
+    last = parsed.activities.sort_values(["year", "quarter"]).iloc[-1]
+    return int(last["year"]), int(last["quarter"])
+
+
+def monthly_counts(parsed: Parsed, period: Period, units: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Activities per calendar month of their date within the period: columns month (first day), activities."""
+    acts = activities_in(parsed, period, units)
+    months = pd.period_range(pd.Timestamp(period.start), pd.Timestamp(period.end), freq="M")
+    counts = acts["date"].dt.to_period("M").value_counts().reindex(months, fill_value=0)
+    return pd.DataFrame({"month": [m.start_time.date() for m in months], "activities": counts.to_numpy()})

@@ -1,0 +1,24 @@
+"""Plain-text renderings for the terminal (the `check` command's human-readable output)."""
+
+from __future__ import annotations
+
+from reporting.parse import Parsed
+
+
+def check_report(parsed: Parsed) -> str:
+    """A summary line, then each problem's message, errors first."""
+    problems = parsed.problems
+    errors = int((problems["severity"] == "error").sum())
+    warnings = int((problems["severity"] == "warning").sum())
+    lines = [
+        f"Nguồn: {parsed.source_name}",
+        f"Đã đọc {parsed.rows} dòng hoạt động: {len(parsed.activities)} hoạt động được tính, "
+        f"{parsed.error_rows} dòng có lỗi bị loại; {parsed.blank_rows} dòng trống.",
+        f"{errors} lỗi, {warnings} cảnh báo.",
+    ]
+    for severity, word in (("error", "LỖI"), ("warning", "Cảnh báo")):
+        for message in problems.loc[problems["severity"] == severity, "message"]:
+            lines.append(f"  [{word}] {message}")
+    if not len(problems):
+        lines.append("Không có lỗi nào.")
+    return "\n".join(lines)

@@ -1,0 +1,284 @@
+"""Interpreting one messy cell: dates, times, content codes, channels, numbers, quarters, yes/no.
+
+Each parser takes a raw cell (never blank: callers handle blanks) and returns `(value, None)` or
+`(None, reason)`, the reason a Vietnamese phrase saying what is wrong and what is expected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from reporting.catalog import AREA_LETTERS, CHANNELS, GROUPS
+from reporting.periods import VN_TZ
+from reporting.text import fold, nfc
+
+Parsed = tuple[Any, str | None]
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?:[ T,]+(.*))?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](.*))?$")
+_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+_TIME = re.compile(r"^(\d{1,2})\s*[:hg]\s*(\d{2})?(?:\s*:\s*(\d{2}))?\s*$")
+_DATE_HINT = "ghi theo dạng ngày/tháng/năm, ví dụ 15/03/2023"
+
+
+def _serial_to_datetime(serial: float) -> datetime | None:
+    if not 1 <= serial < 2958466:  # 31/12/9999 is Excel's last day
+        return None
+    return EXCEL_EPOCH + timedelta(days=float(serial))
+
+
+def _year_ok(day: date) -> str | None:
+    if MIN_YEAR <= day.year <= MAX_YEAR:
+        return None
+    return f"năm {day.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}; {_DATE_HINT}"
+
+
+def _build_date(d: str, m: str, y: str) -> date | None:
+    year = int(y) + 2000 if len(y) == 2 else int(y)
+    try:
+        return date(year, int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _split_date_text(text: str) -> tuple[date | None, str | None]:
+    """Find the date in a text cell; returns (date, rest-of-text-after-date)."""
+    if m := _DMY.match(text):
+        return _build_date(*m.group(1, 2, 3)), m.group(4)
+    if m := _ISO.match(text):
+        return _build_date(m.group(3), m.group(2), m.group(1)), m.group(4)
+    if m := _WORDS.search(fold(text)):
+        return _build_date(*m.group(1, 2, 3)), None
+    return None, None
+
+
+def parse_date(value: Any) -> Parsed:
+    """Real dates, serial numbers and the text forms of DESIGN.md; slashed dates are day first."""
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        moment = _serial_to_datetime(value)
+        if moment is None:
+            return None, f"số {value} không phải ngày; {_DATE_HINT}"
+        day = moment.date()
+    else:
+        text = nfc(str(value))
+        if re.fullmatch(r"\d{5}(\.\d+)?", text):
+            return parse_date(float(text))
+        found, _rest = _split_date_text(text)
+        if found is None:
+            return None, f"không phải ngày hợp lệ; {_DATE_HINT}"
+        day = found
+    if reason := _year_ok(day):
+        return None, reason
+    return day, None
+
+
+def _parse_clock(text: str | None) -> time | None:
+    if not text:
+        return time(0)
+    if m := _TIME.match(text.strip().lower()):
+        hour, minute, second = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+        if hour < 24 and minute < 60 and second < 60:
+            return time(hour, minute, second)
+    return None
+
+
+def parse_datetime(value: Any) -> Parsed:
+    """A submission time as an aware datetime in Asia/Ho_Chi_Minh; naive values are Vietnam time."""
+    hint = "ghi theo dạng ngày/tháng/năm giờ:phút, ví dụ 14/03/2023 17:30"
+    moment: datetime | None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        moment = _serial_to_datetime(value)
+        if moment is None:
+            return None, f"số {value} không phải thời điểm; {hint}"
+        moment = moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+    else:
+        text = nfc(str(value))
+        try:
+            moment = datetime.fromisoformat(text) if _ISO.match(text) else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            day, rest = _split_date_text(text)
+            clock = _parse_clock(rest)
+            if day is None or clock is None:
+                return None, f"không phải thời điểm hợp lệ; {hint}"
+            moment = datetime.combine(day, clock)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VN_TZ)
+    moment = moment.astimezone(VN_TZ)
+    if reason := _year_ok(moment.date()):
+        return None, reason
+    return moment, None
+
+
+_AREA_PREFIX = re.compile(r"^(noi dung|nd|muc)\s+")
+_AREA_SPLIT = re.compile(r"[\s,;/&+]+")
+AREA_HINT = "dùng các chữ a, b, c, d, e, g, h, k, l, m (không có f, i, j), ví dụ «a, b»"
+
+
+def parse_areas(value: Any) -> Parsed:
+    """Content areas of an activity: 'a', 'a, b', 'a; b', 'b)', 'A', 'Nội dung a', 'a - Tuyên truyền …'."""
+    text = _AREA_PREFIX.sub("", fold(nfc(str(value))))
+    tokens = [t for t in _AREA_SPLIT.split(text) if t and t != "va"]
+    # "a - Tuyên truyền vai trò…": one letter followed by the area's own words names that area alone.
+    if tokens and len(tokens[0]) == 1 and sum(len(t) > 1 for t in tokens[1:]) >= 2:
+        tokens = tokens[:1]
+    if not tokens:
+        return None, f"không đọc được nội dung; {AREA_HINT}"
+    bad = [t for t in tokens if t not in AREA_LETTERS]
+    if bad:
+        shown = ", ".join(dict.fromkeys(bad))
+        return None, f"không có nội dung «{shown}» trong kế hoạch; {AREA_HINT}"
+    return tuple(sorted(set(tokens), key=AREA_LETTERS.index)), None
+
+
+def _channel_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for ch in CHANNELS:
+        table[fold(ch.label)] = ch.code
+        table[fold(ch.code)] = ch.code
+        table[str(ch.number)] = ch.code
+        table[fold(ch.label.split("(")[0])] = ch.code
+    aliases = {
+        "meeting": ["hoi nghi", "tap huan", "cuoc hop", "long ghep", "hoi thao", "lop tap huan"],
+        "web_section": ["chuyen trang", "chuyen muc", "chuyen trang chuyen muc"],
+        "web_news": ["tin bai", "website", "trang thong tin dien tu", "cong thong tin dien tu", "tin"],
+        "visual": ["truc quan", "pano", "ap phich", "khau hieu", "bang ron", "bang zon"],
+        "social": ["fanpage", "facebook", "zalo", "mang xa hoi", "nhom zalo"],
+        "other": ["khac"],
+    }
+    for code, names in aliases.items():
+        for name in names:
+            table[name] = code
+    return table
+
+
+_CHANNELS = _channel_lookup()
+CHANNEL_HINT = "chọn một trong: " + "; ".join(f"{c.number}. {c.label}" for c in CHANNELS)
+
+
+def parse_channel(value: Any) -> Parsed:
+    """A channel by its label (any case, with or without diacritics), its code or its number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = fold(value)
+    if key in _CHANNELS:
+        return _CHANNELS[key], None
+    numbered = re.match(r"^(\d)\s+(.+)$", key)
+    if numbered and numbered.group(1) in _CHANNELS:
+        return _CHANNELS[numbered.group(1)], None
+    if len(key) >= 4:
+        matches = {code for name, code in _CHANNELS.items() if name.startswith(key) or key.startswith(name + " ")}
+        if len(matches) == 1:
+            return matches.pop(), None
+    return None, f"không khớp hình thức nào của kế hoạch; {CHANNEL_HINT}"
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
+def parse_count(value: Any) -> Parsed:
+    """A non-negative whole number: 3, 3.0, '1.200' (one thousand two hundred), '1 200'."""
+    if isinstance(value, bool):
+        return None, "phải là số nguyên không âm"
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            return None, f"{value:g} không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200"
+        number = int(value)
+    else:
+        text = nfc(str(value)).replace(" ", "").replace("\u00a0", "")
+        if _THOUSANDS.match(text):
+            text = re.sub(r"[.,]", "", text)
+        if not re.fullmatch(r"-?\d+", text):
+            return None, "không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200"
+        number = int(text)
+    if number < 0:
+        return None, "số không được âm"
+    return number, None
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def parse_quarter(value: Any) -> Parsed:
+    """A quarter: 1–4, I–IV, 'Quý I', 'Q2'."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = fold(value)
+    key = re.sub(r"^(quy|q)\s*", "", key)
+    number = int(key) if key.isdigit() else _ROMAN.get(key)
+    if number not in (1, 2, 3, 4):
+        return None, "quý phải là 1, 2, 3, 4 (hoặc I, II, III, IV)"
+    return number, None
+
+
+def parse_year(value: Any) -> Parsed:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = fold(value).replace("nam ", "")
+    if key.isdigit() and MIN_YEAR <= int(key) <= MAX_YEAR:
+        return int(key), None
+    return None, f"năm phải là số có 4 chữ số trong khoảng {MIN_YEAR}–{MAX_YEAR}"
+
+
+_YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}
+_NO = {"khong", "k", "no", "n", "false", "0", "sai"}
+
+
+def parse_yes_no(value: Any) -> Parsed:
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = fold(value)
+    if key in _YES:
+        return True, None
+    if key in _NO:
+        return False, None
+    return None, "ghi «Có» hoặc «Không»"
+
+
+_GROUP_WORDS = (
+    ("doan_the", ("doan the", "cong doan", "doan thanh nien", "doan tn", "cdcs", "chi doan")),
+    ("truc_thuoc", ("truc thuoc", "su nghiep", "trung tam", "co so", "don vi truc thuoc")),
+    ("phong", ("phong", "van phong", "thanh tra", "chuyen mon", "nghiep vu")),
+)
+
+
+def parse_group(value: Any) -> Parsed:
+    key = fold(value)
+    for group in GROUPS:
+        if key in (group.code.replace("_", " "), fold(group.label)):
+            return group.code, None
+    for code, words in _GROUP_WORDS:
+        if any(word in key for word in words):
+            return code, None
+    labels = ", ".join(f"«{g.label}»" for g in GROUPS)
+    return None, f"không rõ nhóm đơn vị; dùng một trong {labels}"
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def parse_emails(value: Any) -> Parsed:
+    """One or more emails separated by commas, semicolons or spaces; returned lower-cased."""
+    parts = [p for p in re.split(r"[,;\s]+", nfc(str(value)).lower()) if p]
+    bad = [p for p in parts if not _EMAIL.match(p)]
+    if bad:
+        return None, f"địa chỉ email không hợp lệ: {', '.join(bad)}"
+    return tuple(parts), None
