@@ -24,3 +24,7 @@ class SourceUnavailable(SourceError):
 
 class WriteRefused(SourceError):
     """A write was refused before reaching the backend (wrong role, wrong unit, invalid row)."""
+
+
+class CredentialsInvalid(SourceError):
+    """The service-account key is malformed, revoked or refused by Google's token endpoint."""

@@ -1,0 +1,292 @@
+"""The Google Sheets source: the whole spreadsheet in one `values:batchGet` per refresh.
+
+Tab titles and sheet ids come from one metadata request that is cached; it is fetched again only when
+the batchGet says a tab has gone, when the unit list names a unit that has no tab yet, or when the cache
+is older than `metadata_max_age`. So a warm refresh is 1 request and a cold one 2, whatever the number
+of tabs. Values are read UNFORMATTED with SERIAL_NUMBER dates and shaped by `rows_from_values`, exactly
+as the .xlsx source shapes openpyxl's, so `reporting.parse` sees the same kind of snapshot.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import gspread
+import requests
+from google.auth import exceptions as auth_exceptions
+from gspread.exceptions import APIError, NoValidUrlKeyFound
+from gspread.utils import absolute_range_name, extract_id_from_url
+
+from sheets.client import service_account_email
+from sheets.errors import (
+    CredentialsInvalid,
+    SourceAccessDenied,
+    SourceError,
+    SourceNotFound,
+    SourceUnavailable,
+)
+from sheets.source import Snapshot, rows_from_values
+
+log = logging.getLogger(__name__)
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+UNIT_LIST_TAB = "Đơn vị"
+METADATA_FIELDS = "spreadsheetId,properties.title,sheets.properties(sheetId,title,index)"
+READ_PARAMS = {
+    "valueRenderOption": "UNFORMATTED_VALUE",
+    "dateTimeRenderOption": "SERIAL_NUMBER",
+    "majorDimension": "ROWS",
+}
+_KEY = re.compile(r"^[A-Za-z0-9_-]{20,}$")
+
+
+def spreadsheet_key(source: str) -> str:
+    """The spreadsheet key from a Google Sheets URL or a bare key."""
+    text = source.strip()
+    if _KEY.match(text):
+        return text
+    try:
+        return extract_id_from_url(text)
+    except NoValidUrlKeyFound:
+        raise SourceNotFound(
+            f"«{text}» không phải đường dẫn hay mã của một bảng tính Google. Hãy sao chép nguyên đường dẫn "
+            "dạng https://docs.google.com/spreadsheets/d/…/edit từ thanh địa chỉ trình duyệt."
+        ) from None
+
+
+def is_google_source(source: str) -> bool:
+    text = source.strip()
+    return "docs.google.com/spreadsheets/" in text or bool(_KEY.match(text) and not text.endswith(".xlsx"))
+
+
+def fold(text: str) -> str:
+    """A lenient key for matching tab titles to units: no case, diacritics, spacing or punctuation."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    sheet_ids: dict[str, int]  # tab title -> sheet id, in tab order
+    fetched_at: float
+
+
+class GoogleSheetSource:
+    """Reads every tab of one Google spreadsheet. The gspread client is injected (see `sheets.client`)."""
+
+    def __init__(
+        self,
+        spreadsheet: str,
+        client: gspread.Client,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] | None = None,
+        metadata_max_age: float = 600.0,
+    ) -> None:
+        self.key = spreadsheet_key(spreadsheet)
+        self.url = f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
+        self.client = client
+        self.name = f"Google Sheets {self.key[:8]}…"
+        self._clock = clock or (lambda: datetime.now(VN_TZ))
+        self._monotonic = monotonic or _policy_clock(client)
+        self._max_age = metadata_max_age
+        self._metadata: Metadata | None = None
+        self._units_without_tab: frozenset[str] = frozenset()
+        self._lock = threading.Lock()
+
+    # ---- public --------------------------------------------------------------------------------------
+    def read(self) -> Snapshot:
+        """One refresh: 1 request when the tab list is cached, 2 when it is not."""
+        with self._lock, self.errors(), self._budget():
+            meta = self._metadata
+            fetched = False
+            if meta is None or self._monotonic() - meta.fetched_at > self._max_age:
+                meta, fetched = self._fetch_metadata(), True
+            try:
+                tabs = self._batch_get(list(meta.sheet_ids))
+            except APIError as err:
+                if fetched or err.code != 400:
+                    raise
+                meta, fetched = self._fetch_metadata(), True  # a tab was renamed or deleted
+                tabs = self._batch_get(list(meta.sheet_ids))
+            missing = self._units_missing_a_tab(tabs, meta)
+            if not fetched and missing - self._units_without_tab:
+                meta = self._fetch_metadata()  # a unit was added to the list: its tab may be new too
+                new = [title for title in meta.sheet_ids if title not in tabs]
+                if new:
+                    tabs.update(self._batch_get(new))
+                tabs = {title: tabs[title] for title in meta.sheet_ids if title in tabs}
+                missing = self._units_missing_a_tab(tabs, meta)
+            self._units_without_tab = missing
+            return Snapshot(
+                tabs=tabs,
+                read_at=self._clock(),
+                source_name=self.name,
+                url=self.url,
+                sheet_ids=dict(meta.sheet_ids),
+            )
+
+    def metadata(self, refresh: bool = False) -> Metadata:
+        with self.errors(), self._budget():
+            if refresh or self._metadata is None:
+                self._fetch_metadata()
+            assert self._metadata is not None
+            return self._metadata
+
+    def forget_metadata(self) -> None:
+        self._metadata = None
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn whatever gspread, requests or google-auth raise into a `SourceError` with a Vietnamese message."""
+        try:
+            yield
+        except SourceError:
+            raise
+        except Exception as exc:
+            translated = translate_error(exc, key=self.key, email=service_account_email(self.client))
+            if translated is None:
+                raise
+            log.warning("Google Sheets %s failed: %s", self.key[:8], type(exc).__name__)
+            raise translated from exc
+
+    # ---- requests ------------------------------------------------------------------------------------
+    def _budget(self) -> Any:
+        http = self.client.http_client
+        return http.budget() if hasattr(http, "budget") else nullcontext()
+
+    def _fetch_metadata(self) -> Metadata:
+        raw = self.client.http_client.fetch_sheet_metadata(
+            self.key, params={"includeGridData": "false", "fields": METADATA_FIELDS}
+        )
+        sheets = sorted(raw.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
+        meta = Metadata(
+            title=raw.get("properties", {}).get("title", ""),
+            sheet_ids={s["properties"]["title"]: int(s["properties"].get("sheetId", 0)) for s in sheets},
+            fetched_at=self._monotonic(),
+        )
+        self._metadata = meta
+        return meta
+
+    def _batch_get(self, titles: list[str]) -> dict[str, Any]:
+        if not titles:
+            return {}
+        ranges = [absolute_range_name(title) for title in titles]
+        raw = self.client.http_client.values_batch_get(self.key, ranges, params=dict(READ_PARAMS))
+        value_ranges = raw.get("valueRanges", [])
+        if len(value_ranges) != len(titles):
+            raise ValueError("batchGet answered a different number of ranges")
+        return {title: rows_from_values(vr.get("values", [])) for title, vr in zip(titles, value_ranges, strict=True)}
+
+    @staticmethod
+    def _units_missing_a_tab(tabs: dict[str, Any], meta: Metadata) -> frozenset[str]:
+        """Units in `Đơn vị` (by code or name) that match no tab, compared leniently."""
+        unit_tab = next((t for t in tabs if fold(t) == fold(UNIT_LIST_TAB)), None)
+        if unit_tab is None or not tabs[unit_tab]:
+            return frozenset()
+        rows = tabs[unit_tab]
+        header = [fold(v) for v in rows[0].values]
+        code_col = next((i for i, h in enumerate(header) if h in ("ma", "madonvi", "code", "unitcode")), None)
+        name_col = next((i for i, h in enumerate(header) if h in ("tendonvi", "ten", "name", "unitname")), None)
+        titles = {fold(t) for t in meta.sheet_ids}
+        missing = set()
+        for row in rows[1:]:
+            keys = [fold(row.values[i]) for i in (code_col, name_col) if i is not None and i < len(row.values)]
+            keys = [k for k in keys if k]
+            if keys and not any(k in titles for k in keys):
+                missing.add(keys[0])
+        return frozenset(missing)
+
+
+def _policy_clock(client: gspread.Client) -> Callable[[], float]:
+    policy = getattr(client.http_client, "policy", None)
+    if policy is not None:
+        return policy.clock
+    import time
+
+    return time.monotonic
+
+
+# ---- error translation -------------------------------------------------------------------------------
+def _is_service_disabled(err: APIError) -> bool:
+    error = err.error if isinstance(err.error, dict) else {}
+    for detail in error.get("details", []) or []:
+        if isinstance(detail, dict) and detail.get("reason") in ("SERVICE_DISABLED", "accessNotConfigured"):
+            return True
+    message = str(error.get("message", ""))
+    return "has not been used in project" in message or "it is disabled" in message
+
+
+def translate_error(exc: BaseException, *, key: str, email: str | None) -> SourceError | None:
+    """A Vietnamese `SourceError` for a failure talking to Google, or None for a programming error.
+
+    Messages name the fix; they never include tokens or key material (only the service account's email,
+    which users need in order to share the sheet).
+    """
+    who = f"«{email}»" if email else "của ứng dụng"
+    if isinstance(exc, APIError):
+        code = exc.code
+        if code == 404:
+            return SourceNotFound(
+                f"Không tìm thấy bảng tính Google có mã «{key}». Kiểm tra lại đường dẫn hoặc mã bảng tính trong "
+                "cấu hình «source» (hoặc biến CCHC_SOURCE): hãy sao chép nguyên đường dẫn từ trình duyệt."
+            )
+        if code == 403 and _is_service_disabled(exc):
+            return SourceAccessDenied(
+                "Google Sheets API chưa được bật cho dự án Google Cloud của tài khoản dịch vụ. Vào Google Cloud "
+                "Console → «API và dịch vụ» → «Thư viện», tìm «Google Sheets API», bấm «Bật», đợi vài phút "
+                "rồi tải lại trang."
+            )
+        if code == 403:
+            return SourceAccessDenied(
+                f"Tài khoản dịch vụ {who} chưa được chia sẻ bảng tính này. Mở bảng tính → nút «Chia sẻ» → thêm "
+                "địa chỉ email đó với quyền «Người chỉnh sửa» (để ứng dụng ghi được báo cáo), rồi tải lại trang."
+            )
+        if code == 401:
+            return CredentialsInvalid(
+                "Google không chấp nhận thông tin xác thực của tài khoản dịch vụ. Kiểm tra mục "
+                "[gcp_service_account] trong .streamlit/secrets.toml."
+            )
+        if code == 429:
+            return SourceUnavailable(
+                "Google Sheets đang tạm giới hạn số lượt truy cập (vượt hạn mức). Đã thử lại nhưng chưa được; "
+                "thường chỉ cần đợi khoảng một phút rồi làm mới."
+            )
+        if code >= 500:
+            return SourceUnavailable(
+                f"Máy chủ Google Sheets đang gặp sự cố tạm thời (mã {code}). Đã thử lại nhưng chưa được; "
+                "hãy làm mới sau ít phút."
+            )
+        if code == -1:
+            return SourceUnavailable(
+                "Google Sheets trả về phản hồi không đọc được. Đây thường là lỗi tạm thời; hãy làm mới sau ít phút."
+            )
+        return SourceError(
+            f"Google Sheets từ chối yêu cầu (mã {code}). Kiểm tra tên các trang tính của bảng tính rồi thử lại."
+        )
+    if isinstance(exc, auth_exceptions.RefreshError):
+        return CredentialsInvalid(
+            "Google từ chối khoá của tài khoản dịch vụ (khoá đã bị xoá, bị thu hồi, hoặc đồng hồ máy chủ bị lệch "
+            "giờ). Tạo khoá mới trong Google Cloud Console và cập nhật mục [gcp_service_account]."
+        )
+    if isinstance(exc, requests.Timeout):
+        return SourceUnavailable(
+            "Google Sheets không trả lời kịp (quá thời gian chờ). Kiểm tra kết nối mạng của máy chủ hoặc làm "
+            "mới sau ít phút."
+        )
+    if isinstance(exc, (requests.ConnectionError, auth_exceptions.TransportError)):
+        return SourceUnavailable("Không kết nối được tới Google Sheets. Kiểm tra kết nối mạng của máy chủ rồi thử lại.")
+    if isinstance(exc, ValueError):  # includes requests' JSONDecodeError on a garbled 200 answer
+        return SourceUnavailable(
+            "Google Sheets trả về dữ liệu không đọc được. Đây thường là lỗi tạm thời; hãy làm mới sau ít phút."
+        )
+    return None

@@ -1,0 +1,180 @@
+"""The last good snapshot, in memory and on disk, and the loader that falls back to it.
+
+When a refresh fails the dashboard keeps showing the last snapshot that was read, with a notice saying
+when that was and why the refresh failed; the copy on disk lets a restarted app do the same. With no
+snapshot at all the loader returns the error alone, for the page to explain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sheets.errors import SourceError
+from sheets.source import SheetRow, Snapshot, Source
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_DIR = Path(".cache") / "snapshots"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class StaleNotice:
+    """The data shown is older than the refresh that was asked for."""
+
+    read_at: datetime
+    reason: str
+
+    @property
+    def message(self) -> str:
+        moment = self.read_at.astimezone(VN_TZ) if self.read_at.tzinfo else self.read_at
+        return (
+            f"Đang hiển thị dữ liệu đọc lúc {moment:%H:%M} ngày {moment:%d/%m/%Y} vì lần làm mới vừa rồi "
+            f"không thành công: {self.reason}"
+        )
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What the app loader gets: a snapshot (maybe stale) and/or the error that stopped the refresh."""
+
+    snapshot: Snapshot | None
+    stale: StaleNotice | None = None
+    error: SourceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.snapshot is not None
+
+
+def cache_key(source: Source) -> str:
+    """A file-name-safe key per source, so two sources never share a fallback."""
+    identity = getattr(source, "url", None) or str(getattr(source, "path", "")) or source.name
+    return hashlib.sha256(identity.encode()).hexdigest()[:20]
+
+
+class SnapshotCache:
+    """Last good snapshot per source key; `directory=None` keeps it in memory only."""
+
+    def __init__(self, directory: str | Path | None = DEFAULT_DIR) -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self._memory: dict[str, Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Snapshot | None:
+        with self._lock:
+            if key in self._memory:
+                return self._memory[key]
+        snapshot = self._load(key)
+        if snapshot is not None:
+            with self._lock:
+                self._memory.setdefault(key, snapshot)
+        return snapshot
+
+    def put(self, key: str, snapshot: Snapshot) -> None:
+        with self._lock:
+            self._memory[key] = snapshot
+        if self.directory is not None:
+            try:
+                self._save(key, snapshot)
+            except OSError:
+                pass  # a read-only disk must not break the dashboard: memory still has it
+
+    def forget_memory(self) -> None:
+        """Drop the in-memory copies (what a restart does); tests use it to prove the disk copy works."""
+        with self._lock:
+            self._memory.clear()
+
+    # ---- disk ------------------------------------------------------------------------------------------
+    def _path(self, key: str) -> Path:
+        assert self.directory is not None
+        return self.directory / f"{key}.json"
+
+    def _save(self, key: str, snapshot: Snapshot) -> None:
+        assert self.directory is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(snapshot_to_json(snapshot), ensure_ascii=False).encode()
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, self._path(key))  # atomic: a crash never leaves half a file behind
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _load(self, key: str) -> Snapshot | None:
+        if self.directory is None:
+            return None
+        try:
+            return snapshot_from_json(json.loads(self._path(key).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or unreadable: as if there were none
+
+
+def load_with_fallback(source: Source, cache: SnapshotCache) -> LoadResult:
+    """Read `source`; on success remember the snapshot, on failure serve the last good one with a notice."""
+    key = cache_key(source)
+    try:
+        snapshot = source.read()
+    except SourceError as err:
+        previous = cache.get(key)
+        if previous is None:
+            return LoadResult(snapshot=None, error=err)
+        return LoadResult(snapshot=previous, stale=StaleNotice(previous.read_at, str(err)), error=err)
+    cache.put(key, snapshot)
+    return LoadResult(snapshot=snapshot)
+
+
+# ---- JSON codec: cells are str/int/float/bool/None/date/datetime ------------------------------------------
+def _cell_to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    return value
+
+
+def _cell_from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "dt" in value:
+            return datetime.fromisoformat(value["dt"])
+        return date.fromisoformat(value["d"])
+    return value
+
+
+def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "version": FORMAT_VERSION,
+        "read_at": snapshot.read_at.isoformat(),
+        "source_name": snapshot.source_name,
+        "url": snapshot.url,
+        "sheet_ids": snapshot.sheet_ids,
+        "tabs": [
+            [title, [[row.number, [_cell_to_json(v) for v in row.values]] for row in rows]]
+            for title, rows in snapshot.tabs.items()
+        ],
+    }
+
+
+def snapshot_from_json(data: dict[str, Any]) -> Snapshot:
+    if data.get("version") != FORMAT_VERSION:
+        raise ValueError("unknown snapshot format")
+    return Snapshot(
+        tabs={
+            title: [SheetRow(number, tuple(_cell_from_json(v) for v in values)) for number, values in rows]
+            for title, rows in data["tabs"]
+        },
+        read_at=datetime.fromisoformat(data["read_at"]),
+        source_name=data["source_name"],
+        url=data["url"],
+        sheet_ids={k: int(v) for k, v in data["sheet_ids"].items()},
+    )
