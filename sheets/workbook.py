@@ -7,6 +7,7 @@ the parser in `reporting.parse` interprets them exactly as it does Google's valu
 from __future__ import annotations
 
 from collections.abc import Callable
+from zipfile import BadZipFile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,7 +34,7 @@ class WorkbookSource:
             raise SourceNotFound(f"Không tìm thấy tệp «{self.path}». Kiểm tra lại đường dẫn nguồn dữ liệu.")
         try:
             book = load_workbook(self.path, read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
             raise SourceError(
                 f"Không mở được tệp «{self.path.name}» như một bảng tính .xlsx ({type(exc).__name__})."
             ) from exc
