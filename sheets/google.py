@@ -34,6 +34,7 @@ from sheets.errors import (
     SourceNotFound,
     SourceUnavailable,
 )
+from sheets.retry import http_status
 from sheets.source import Snapshot, rows_from_values
 
 log = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ def translate_error(exc: BaseException, *, key: str, email: str | None) -> Sourc
     """
     who = f"«{email}»" if email else "của ứng dụng"
     if isinstance(exc, APIError):
-        code = exc.code
+        code = http_status(exc)
         if code == 404:
             return SourceNotFound(
                 f"Không tìm thấy bảng tính Google có mã «{key}». Kiểm tra lại đường dẫn hoặc mã bảng tính trong "
@@ -265,10 +266,6 @@ def translate_error(exc: BaseException, *, key: str, email: str | None) -> Sourc
             return SourceUnavailable(
                 f"Máy chủ Google Sheets đang gặp sự cố tạm thời (mã {code}). Đã thử lại nhưng chưa được; "
                 "hãy làm mới sau ít phút."
-            )
-        if code == -1:
-            return SourceUnavailable(
-                "Google Sheets trả về phản hồi không đọc được. Đây thường là lỗi tạm thời; hãy làm mới sau ít phút."
             )
         return SourceError(
             f"Google Sheets từ chối yêu cầu (mã {code}). Kiểm tra tên các trang tính của bảng tính rồi thử lại."

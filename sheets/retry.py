@@ -62,6 +62,13 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - now).total_seconds())
 
 
+def http_status(err: APIError) -> int:
+    """The HTTP status of a failed call; gspread reports -1 when the error body was not JSON."""
+    response = getattr(err, "response", None)
+    status = getattr(response, "status_code", None)
+    return status if isinstance(status, int) else err.code
+
+
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries.
 
@@ -117,7 +124,7 @@ class RetryingHTTPClient(HTTPClient):
                     method, endpoint, params=params, data=data, json=json, files=files, headers=headers
                 )
             except APIError as err:
-                status = err.code
+                status = http_status(err)
                 retry_after = parse_retry_after(err.response.headers.get("Retry-After"))
                 retryable = status == 429 or (is_read and status in RETRYABLE_STATUS)
                 if not retryable:

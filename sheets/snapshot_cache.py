@@ -7,6 +7,7 @@ snapshot at all the loader returns the error alone, for the page to explain.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -83,10 +84,9 @@ class SnapshotCache:
         with self._lock:
             self._memory[key] = snapshot
         if self.directory is not None:
-            try:
+            # A read-only disk must not break the dashboard: memory still has the snapshot.
+            with contextlib.suppress(OSError):
                 self._save(key, snapshot)
-            except OSError:
-                pass  # a read-only disk must not break the dashboard: memory still has it
 
     def forget_memory(self) -> None:
         """Drop the in-memory copies (what a restart does); tests use it to prove the disk copy works."""

@@ -7,8 +7,10 @@ against Google. Faults are queued per operation and consumed as requests arrive.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import secrets
+import socket
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -151,8 +153,7 @@ class FakeSheetsServer:
         return info
 
     def trust(self, info: dict[str, Any]) -> None:
-        private = serialization.load_pem_private_key(info["private_key"].encode(), password=None)
-        self._public_keys[info["client_email"]] = private.public_key()
+        self._public_keys[info["client_email"]] = _public_key(info["private_key"])
 
     def create_spreadsheet(
         self,
@@ -313,6 +314,12 @@ def _service_disabled() -> ApiError:
     return err
 
 
+@functools.lru_cache(maxsize=8)
+def _public_key(private_pem: str) -> Any:
+    # Loading an RSA key validates it, which is slow enough to matter when every test does it.
+    return serialization.load_pem_private_key(private_pem.encode(), password=None).public_key()
+
+
 def _b64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
@@ -347,6 +354,11 @@ def route(method: str, raw_path: str) -> tuple[str, str, str | None]:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeSheetsServer
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without NODELAY, Nagle plus delayed ACK adds ~40 ms each.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
