@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
+import json
 import operator
 import re
 from dataclasses import dataclass, field
@@ -25,12 +26,15 @@ _ids = itertools.count(1_000_001, 7919)
 class ApiError(Exception):
     """An error the fake answers with Google's error body."""
 
-    def __init__(self, code: int, status: str, message: str) -> None:
+    def __init__(self, code: int, status: str, message: str, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
-        self.code, self.status, self.message = code, status, message
+        self.code, self.status, self.message, self.details = code, status, message, details
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
 
 @dataclass
@@ -236,6 +240,7 @@ class Spreadsheet:
     locale: str = "en_US"
     time_zone: str = "Etc/GMT"
     shared_with: set[str] | None = None  # None: anyone authenticated may open it
+    planned_sheet_ids: list[int] = field(default_factory=list)  # ids for the next addSheet (cassette replay)
 
     # ---- lookup -------------------------------------------------------------------------------
     def sheet(self, title: str | None) -> Sheet:
@@ -328,8 +333,12 @@ class Spreadsheet:
     # ---- writes -------------------------------------------------------------------------------
     def _write(self, sheet: Sheet, r0: int, c0: int, values: Any, option: str) -> dict[str, Any]:
         if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-            detail = f"Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), {values!r}"
-            raise ApiError(400, "INVALID_ARGUMENT", detail)
+            detail = "Invalid value at 'data.values' (type.googleapis.com/google.protobuf.ListValue), " + json.dumps(
+                values, ensure_ascii=False
+            )
+            violation = {"field": "data.values", "description": detail}
+            bad_request = {"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [violation]}
+            raise ApiError(400, "INVALID_ARGUMENT", detail, [bad_request])
         width = max((len(row) for row in values), default=0)
         cells = 0
         for dr, row in enumerate(values):
@@ -430,7 +439,8 @@ class Spreadsheet:
                 )
             grid = props.get("gridProperties", {})
             sheet = Sheet(
-                sheet_id=props.get("sheetId", next(_ids)),
+                sheet_id=props.get("sheetId")
+                or (self.planned_sheet_ids.pop(0) if self.planned_sheet_ids else next(_ids)),
                 title=title,
                 index=props.get("index", len(self.sheets)),
                 row_count=grid.get("rowCount", 1000),

@@ -273,6 +273,8 @@ class FakeSheetsServer:
                     "valueRanges": [book.values(r, value_option, date_option, major) for r in ranges],
                 }
             option = first.get("valueInputOption", "")
+            if op == "values.batchUpdate":
+                option = (body or {}).get("valueInputOption", option)
             if op in ("values.update", "values.append", "values.batchUpdate") and option not in (
                 "RAW",
                 "USER_ENTERED",
@@ -286,7 +288,6 @@ class FakeSheetsServer:
             if op == "values.clear":
                 return book.clear(rng or "")
             if op == "values.batchUpdate":
-                option = (body or {}).get("valueInputOption", option)
                 responses = [book.update(d["range"], d.get("values"), option) for d in body.get("data", [])]
                 return {
                     "spreadsheetId": sid,
@@ -302,8 +303,7 @@ class FakeSheetsServer:
 
 
 def _service_disabled() -> ApiError:
-    err = ApiError(403, "PERMISSION_DENIED", SERVICE_DISABLED_MESSAGE)
-    err.details = [  # type: ignore[attr-defined]
+    details = [
         {
             "@type": "type.googleapis.com/google.rpc.ErrorInfo",
             "reason": "SERVICE_DISABLED",
@@ -311,7 +311,7 @@ def _service_disabled() -> ApiError:
             "metadata": {"service": "sheets.googleapis.com", "consumer": "projects/123456789"},
         }
     ]
-    return err
+    return ApiError(403, "PERMISSION_DENIED", SERVICE_DISABLED_MESSAGE, details)
 
 
 @functools.lru_cache(maxsize=8)
@@ -429,8 +429,6 @@ class _Handler(BaseHTTPRequestHandler):
             status = 200
         except ApiError as err:
             result = err.body()
-            if getattr(err, "details", None):
-                result["error"]["details"] = err.details  # type: ignore[attr-defined]
             status = err.code
         if fault is not None and fault.kind == "drop":
             self.close_connection = True  # applied, but the caller never hears back
