@@ -1,0 +1,293 @@
+"""Appends: one row per record id whatever happens on the wire; never a rewrite; "=…" stays text.
+
+Google appends go through gspread to the fake over HTTP; .xlsx appends go to a real file.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from reporting.parse import parse_snapshot
+from sheets.append import (
+    AppendResult,
+    FileLock,
+    GoogleSheetWriter,
+    WorkbookWriter,
+    append_activity,
+    append_submission,
+    new_record_id,
+)
+from sheets.errors import SourceNotFound, SourceUnavailable, WriteRefused
+from sheets.google import GoogleSheetSource
+from sheets.workbook import WorkbookSource
+from tests.fakesheets.fixtures import READ_AT
+
+VN = READ_AT.tzinfo
+ACTIVITY_HEADER = [
+    "Ngày",
+    "Nội dung",
+    "Hình thức",
+    "Tên hoạt động",
+    "Số lượng",
+    "Số người tham gia",
+    "Minh chứng",
+    "Ghi chú",
+]
+TABS = {
+    "Đơn vị": [["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"], ["VP", "Văn phòng Sở", "", "vp@x.vn", "Có"]],
+    "VP": [ACTIVITY_HEADER, ["10/1/2023", "a", "Khác", "Họp đầu năm", 1], ["12/1/2023", "b", 3, "Tin bài", 2]],
+    "Nộp báo cáo": [["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp", "Người nộp", "Ghi chú"]],
+}
+HYPERLINK = '=HYPERLINK("https://soldtbxh.binhdinh.gov.vn/tin-123","Bài viết")'
+
+
+def activity(writer, record_id: str, **changes) -> AppendResult:
+    values = {
+        "day": date(2023, 3, 15),
+        "areas": "a, b",
+        "channel": "Khác",
+        "title": "Hội nghị CCHC",
+        "quantity": 1,
+        "participants": 40,
+        "evidence": HYPERLINK,
+    }
+    values.update(changes)
+    return append_activity(writer, "VP", record_id=record_id, **values)
+
+
+@pytest.fixture
+def google(fake, gclient):
+    book = fake.create_spreadsheet(TABS)
+    source = GoogleSheetSource(book.spreadsheet_id, gclient, clock=lambda: READ_AT)
+    return book, source, GoogleSheetWriter(source)
+
+
+@pytest.fixture
+def xlsx(tmp_path: Path):
+    path = tmp_path / "cchc.xlsx"
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in TABS.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path, WorkbookSource(path, clock=lambda: READ_AT), WorkbookWriter(path)
+
+
+def test_google_append_lands_after_the_last_row_with_an_id(fake, google):
+    book, source, writer = google
+    fake.reset_counts()
+
+    result = activity(writer, "r-001")
+
+    assert result == AppendResult("VP", 4, "r-001")
+    rows = source.read().tabs["VP"]
+    assert rows[0].values == (*ACTIVITY_HEADER, "Mã ghi")
+    assert rows[1].values == ("10/1/2023", "a", "Khác", "Họp đầu năm", 1)  # untouched
+    assert rows[3].values == (45000, "a, b", "Khác", "Hội nghị CCHC", 1, 40, HYPERLINK, "", "r-001")
+    (append,) = [r for r in fake.requests if r.op == "values.append"]
+    assert append.query["valueInputOption"] == ["RAW"]
+    assert append.query["insertDataOption"] == ["INSERT_ROWS"]
+
+
+def test_google_formula_text_is_stored_as_text(google):
+    book, _source, writer = google
+    activity(writer, "r-002")
+    cell = book.sheet("VP").get(3, 6)
+    assert cell.value == HYPERLINK and cell.formula is None
+
+
+def test_google_retry_after_a_dropped_response_writes_one_row(fake, google, fake_clock):
+    book, source, writer = google
+    fake.inject("drop", op="values.append", times=1)  # applied, but the answer never arrives
+
+    result = activity(writer, "r-003")
+
+    assert result.row == 4 and not result.duplicate
+    ids = [r.values[8] for r in source.read().tabs["VP"][1:] if len(r.values) > 8]
+    assert ids == ["r-003"]
+    assert fake.count("values.append") == 1
+
+
+def test_google_retry_after_a_5xx_that_did_not_apply_writes_once(fake, google):
+    _book, source, writer = google
+    fake.inject("status", status=503, op="values.append", times=1)
+
+    activity(writer, "r-004")
+
+    ids = [r.values[8] for r in source.read().tabs["VP"][1:] if len(r.values) > 8]
+    assert ids == ["r-004"]
+    assert fake.count("values.append") == 2
+
+
+def test_google_append_that_keeps_failing_says_so(fake, google):
+    fake.inject("status", status=500, op="values.append", times=None)
+    with pytest.raises(SourceUnavailable, match="mã 500"):
+        activity(google[2], "r-005")
+
+
+def test_google_quota_on_append_is_retried_by_the_client(fake, google, fake_clock):
+    _book, source, writer = google
+    fake.inject("status", status=429, retry_after="3", op="values.append", times=1)
+    activity(writer, "r-006")
+    assert fake_clock.sleeps == [3.0]
+    assert fake.count("values.append") == 2
+
+
+def test_google_submission_is_parsed_back(google):
+    _book, source, writer = google
+    result = append_submission(
+        writer,
+        unit_code="VP",
+        year=2023,
+        quarter=1,
+        record_id="s-1",
+        submitted_at=datetime(2023, 3, 14, 17, 30, tzinfo=VN),
+        submitted_by="vp@x.vn",
+    )
+    assert result.row == 2
+    parsed = parse_snapshot(source.read())
+    assert parsed.problems.empty, parsed.problems.to_dict("records")
+    (row,) = parsed.submissions.to_dict("records")
+    assert row["unit_code"] == "VP" and row["year"] == 2023 and row["quarter"] == 1
+    assert row["record_id"] == "s-1"
+
+
+@pytest.mark.parametrize("backend", ["google", "xlsx"])
+def test_double_click_writes_one_row(request, backend):
+    _store, source, writer = request.getfixturevalue(backend)
+    first = activity(writer, "r-010")
+    second = activity(writer, "r-010")
+    assert second == AppendResult("VP", first.row, "r-010", duplicate=True)
+    assert len(source.read().tabs["VP"]) == 4
+
+
+@pytest.mark.parametrize("backend", ["google", "xlsx"])
+def test_parallel_appends_from_one_process_keep_every_row_once(request, backend):
+    _store, source, writer = request.getfixturevalue(backend)
+    ids = [f"p-{i}" for i in range(6)] * 2  # every record submitted twice, concurrently
+    threads = [threading.Thread(target=activity, args=(writer, rid)) for rid in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rows = source.read().tabs["VP"]
+    written = sorted(r.values[8] for r in rows[3:])
+    assert written == sorted(set(ids))
+
+
+@pytest.mark.parametrize("backend", ["google", "xlsx"])
+def test_same_rows_from_both_backends(request, backend):
+    _store, source, writer = request.getfixturevalue(backend)
+    activity(writer, "r-020", evidence="https://x.vn/1")
+    append_submission(
+        writer,
+        unit_code="VP",
+        year=2023,
+        quarter=2,
+        record_id="s-2",
+        submitted_at=datetime(2023, 6, 14, 8, 0),
+        submitted_by="Nguyễn Văn A",
+    )
+    parsed = parse_snapshot(source.read())
+    assert parsed.problems.empty, parsed.problems.to_dict("records")
+    new = parsed.activities[parsed.activities["record_id"] == "r-020"].to_dict("records")
+    assert len(new) == 1
+    assert new[0]["date"] == date(2023, 3, 15) or str(new[0]["date"])[:10] == "2023-03-15"
+    assert new[0]["channel"] == "other" and new[0]["participants"] == 40
+    assert parsed.submissions["record_id"].tolist() == ["s-2"]
+
+
+def test_xlsx_append_keeps_formula_text_as_text_and_existing_rows(xlsx):
+    path, source, writer = xlsx
+    before = source.read().tabs["VP"]
+
+    result = activity(writer, "r-030")
+
+    assert result.row == 4
+    after = source.read().tabs["VP"]
+    assert after[1:3] == before[1:3]
+    sheet = load_workbook(path)["VP"]
+    assert sheet.cell(4, 7).data_type == "s" and sheet.cell(4, 7).value == HYPERLINK
+    assert sheet.cell(4, 1).value == datetime(2023, 3, 15)
+    assert sheet.cell(4, 1).number_format == "DD/MM/YYYY"
+    assert sheet.cell(1, 9).value == "Mã ghi"
+    assert not path.with_name(path.name + ".lock").exists()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["cchc.xlsx"]  # no temp file left behind
+
+
+def test_header_below_a_title_row_is_found(fake, gclient):
+    tabs = {"VP": [["Nhật ký truyền thông CCHC — Văn phòng"], ACTIVITY_HEADER + ["Mã ghi"], ["1/2/2023", "c", 1, "x"]]}
+    book = fake.create_spreadsheet(tabs)
+    writer = GoogleSheetWriter(GoogleSheetSource(book.spreadsheet_id, gclient))
+    assert activity(writer, "r-040").row == 4
+    assert book.sheet("VP").get(3, 8).value == "r-040"
+
+
+def test_missing_tab_is_not_found(google, xlsx):
+    for writer in (google[2], xlsx[2]):
+        with pytest.raises(SourceNotFound):
+            append_activity(
+                writer, "KHONG-CO", day=date(2023, 1, 1), areas="a", channel="Khác", title="x", record_id="r"
+            )
+
+
+def test_invalid_records_are_refused_before_writing(google):
+    with pytest.raises(WriteRefused):
+        append_submission(
+            google[2],
+            unit_code="VP",
+            year=2023,
+            quarter=5,
+            record_id="s",
+            submitted_at=datetime(2023, 1, 1),
+            submitted_by="x",
+        )
+    with pytest.raises(WriteRefused):
+        activity(google[2], "r", areas=" ")
+
+
+def test_record_ids_are_unique():
+    assert len({new_record_id() for _ in range(1000)}) == 1000
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 5000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_file_lock_times_out_while_another_writer_holds_it(tmp_path):
+    clock = _Clock()
+    lock_path = tmp_path / "a.xlsx.lock"
+    lock_path.write_text("123\n")
+    import os
+
+    os.utime(lock_path, (clock.now, clock.now))
+    lock = FileLock(lock_path, timeout=2, stale_after=60, sleep=clock.sleep, clock=clock.time)
+    with pytest.raises(SourceUnavailable, match="đang được ghi"), lock.held():
+        pass
+    assert lock_path.exists()
+
+
+def test_file_lock_breaks_a_stale_lock(tmp_path):
+    clock = _Clock()
+    lock_path = tmp_path / "a.xlsx.lock"
+    lock_path.write_text("123\n")
+    import os
+
+    os.utime(lock_path, (clock.now - 600, clock.now - 600))
+    with FileLock(lock_path, stale_after=60, sleep=clock.sleep, clock=clock.time).held():
+        assert lock_path.read_text().strip() == str(os.getpid())
+    assert not lock_path.exists()
