@@ -81,7 +81,7 @@ def xlsx(tmp_path: Path):
 
 
 def test_google_append_lands_after_the_last_row_with_an_id(fake, google):
-    book, source, writer = google
+    _book, source, writer = google
     fake.reset_counts()
 
     result = activity(writer, "r-001")
@@ -104,7 +104,7 @@ def test_google_formula_text_is_stored_as_text(google):
 
 
 def test_google_retry_after_a_dropped_response_writes_one_row(fake, google, fake_clock):
-    book, source, writer = google
+    _book, source, writer = google
     fake.inject("drop", op="values.append", times=1)  # applied, but the answer never arrives
 
     result = activity(writer, "r-003")
@@ -133,7 +133,7 @@ def test_google_append_that_keeps_failing_says_so(fake, google):
 
 
 def test_google_quota_on_append_is_retried_by_the_client(fake, google, fake_clock):
-    _book, source, writer = google
+    _book, _source, writer = google
     fake.inject("status", status=429, retry_after="3", op="values.append", times=1)
     activity(writer, "r-006")
     assert fake_clock.sleeps == [3.0]
@@ -223,7 +223,7 @@ def test_xlsx_append_keeps_formula_text_as_text_and_existing_rows(xlsx):
 
 
 def test_header_below_a_title_row_is_found(fake, gclient):
-    tabs = {"VP": [["Nhật ký truyền thông CCHC — Văn phòng"], ACTIVITY_HEADER + ["Mã ghi"], ["1/2/2023", "c", 1, "x"]]}
+    tabs = {"VP": [["Nhật ký truyền thông CCHC — Văn phòng"], [*ACTIVITY_HEADER, "Mã ghi"], ["1/2/2023", "c", 1, "x"]]}
     book = fake.create_spreadsheet(tabs)
     writer = GoogleSheetWriter(GoogleSheetSource(book.spreadsheet_id, gclient))
     assert activity(writer, "r-040").row == 4
