@@ -1,0 +1,40 @@
+"""The .csv export: the `Chi tiết` table, UTF-8 with a byte-order mark so Excel shows Vietnamese correctly.
+
+RFC 4180 (comma, CRLF, quotes as needed). Numbers are plain digits so the file stays machine-readable;
+dates are dd/mm/yyyy. Text that a spreadsheet would run as a formula gets OWASP's leading apostrophe,
+while numbers, negative ones included, are left alone. An empty period gives the header line only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from reporting.export.common import csv_safe, vn_date
+from reporting.export.tables import DETAIL_COLUMNS, detail_rows
+from reporting.metrics import Summary
+from reporting.parse import Parsed
+from reporting.settings import Settings
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return csv_safe(str(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, date):
+        return vn_date(value)
+    return csv_safe(str(value))
+
+
+def to_csv(summary: Summary, parsed: Parsed | None = None, settings: Settings | None = None) -> bytes:
+    """Every activity of the period, as the `Chi tiết` sheet lists them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.header for c in DETAIL_COLUMNS])
+    writer.writerows([_cell(v) for v in row] for row in detail_rows(summary))
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,355 @@
+"""The .docx report draft: "BÁO CÁO Kết quả công tác thông tin, tuyên truyền CCHC …" for the office to finish.
+
+Laid out as Nghị định 30/2020 lays out an administrative report: A4 portrait, Times New Roman 13–14, the
+agency and the national motto side by side, "Số: …/BC-<agency code>", place and date, the title, then the
+figures written out in sentences (by content area, by channel, reports late or missing) and the summary
+table. The parts only a person can write (assessment, next tasks, proposals) are marked in yellow.
+Number and day of issue are left as dots: the văn thư fills them when the report is issued.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, ITEM_CHANNELS
+from reporting.export.common import (
+    EMPTY_TEXT,
+    MOTTO,
+    MOTTO_COUNTRY,
+    fixed_zip,
+    local_naive,
+    period_line,
+    plain_date,
+    report_subject,
+    text,
+    vn_date,
+    vn_int,
+)
+from reporting.export.tables import ITEM_NOUNS, report_rates, summary_table
+from reporting.metrics import Summary
+from reporting.parse import Parsed
+from reporting.periods import ROMAN, PeriodRules, deadline
+from reporting.settings import Settings
+
+FONT = "Times New Roman"
+TO_COMPLETE = "[Văn phòng Sở bổ sung: "
+
+
+def to_docx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
+    """The draft report's bytes; the same inputs give the same bytes (fixed times inside and in the zip)."""
+    doc = Document()
+    _page_setup(doc)
+    _header_block(doc, settings)
+    period = summary.period
+    _para(doc, "BÁO CÁO", bold=True, size=14, align="center", before=12, after=0)
+    _para(doc, report_subject(period), bold=True, size=14, align="center", after=0)
+    _para(doc, period_line(period), italic=True, align="center", after=0)
+    _para(doc, "──────────", align="center", after=6)
+    _para(
+        doc,
+        f"Thực hiện Kế hoạch truyền thông về công tác cải cách hành chính nhà nước năm {period.year} của Sở, "
+        f"Sở báo cáo kết quả công tác thông tin, tuyên truyền cải cách hành chính {period.label} như sau:",
+        indent=True,
+    )
+    _results(doc, summary, parsed.rules)
+    _assessment(doc, summary)
+    _para(
+        doc,
+        f"Trên đây là báo cáo kết quả công tác thông tin, tuyên truyền cải cách hành chính {period.label} của Sở./.",
+        indent=True,
+    )
+    _closing(doc)
+
+    props = doc.core_properties
+    moment = local_naive(summary.now)
+    props.title = f"Báo cáo {report_subject(period).lower()}"
+    props.subject = period_line(period)
+    props.author = settings.agency_name
+    props.last_modified_by = settings.agency_name
+    props.comments = f"Nguồn số liệu: {parsed.source_name}"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = moment
+    out = io.BytesIO()
+    doc.save(out)
+    return fixed_zip(out.getvalue())
+
+
+def _page_setup(doc: Any) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(13)
+    # Word picks the East Asian slot for some Vietnamese characters; name the font there too.
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+
+
+def _para(
+    where: Any,
+    content: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align: str = "justify",
+    indent: bool = False,
+    before: float = 0,
+    after: float = 6,
+) -> Paragraph:
+    paragraph = where.add_paragraph()
+    run = paragraph.add_run(content)
+    run.bold, run.italic = bold or None, italic or None
+    run.font.name = FONT
+    if size:
+        run.font.size = Pt(size)
+    fmt = paragraph.paragraph_format
+    fmt.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent:
+        fmt.first_line_indent = Cm(1)
+    return paragraph
+
+
+def _cell_para(cell: _Cell, content: str, first: bool = False, **kwargs: Any) -> Paragraph:
+    """A paragraph in a table cell; the cell's own empty first paragraph is reused."""
+    if first:
+        paragraph = cell.paragraphs[0]
+        run = paragraph.add_run(content)
+        run.bold, run.italic = kwargs.get("bold") or None, kwargs.get("italic") or None
+        run.font.name = FONT
+        if kwargs.get("size"):
+            run.font.size = Pt(kwargs["size"])
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        return paragraph
+    kwargs.setdefault("align", "center")
+    kwargs.setdefault("after", 0)
+    return _para(cell, content, **kwargs)
+
+
+def _header_block(doc: Any, settings: Settings) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, [Cm(7.0), Cm(9.5)])
+    left, right = table.rows[0].cells
+    _cell_para(left, settings.agency_parent.upper(), first=True, size=12)
+    _cell_para(left, settings.agency_name.upper(), bold=True, size=12)
+    _cell_para(left, "────────", size=11)
+    _cell_para(left, f"Số:        /BC-{settings.agency_code}", size=13, before=6)
+    _cell_para(right, MOTTO_COUNTRY, first=True, bold=True, size=12)
+    _cell_para(right, MOTTO, bold=True, size=13)
+    _cell_para(right, "────────────────", size=11)
+    _cell_para(right, f"{settings.place}, ngày … tháng … năm …", italic=True, size=13.5, before=6)
+
+
+def _heading(doc: Any, content: str, *, level: int) -> None:
+    _para(doc, content, bold=True, size=13, align="left" if level == 1 else "justify", before=6, indent=level > 1)
+
+
+def _to_complete(doc: Any, what: str, hint: str | None = None) -> None:
+    """A part only a person can write, marked for the office (yellow highlight, bracketed)."""
+    paragraph = _para(doc, "", indent=True)
+    run = paragraph.add_run(f"{TO_COMPLETE}{what}]")
+    run.italic = True
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    if hint:
+        _para(doc, f"Gợi ý từ số liệu: {hint}", italic=True, indent=True)
+
+
+def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
+    period, totals = summary.period, summary.totals
+    units = summary.units
+    _heading(doc, "I. KẾT QUẢ THỰC HIỆN", level=1)
+    _heading(doc, "1. Tình hình chung", level=2)
+    covered = len(AREA_LETTERS) - len(summary.uncovered_areas)
+    if totals["activities"] == 0:
+        _para(
+            doc,
+            f"{EMPTY_TEXT} ({period.label}): chưa phòng, đơn vị nào ghi nhận hoạt động thông tin, "
+            "tuyên truyền cải cách hành chính.",
+            indent=True,
+        )
+    else:
+        active = int((units["activities"] > 0).sum())
+        _para(
+            doc,
+            f"Trong {period.label}, {active}/{len(units)} phòng, đơn vị đã tổ chức "
+            f"{vn_int(totals['activities'])} hoạt động thông tin, tuyên truyền về cải cách hành chính với "
+            f"{vn_int(totals['participants'])} lượt người tham gia; đã tuyên truyền {covered}/{len(AREA_LETTERS)} "
+            "nội dung của Kế hoạch.",
+            indent=True,
+        )
+
+    _heading(doc, "2. Kết quả theo nội dung tuyên truyền", level=2)
+    for letter in AREA_LETTERS:
+        count = int(summary.areas[letter])
+        if count:
+            _para(doc, f"- Nội dung {letter}) {AREA_BY_LETTER[letter].label}: {vn_int(count)} hoạt động.", indent=True)
+    if summary.uncovered_areas:
+        names = "; ".join(f"{a}) {AREA_BY_LETTER[a].label}" for a in summary.uncovered_areas)
+        _para(doc, f"- Chưa tuyên truyền: {names}.", indent=True)
+    else:
+        _para(doc, f"- Cả {len(AREA_LETTERS)} nội dung của Kế hoạch đều đã được tuyên truyền.", indent=True)
+
+    _heading(doc, "3. Kết quả theo hình thức tuyên truyền", level=2)
+    people = summary.activities.groupby("channel")["participants"].sum()
+    for channel in CHANNELS:
+        count = int(summary.channels[channel.code])
+        if not count:
+            continue
+        sentence = f"- {channel.label}: {vn_int(count)} hoạt động"
+        if channel.code in ITEM_CHANNELS:
+            items = int(units[f"qty_{channel.code}"].sum())
+            sentence += f", {vn_int(items)} {ITEM_NOUNS[channel.code]}"
+        elif int(people.get(channel.code, 0)):
+            sentence += f", {vn_int(people[channel.code])} lượt người tham gia"
+        _para(doc, sentence + ".", indent=True)
+    if not totals["activities"]:
+        _para(doc, "- Chưa có hoạt động nào.", indent=True)
+
+    _heading(doc, "4. Tình hình báo cáo định kỳ của các đơn vị", level=2)
+    for q in period.quarters:
+        _para(doc, "- " + _quarter_reports(summary, q, rules), indent=True)
+    rates = report_rates(summary)
+    _para(doc, rates[0].upper() + rates[1:], indent=True)
+
+    _heading(doc, "5. Bảng tổng hợp", level=2)
+    _summary_table(doc, summary)
+    _para(
+        doc, "(Chi tiết theo từng hình thức và từng hoạt động tại bảng tổng hợp .xlsx kèm theo.)", italic=True, before=6
+    )
+
+
+def _quarter_reports(summary: Summary, q: int, rules: PeriodRules) -> str:
+    """'Quý I/2023 (hạn 14/3/2023): 11/12 đơn vị đã nộp, 9 đúng hạn; nộp trễ: …; chưa nộp: ….'"""
+    year = summary.period.year
+    due = deadline(year, q, rules)
+    reports = summary.reports[(summary.reports["quarter"] == q) & summary.reports["expected"]]
+    head = f"Quý {ROMAN[q]}/{year} (hạn nộp đến hết ngày {plain_date(due)})"
+    if reports.empty:
+        return f"{head}: không có đơn vị nào phải báo cáo."
+    if (reports["status"] == "not_due").all():
+        return f"{head}: chưa đến hạn nộp."
+    done = reports[reports["status"].isin(["on_time", "late"])]
+    on_time = int((reports["status"] == "on_time").sum())
+    parts = [f"{head}: {len(done)}/{len(reports)} đơn vị đã nộp, trong đó {on_time} đúng hạn"]
+    late = reports[reports["status"] == "late"]
+    if not late.empty:
+        listed = ", ".join(
+            f"{text(r.name)} ({int(r.days_late)} ngày, nộp {vn_date(local_naive(r.submitted_at))})"
+            for r in late.itertuples()
+        )
+        parts.append(f"nộp trễ: {listed}")
+    missing = reports[reports["status"] == "missing"]
+    if not missing.empty:
+        parts.append("chưa nộp: " + ", ".join(text(n) or "" for n in missing["name"]))
+    waiting = reports[reports["status"] == "not_due"]
+    if not waiting.empty:
+        parts.append(f"{len(waiting)} đơn vị chưa nộp, chưa đến hạn")
+    return "; ".join(parts) + "."
+
+
+def _summary_table(doc: Any, summary: Summary) -> None:
+    """The compact summary table (the figures of `Tổng hợp`, fewer columns to fit a portrait page)."""
+    full = summary_table(summary)
+    wanted = ["STT", "Đơn vị", "Tổng số hoạt động", "Số người tham gia", "Nội dung đã tuyên truyền"]
+    picks = [i for i, c in enumerate(full.columns) if c.group is None and c.header in wanted]
+    status = [i for i, c in enumerate(full.columns) if c.group in ("Báo cáo quý", "Tình trạng báo cáo")]
+    status = status[:1] if summary.period.kind == "quarter" else status
+    picks += status
+    headers = [full.columns[i].header for i in picks]
+    if summary.period.kind == "quarter":
+        headers[-1] = "Báo cáo quý"
+    table = doc.add_table(rows=1, cols=len(picks))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        _cell_para(cell, header, first=True, bold=True, size=11)
+    _repeat_header(table.rows[0])
+    for values, style in zip(full.rows, full.styles, strict=True):
+        cells = table.add_row().cells
+        for position, (cell, index) in enumerate(zip(cells, picks, strict=True)):
+            value = values[index]
+            shown = "" if value is None else vn_int(value) if isinstance(value, int) else str(value)
+            paragraph = _cell_para(cell, shown, first=True, bold=style in ("group", "total"), size=11)
+            if position == 1:
+                paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fixed = [1.1, 5.0, 2.0, 2.1, 2.6]  # cm; the status columns share what is left of the 16.5 cm line
+    rest = (16.5 - sum(fixed)) / max(len(status), 1)
+    _widths(table, [Cm(w) for w in fixed] + [Cm(rest)] * len(status))
+
+
+def _widths(table: Any, widths: list[Any]) -> None:
+    """Column widths, set on the grid and on every cell: Word reads the cells, LibreOffice the grid."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _repeat_header(row: Any) -> None:
+    """Mark a table row as a header that Word repeats on each page."""
+    properties = row._tr.get_or_add_trPr()
+    element = properties.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"})
+    properties.append(element)
+
+
+def _assessment(doc: Any, summary: Summary) -> None:
+    hints = []
+    if summary.uncovered_areas:
+        hints.append("chưa tuyên truyền nội dung " + ", ".join(summary.uncovered_areas))
+    expected = summary.reports[summary.reports["expected"]]
+    missing = int((expected["status"] == "missing").sum())
+    late = int((expected["status"] == "late").sum())
+    if missing:
+        hints.append(f"{missing} báo cáo chưa nộp")
+    if late:
+        hints.append(f"{late} báo cáo nộp trễ hạn")
+    if summary.problems.get("errors"):
+        hints.append(f"{vn_int(summary.problems['errors'])} dòng dữ liệu nhập sai chưa được tính")
+    _heading(doc, "II. ĐÁNH GIÁ CHUNG", level=1)
+    _heading(doc, "1. Ưu điểm", level=2)
+    _to_complete(doc, "những kết quả nổi bật, cách làm hiệu quả trong kỳ…")
+    _heading(doc, "2. Hạn chế, tồn tại và nguyên nhân", level=2)
+    _to_complete(doc, "hạn chế, tồn tại và nguyên nhân…", "; ".join(hints) + "." if hints else None)
+    _heading(doc, "III. NHIỆM VỤ TRỌNG TÂM KỲ TỚI", level=1)
+    _to_complete(doc, "nhiệm vụ, giải pháp trong kỳ tới…")
+    _heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", level=1)
+    _to_complete(doc, "đề xuất, kiến nghị với UBND tỉnh, Sở Nội vụ (nếu có)…")
+
+
+def _closing(doc: Any) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _widths(table, [Cm(8.0), Cm(8.5)])
+    left, right = table.rows[0].cells
+    recipients = _cell_para(left, "Nơi nhận:", first=True, bold=True, italic=True, size=12)
+    recipients.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for line in ("- UBND tỉnh (b/c);", "- Sở Nội vụ;", "- Lãnh đạo Sở;", "- Lưu: VT, VP."):
+        _cell_para(left, line, size=11, align="left")
+    _cell_para(right, "KT. GIÁM ĐỐC", first=True, bold=True, size=13)
+    _cell_para(right, "PHÓ GIÁM ĐỐC", bold=True, size=13, after=60)
+    paragraph = _cell_para(right, "", size=13)
+    run = paragraph.add_run(f"{TO_COMPLETE}họ và tên người ký]")
+    run.italic = True
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW

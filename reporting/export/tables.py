@@ -1,0 +1,361 @@
+"""The four tables of the consolidated report, built from a `Summary` and nothing else.
+
+Each builder returns a `Table`: typed columns (with an optional upper header spanning several columns),
+rows of plain values, and the notes printed under it. The .xlsx, .csv and .docx writers and the page's
+preview all render these, so every format shows the same figures as the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+import pandas as pd
+
+from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNEL_BY_CODE, CHANNELS, GROUPS, ITEM_CHANNELS
+from reporting.export.common import (
+    EMPTY_TEXT,
+    local_naive,
+    plain_date,
+    text,
+    vn_date,
+    vn_int,
+    vn_moment,
+    vn_percent,
+)
+from reporting.metrics import Summary, area_channel_matrix, unit_area_matrix
+from reporting.periods import ROMAN
+
+Kind = Literal["text", "center", "int", "date", "moment"]
+RowStyle = Literal["", "group", "total"]
+
+# What "Số lượng" counts for the channels where it means items (catalog.ITEM_CHANNELS).
+ITEM_WORDS: dict[str, str] = {
+    "web_section": "Số bài",
+    "web_news": "Số tin, bài",
+    "visual": "Số sản phẩm",
+    "social": "Số bài đăng",
+}
+ITEM_NOUNS: dict[str, str] = {
+    "web_section": "bài",
+    "web_news": "tin, bài",
+    "visual": "sản phẩm",
+    "social": "bài đăng",
+}
+NOT_EXPECTED = "Không phải báo cáo"
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    kind: Kind = "text"
+    width: float = 10
+    group: str | None = None  # upper header shared by consecutive columns with the same group
+
+
+@dataclass
+class Table:
+    sheet: str
+    title: str
+    columns: list[Col]
+    rows: list[list[Any]] = field(default_factory=list)
+    styles: list[RowStyle] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    empty: str | None = None  # said in place of rows when there are none
+
+    def add(self, values: list[Any], style: RowStyle = "") -> None:
+        self.rows.append(values)
+        self.styles.append(style)
+
+    @property
+    def headers(self) -> list[str]:
+        """One flat header per column: 'Tin bài … – Số tin, bài' where there is an upper header."""
+        return [f"{c.group} – {c.header}" if c.group else c.header for c in self.columns]
+
+    def frame(self) -> pd.DataFrame:
+        """The table as shown on the page: numbers as numbers, dates in Vietnamese form."""
+        shown = []
+        for row in self.rows:
+            shown.append(
+                [
+                    (vn_moment(v) if col.kind == "moment" else vn_date(v)) if col.kind in ("date", "moment") else v
+                    for col, v in zip(self.columns, row, strict=True)
+                ]
+            )
+        return pd.DataFrame(shown, columns=self.headers)
+
+
+def unit_order(summary: Summary) -> list[tuple[str | None, list[int]]]:
+    """Row positions of `summary.units` grouped as the plan lists units; [(group label or None, rows)]."""
+    units = summary.units
+    known = {g.code: g.label for g in GROUPS}
+    if units.empty or units["group"].map(lambda g: text(g) is None).all():
+        return [(None, list(range(len(units))))]
+    out: list[tuple[str | None, list[int]]] = []
+    groups = units["group"].map(lambda g: text(g) or "")
+    for code, label in known.items():
+        rows = [i for i, g in enumerate(groups) if g == code]
+        if rows:
+            out.append((label, rows))
+    rest = [i for i, g in enumerate(groups) if g not in known]
+    if rest:
+        out.append(("Đơn vị khác", rest))
+    return out
+
+
+def _status_of(report: pd.Series) -> str:
+    return report["status_label"] if report["expected"] else NOT_EXPECTED
+
+
+def _areas_text(areas: tuple[str, ...]) -> str:
+    return ", ".join(areas)
+
+
+def summary_table(summary: Summary) -> Table:
+    """`Tổng hợp`: one row per unit — activities by channel (and items where Số lượng counts them),
+    participants, areas covered, report status — then the total row."""
+    period = summary.period
+    columns = [Col("STT", "center", 5), Col("Đơn vị", "text", 30), Col("Tổng số hoạt động", "int", 9)]
+    for channel in CHANNELS:
+        group = f"{channel.number}. {channel.label}"
+        columns.append(Col("Số hoạt động", "int", 9 if channel.code in ITEM_CHANNELS else 11, group))
+        if channel.code in ITEM_CHANNELS:
+            columns.append(Col(ITEM_WORDS[channel.code], "int", 9, group))
+    columns += [Col("Số người tham gia", "int", 10), Col("Nội dung đã tuyên truyền", "center", 15)]
+    quarterly = period.kind == "quarter"
+    if quarterly:
+        columns += [
+            Col("Tình trạng", "center", 13, "Báo cáo quý"),
+            Col("Ngày nộp", "date", 12, "Báo cáo quý"),
+        ]
+    else:
+        columns += [Col(f"Quý {ROMAN[q]}", "center", 12, "Tình trạng báo cáo") for q in period.quarters]
+    table = Table("Tổng hợp", "BẢNG TỔNG HỢP", columns)
+
+    units = summary.units
+    reports = summary.reports.set_index(["unit_code", "quarter"])
+    groups = unit_order(summary)
+    number = 0
+    for index, (label, positions) in enumerate(groups):
+        if label is not None:
+            table.add([_roman(index + 1), label] + [None] * (len(columns) - 2), "group")
+        for position in positions:
+            unit = units.iloc[position]
+            number += 1
+            values: list[Any] = [number, text(unit["name"]), int(unit["activities"])]
+            for channel in CHANNELS:
+                values.append(int(unit[f"ch_{channel.code}"]))
+                if channel.code in ITEM_CHANNELS:
+                    values.append(int(unit[f"qty_{channel.code}"]))
+            values += [int(unit["participants"]), _areas_text(unit["areas"])]
+            if quarterly:
+                report = reports.loc[(unit["code"], period.index)]
+                values += [_status_of(report), _day(report["submitted_at"])]
+            else:
+                values += [_status_of(reports.loc[(unit["code"], q)]) for q in period.quarters]
+            table.add(values)
+
+    totals = summary.totals
+    total: list[Any] = [None, "Tổng cộng", totals["activities"]]
+    for channel in CHANNELS:
+        total.append(int(summary.channels[channel.code]))
+        if channel.code in ITEM_CHANNELS:
+            total.append(int(units[f"qty_{channel.code}"].sum()))
+    covered = [a for a in AREA_LETTERS if summary.areas[a] > 0]
+    total += [totals["participants"], f"{len(covered)}/{len(AREA_LETTERS)} nội dung"]
+    if quarterly:
+        total += [f"Đã nộp {totals['reports_submitted']}/{totals['reports_expected']}", None]
+    else:
+        expected = summary.reports[summary.reports["expected"]]
+        for q in period.quarters:
+            of_q = expected[expected["quarter"] == q]
+            done = int(of_q["status"].isin(["on_time", "late"]).sum())
+            total.append(f"Đã nộp {done}/{len(of_q)}")
+    table.add(total, "total")
+    table.notes = summary_notes(summary)
+    return table
+
+
+def summary_notes(summary: Summary) -> list[str]:
+    """The lines under `Tổng hợp`: emptiness, uncovered areas, report rates, what was left out."""
+    period = summary.period
+    totals = summary.totals
+    notes = []
+    if totals["activities"] == 0:
+        notes.append(f"{EMPTY_TEXT} ({period.label}).")
+    notes.append(
+        "Cột «Nội dung đã tuyên truyền» ghi các nội dung a–m tại mục II.2 Kế hoạch truyền thông CCHC năm "
+        f"{period.year} của Sở (xem trang «Theo nội dung»)."
+    )
+    if summary.uncovered_areas:
+        names = "; ".join(f"{a}) {AREA_BY_LETTER[a].label}" for a in summary.uncovered_areas)
+        notes.append(f"Nội dung chưa được tuyên truyền trong kỳ: {names}.")
+    notes.append(report_rates(summary))
+    if summary.problems.get("errors"):
+        notes.append(
+            f"Có {vn_int(summary.problems['errors'])} dòng dữ liệu bị lỗi nên không được tính vào bảng này "
+            "(xem danh sách lỗi bằng trang kiểm tra dữ liệu hoặc lệnh «check»)."
+        )
+    return notes
+
+
+def report_rates(summary: Summary) -> str:
+    """'Báo cáo phải nộp: 12; đã nộp: 11 (91,7%), trong đó đúng hạn: 9 (75,0%). Tính đến 10:00 ngày …'."""
+    totals = summary.totals
+    expected = totals["reports_expected"]
+    moment = local_naive(summary.now)
+    when = f"tính đến {moment.hour:02d}:{moment.minute:02d} ngày {plain_date(moment.date())}"
+    if not expected:
+        return f"Không có báo cáo nào phải nộp trong kỳ ({when})."
+    submitted, on_time = totals["reports_submitted"], totals["reports_on_time"]
+    return (
+        f"Báo cáo phải nộp: {expected}; đã nộp: {submitted} ({vn_percent(submitted / expected)}), "
+        f"trong đó đúng hạn: {on_time} ({vn_percent(on_time / expected)}); {when}."
+    )
+
+
+def area_table(summary: Summary) -> Table:
+    """`Theo nội dung`: the ten areas × channels, and which units covered each area."""
+    columns = [Col("Mục", "center", 6), Col("Nội dung tuyên truyền (mục II.2 Kế hoạch)", "text", 38)]
+    columns += [Col(c.label, "int", 11, "Số hoạt động theo hình thức tuyên truyền") for c in CHANNELS]
+    columns += [Col("Tổng số hoạt động", "int", 10), Col("Đơn vị thực hiện", "text", 48)]
+    table = Table("Theo nội dung", "BẢNG TỔNG HỢP THEO NỘI DUNG TUYÊN TRUYỀN", columns)
+    acts = summary.activities
+    matrix = area_channel_matrix(acts)
+    by_unit = unit_area_matrix(acts, summary.units)
+    names = dict(zip(summary.units["code"], summary.units["name"], strict=True))
+    for letter in AREA_LETTERS:
+        counts = [int(matrix.at[letter, c.code]) for c in CHANNELS]
+        doers = [text(names[code]) or code for code in by_unit.index if by_unit.at[code, letter] > 0]
+        table.add([f"{letter})", AREA_BY_LETTER[letter].label, *counts, int(summary.areas[letter]), "; ".join(doers)])
+    covered = len(AREA_LETTERS) - len(summary.uncovered_areas)
+    table.notes = [
+        f"Đã tuyên truyền {covered}/{len(AREA_LETTERS)} nội dung của Kế hoạch"
+        + (f"; chưa tuyên truyền: {', '.join(summary.uncovered_areas)}." if summary.uncovered_areas else "."),
+        "Một hoạt động gắn với nhiều nội dung được tính ở từng nội dung, nên cộng theo cột có thể lớn hơn "
+        f"tổng số hoạt động ({vn_int(summary.totals['activities'])}).",
+    ]
+    if summary.totals["activities"] == 0:
+        table.notes.insert(0, f"{EMPTY_TEXT} ({summary.period.label}).")
+    return table
+
+
+DETAIL_COLUMNS = [
+    Col("STT", "center", 6),
+    Col("Đơn vị", "text", 24),
+    Col("Ngày", "date", 11),
+    Col("Nội dung", "center", 9),
+    Col("Hình thức", "text", 20),
+    Col("Tên hoạt động", "text", 42),
+    Col("Số lượng", "int", 9),
+    Col("Số người tham gia", "int", 10),
+    Col("Minh chứng", "text", 30),
+    Col("Ghi chú", "text", 20),
+]
+
+
+def detail_rows(summary: Summary) -> list[list[Any]]:
+    """Every activity of the period: unit (in the table's order), then date, then where it was entered."""
+    acts = summary.activities
+    if acts.empty:
+        return []
+    order = {code: i for i, code in enumerate(summary.units["code"])}
+    positions = [p for _, rows in unit_order(summary) for p in rows]
+    rank = {summary.units["code"].iloc[p]: i for i, p in enumerate(positions)}
+    names = dict(zip(summary.units["code"], summary.units["name"], strict=True))
+    frame = acts.assign(_rank=acts["unit_code"].map(lambda c: rank.get(c, len(order))))
+    frame = frame.sort_values(["_rank", "date", "tab", "row"], kind="stable")
+    rows: list[list[Any]] = []
+    columns = zip(
+        frame["unit_code"],
+        frame["date"],
+        frame["areas"],
+        frame["channel"],
+        frame["title"],
+        frame["quantity"],
+        frame["participants"],
+        frame["evidence"],
+        frame["note"],
+        strict=True,
+    )
+    for number, (unit, day, areas, channel, title, qty, people, evidence, note) in enumerate(columns, 1):
+        rows.append(
+            [
+                number,
+                text(names.get(unit)) or unit,
+                day.date(),
+                ", ".join(areas),
+                CHANNEL_BY_CODE[channel].label,
+                text(title),
+                _int(qty),
+                _int(people),
+                text(evidence),
+                text(note),
+            ]
+        )
+    return rows
+
+
+def detail_table(summary: Summary) -> Table:
+    """`Chi tiết`: STT, Đơn vị, Ngày, Nội dung, Hình thức, Tên hoạt động, Số lượng, Số người, Minh chứng, Ghi chú."""
+    table = Table("Chi tiết", "DANH SÁCH CHI TIẾT CÁC HOẠT ĐỘNG", list(DETAIL_COLUMNS))
+    rows = detail_rows(summary)
+    table.rows = rows
+    table.styles = [""] * len(rows)
+    if not rows:
+        table.empty = f"{EMPTY_TEXT} ({summary.period.label})."
+    return table
+
+
+def progress_table(summary: Summary) -> Table:
+    """`Tiến độ báo cáo`: each unit's report per quarter — due, submitted at, status, days late; the rates."""
+    columns = [
+        Col("STT", "center", 6),
+        Col("Đơn vị", "text", 36),
+        Col("Kỳ báo cáo", "center", 14),
+        Col("Hạn nộp", "date", 12),
+        Col("Thời điểm nộp", "moment", 17),
+        Col("Tình trạng", "center", 18),
+        Col("Số ngày trễ", "int", 9),
+    ]
+    table = Table("Tiến độ báo cáo", "TIẾN ĐỘ NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", columns)
+    reports = summary.reports
+    positions = [p for _, rows in unit_order(summary) for p in rows]
+    rank = {summary.units["code"].iloc[p]: i for i, p in enumerate(positions)}
+    ordered = reports.assign(_rank=reports["unit_code"].map(rank)).sort_values(["quarter", "_rank"], kind="stable")
+    for number, report in enumerate(ordered.to_dict("records"), 1):
+        late = report["days_late"]
+        table.add(
+            [
+                number,
+                text(report["name"]),
+                f"Quý {ROMAN[report['quarter']]}/{report['year']}",
+                report["deadline"],
+                None if pd.isna(report["submitted_at"]) else local_naive(report["submitted_at"]),
+                report["status_label"] if report["expected"] else NOT_EXPECTED,
+                None if pd.isna(late) else int(late),
+            ]
+        )
+    table.notes = [report_rates(summary)]
+    if reports.empty:
+        table.empty = "Không có đơn vị nào trong danh sách."
+    return table
+
+
+def all_tables(summary: Summary) -> list[Table]:
+    return [summary_table(summary), area_table(summary), detail_table(summary), progress_table(summary)]
+
+
+def _roman(number: int) -> str:
+    return {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}.get(number, str(number))
+
+
+def _day(moment: Any) -> date | None:
+    if moment is None or pd.isna(moment):
+        return None
+    return local_naive(moment).date() if isinstance(moment, datetime) else moment
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)

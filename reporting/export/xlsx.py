@@ -1,0 +1,259 @@
+"""The .xlsx consolidated table, laid out as Vietnamese offices lay out documents (Nghị định 30/2020).
+
+Written with xlsxwriter: it is the faster writer (25,000 activities well under the 5 s budget), it writes
+print set-up (A4 landscape, fit to width, repeated header rows) directly, and with a fixed creation time
+its output is byte-for-byte reproducible. Every sheet opens with the agency / national-motto header block,
+a bold title and the period line; cells are Times New Roman; numbers show dot thousands whatever the
+reader's locale; text from the sheets is always written as a string, never as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import UTC, date, datetime
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from reporting.export.common import (
+    MOTTO,
+    MOTTO_COUNTRY,
+    formula_like,
+    period_line,
+    place_date,
+    table_title,
+)
+from reporting.export.tables import Col, Table, all_tables
+from reporting.metrics import Summary
+from reporting.parse import Parsed
+from reporting.settings import Settings
+
+FONT = "Times New Roman"
+SIZE = 12
+# Excel's "#,##0" follows the reader's locale; the conditional sections put dots in whatever the locale.
+NUMBER_FORMAT = '[>=1000000]#"."###"."##0;[>=1000]#"."##0;0'
+DATE_FORMAT = "dd/mm/yyyy"
+MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
+LEFT_BLOCK, RIGHT_BLOCK = 40.0, 52.0  # widths (characters) of the header block's two halves
+POINTS_PER_LINE = 16.0  # Times New Roman 12
+
+
+class _Formats:
+    """Formats made on first use, one per (role, style): xlsxwriter wants each created once."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.cache: dict[tuple[Any, ...], Format] = {}
+
+    def get(self, *key: Any, **props: Any) -> Format:
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format({"font_name": FONT, "font_size": SIZE, **props})
+        return self.cache[key]
+
+    def cell(self, kind: str, style: str, quoted: bool = False) -> Format:
+        props: dict[str, Any] = {"border": 1, "valign": "vcenter", "text_wrap": True}
+        if kind == "int":
+            props |= {"num_format": NUMBER_FORMAT, "align": "right", "indent": 1}
+        elif kind == "date":
+            props |= {"num_format": DATE_FORMAT, "align": "center"}
+        elif kind == "moment":
+            props |= {"num_format": MOMENT_FORMAT, "align": "center"}
+        elif kind == "center":
+            props |= {"align": "center"}
+        if style in ("group", "total"):
+            props["bold"] = True
+        if quoted:
+            props["quote_prefix"] = True  # Excel then keeps "=…" as text even when the cell is edited
+        return self.get("cell", kind, style, quoted, **props)
+
+
+def to_xlsx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
+    """The workbook's bytes: Tổng hợp, Theo nội dung, Chi tiết, Tiến độ báo cáo."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_format_properties": {"font_name": FONT, "font_size": SIZE},
+        },
+    )
+    created = summary.now.astimezone(UTC).replace(tzinfo=None) if summary.now.tzinfo else summary.now
+    book.set_properties(
+        {
+            "title": table_title(summary.period),
+            "author": settings.agency_name,
+            "company": settings.agency_parent,
+            "comments": f"Nguồn số liệu: {parsed.source_name}",
+            "created": created,
+        }
+    )
+    formats = _Formats(book)
+    for index, table in enumerate(all_tables(summary)):
+        _write_sheet(book.add_worksheet(table.sheet), table, formats, summary, settings, signature=index == 0)
+    book.close()
+    return out.getvalue()
+
+
+def _blocks(columns: list[Col]) -> tuple[int, int]:
+    """Last column of the left header block and first of the right one (ND 30: agency left, motto right)."""
+    widths = [c.width for c in columns]
+    left, total = 0, widths[0]
+    while total < LEFT_BLOCK and left < len(widths) - 2:
+        left += 1
+        total += widths[left]
+    right, total = len(widths) - 1, widths[-1]
+    while total < RIGHT_BLOCK and right > left + 1:
+        right -= 1
+        total += widths[right]
+    return left, max(right, left + 1)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text needs in a column (or merged range) `width` characters wide."""
+    # Column widths count the default font's digit; Vietnamese text in Times New Roman runs narrower.
+    room = max(width - 1, 1)
+    return sum(max(1, math.ceil(len(part) * 0.9 / room)) for part in text.split("\n"))
+
+
+def _header_heights(sheet: Worksheet, top: int, columns: list[Col], grouped: bool) -> None:
+    """Header rows tall enough for their wrapped labels (merged cells never grow by themselves)."""
+    if not grouped:
+        sheet.set_row(top, POINTS_PER_LINE * max(_lines(c.header, c.width) for c in columns) + 4)
+        return
+    spans: dict[str, float] = {}
+    for column in columns:
+        if column.group:
+            spans[column.group] = spans.get(column.group, 0) + column.width
+    upper = max(_lines(group, width) for group, width in spans.items())
+    lower = max(_lines(c.header, c.width) for c in columns if c.group)
+    whole = max(_lines(c.header, c.width) for c in columns if not c.group)
+    lower = max(lower, whole - upper)
+    sheet.set_row(top, POINTS_PER_LINE * upper + 4)
+    sheet.set_row(top + 1, POINTS_PER_LINE * lower + 4)
+
+
+def _write_sheet(
+    sheet: Worksheet, table: Table, fm: _Formats, summary: Summary, settings: Settings, *, signature: bool
+) -> None:
+    columns = table.columns
+    last = len(columns) - 1
+    total_width = sum(c.width for c in columns)
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, column.width)
+    left, right = _blocks(columns)
+    head = {"align": "center", "valign": "vcenter"}
+    sheet.merge_range(0, 0, 0, left, settings.agency_parent, fm.get("h1", **head))
+    sheet.merge_range(0, right, 0, last, MOTTO_COUNTRY, fm.get("h2", bold=True, **head))
+    sheet.merge_range(1, 0, 1, left, settings.agency_name, fm.get("h3", bold=True, **head))
+    sheet.merge_range(1, right, 1, last, MOTTO, fm.get("h4", bold=True, font_size=13, **head))
+    # ND 30 draws a short rule under the agency name and under the motto.
+    rule = fm.get("rule", **head)
+    sheet.merge_range(2, 0, 2, left, "────────", rule)
+    sheet.merge_range(2, right, 2, last, "──────────────", rule)
+    sheet.merge_range(3, right, 3, last, place_date(settings.place, summary.now), fm.get("date", italic=True, **head))
+
+    title = f"{table_title(summary.period)}\n{table.title}" if table.sheet != "Tổng hợp" else None
+    title = title or table_title(summary.period)
+    title_fmt = fm.get("title", bold=True, font_size=13, align="center", valign="vcenter", text_wrap=True)
+    sheet.merge_range(5, 0, 5, last, title, title_fmt)
+    sheet.set_row(5, POINTS_PER_LINE * sum(_lines(part, total_width * 0.95) for part in title.split("\n")) + 4)
+    sheet.merge_range(6, 0, 6, last, period_line(summary.period), fm.get("period", italic=True, align="center"))
+
+    top = 8
+    header = fm.get("header", bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
+    grouped = any(c.group for c in columns)
+    header_rows = 2 if grouped else 1
+    index = 0
+    while index <= last:
+        column = columns[index]
+        if column.group is None:
+            if grouped:
+                sheet.merge_range(top, index, top + 1, index, column.header, header)
+            else:
+                sheet.write_string(top, index, column.header, header)
+            index += 1
+            continue
+        end = index
+        while end + 1 <= last and columns[end + 1].group == column.group:
+            end += 1
+        if end > index:
+            sheet.merge_range(top, index, top, end, column.group, header)
+        else:
+            sheet.write_string(top, index, column.group, header)
+        for sub in range(index, end + 1):
+            sheet.write_string(top + 1, sub, columns[sub].header, header)
+        index = end + 1
+    _header_heights(sheet, top, columns, grouped)
+    numbering = top + header_rows
+    number_fmt = fm.get("numbering", italic=True, border=1, align="center", font_size=11)
+    for index in range(len(columns)):
+        sheet.write_string(numbering, index, f"({index + 1})", number_fmt)
+    first = numbering + 1
+    sheet.repeat_rows(top, numbering)
+    sheet.freeze_panes(first, 2)
+
+    row = first
+    if not table.rows and table.empty:
+        sheet.merge_range(row, 0, row, last, table.empty, fm.get("empty", italic=True, border=1, align="center"))
+        row += 1
+    for values, style in zip(table.rows, table.styles, strict=True):
+        lines = 1
+        for col, (column, value) in enumerate(zip(columns, values, strict=True)):
+            _write(sheet, row, col, value, column, style, fm)
+            if value.__class__ is str:
+                lines = max(lines, _lines(value, column.width))
+        if lines > 1:  # Excel and LibreOffice do not grow rows to fit wrapped text written by a program
+            sheet.set_row(row, POINTS_PER_LINE * lines + 2)
+        row += 1
+
+    row += 1
+    note_fmt = fm.get("note", italic=True, align="left", valign="top", text_wrap=True)
+    for note in table.notes:
+        sheet.merge_range(row, 0, row, last, note, note_fmt)
+        sheet.set_row(row, POINTS_PER_LINE * _lines(note, total_width * 0.95) + 2)
+        row += 1
+    if signature:
+        _signature(sheet, row + 1, left, right, last, fm)
+
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    sheet.center_horizontally()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_footer(f'&C&"{FONT},Regular"&11Trang &P/&N')
+    sheet.hide_gridlines(2)
+    sheet.set_default_row(POINTS_PER_LINE)
+
+
+def _write(sheet: Worksheet, row: int, col: int, value: Any, column: Col, style: str, fm: _Formats) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, fm.cell(column.kind, style))
+    elif isinstance(value, bool):  # a bool is an int to Python, but no column holds one
+        sheet.write_string(row, col, str(value), fm.cell("text", style))
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fm.cell("center" if column.kind == "center" else "int", style))
+    elif isinstance(value, datetime):
+        sheet.write_datetime(row, col, value, fm.cell("moment", style))
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), fm.cell("date", style))
+    else:
+        value = str(value)
+        kind = column.kind if column.kind in ("text", "center") else "text"
+        sheet.write_string(row, col, value, fm.cell(kind, style, formula_like(value)))
+
+
+def _signature(sheet: Worksheet, row: int, left: int, right: int, last: int, fm: _Formats) -> None:
+    """Who signs the table: the clerk who made it (left) and the Sở's leader (right)."""
+    bold = fm.get("sign", bold=True, align="center", valign="top", text_wrap=True)
+    hint = fm.get("sign_hint", italic=True, align="center")
+    sheet.merge_range(row, 0, row, left, "NGƯỜI LẬP BIỂU", bold)
+    sheet.merge_range(row, right, row, last, "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", bold)
+    sheet.set_row(row, POINTS_PER_LINE * 2)
+    sheet.merge_range(row + 1, 0, row + 1, left, "(Ký, ghi rõ họ tên)", hint)
+    sheet.merge_range(row + 1, right, row + 1, last, "(Ký, ghi rõ họ tên, đóng dấu)", hint)
