@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
@@ -222,51 +223,64 @@ def _read_table(
     return None
 
 
+def _object_array(items: list[Any]) -> np.ndarray:
+    """A 1-D object array even when the items are tuples (np.array would make them a 2-D array)."""
+    array = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        array[i] = item
+    return array
+
+
+def _cells_array(cells: list[Any]) -> np.ndarray:
+    """Raw cells (never tuples) as an object array, filled by numpy in C."""
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    return array
+
+
 def _parse_column(raw: pd.Series, parser: Callable[[Any], v.Parsed]) -> tuple[pd.Series, pd.Series]:
     """Apply `parser` once per distinct non-blank value; returns (values, reasons) aligned with `raw`."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
     results = [parser(u) for u in uniques]
-    parsed = [r[0] for r in results] + [None]
-    reasons = [r[1] for r in results] + [None]
-    return (
-        pd.Series([parsed[c] for c in codes], index=raw.index, dtype=object),
-        pd.Series([reasons[c] for c in codes], index=raw.index, dtype=object),
-    )
-
-
-def _text_column(raw: pd.Series) -> pd.Series:
-    return raw.map(lambda x: None if x is None else (nfc(x) if isinstance(x, str) else show(x)))
+    # The extra last element is what blanks (code -1) map to.
+    parsed = _object_array([r[0] for r in results] + [None])[codes]
+    reasons = _object_array([r[1] for r in results] + [None])[codes]
+    return pd.Series(parsed, index=raw.index, dtype=object), pd.Series(reasons, index=raw.index, dtype=object)
 
 
 def _extract(tables: list[tuple[str, str | None, _Table]], columns: tuple[Column, ...]) -> tuple[pd.DataFrame, int]:
     """Non-blank data rows of several tabs as one raw frame (tab, unit_code, row, one column per key)."""
     keys = [c.key for c in columns]
     out: dict[str, list[Any]] = {k: [] for k in ["tab", "unit_code", "row", *keys]}
-    blank = 0
     for tab, unit_code, table in tables:
-        picks = [(k, table.positions.get(k)) for k in keys]
-        for row in table.data:
-            cells = row.values
-            n = len(cells)
-            got = []
-            for _key, pos in picks:
-                value = cells[pos] if pos is not None and pos < n else None
-                if isinstance(value, bool):  # True == 1 would merge with 1 when values are de-duplicated
-                    value = "TRUE" if value else "FALSE"
-                elif isinstance(value, str) and not value.strip():
-                    value = None
-                got.append(value)
-            if all(x is None for x in got):
-                blank += 1
+        if not table.data:
+            continue
+        width = max(table.positions.values()) + 1
+        padded = [r.values[:width] + (None,) * (width - len(r.values)) for r in table.data]
+        by_position = list(zip(*padded, strict=True))
+        empty = (None,) * len(padded)
+        for key in keys:
+            pos = table.positions.get(key)
+            if pos is None:
+                out[key].extend(empty)
                 continue
-            out["tab"].append(tab)
-            out["unit_code"].append(unit_code)
-            out["row"].append(row.number)
-            for (key, _), value in zip(picks, got, strict=True):
-                out[key].append(value)
-    frame = pd.DataFrame({k: pd.Series(vals, dtype=object) for k, vals in out.items()})
+            # Whitespace-only text is blank; booleans become text, or True == 1 would merge them with 1 later.
+            out[key].extend(
+                [
+                    None
+                    if (c.__class__ is str and not c.strip())
+                    else (("TRUE" if c else "FALSE") if c.__class__ is bool else c)
+                    for c in by_position[pos]
+                ]
+            )
+        out["tab"].extend([tab] * len(padded))
+        out["unit_code"].extend([unit_code] * len(padded))
+        out["row"].extend(r.number for r in table.data)
+    # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
+    frame = pd.DataFrame({k: _cells_array(vals) for k, vals in out.items()}, dtype=object)
     frame["row"] = frame["row"].astype("int64")
-    return frame, blank
+    filled = frame[keys].notna().any(axis=1)
+    return frame[filled].reset_index(drop=True), int((~filled).sum())
 
 
 def _validate(
@@ -282,37 +296,31 @@ def _validate(
     for column in columns:
         raw = frame[column.key]
         missing = raw.isna()
-        if column.parser is not None:
-            values, reasons = _parse_column(raw, column.parser)
+        if column.parser is None:  # free text: mostly distinct values, so no de-duplication
+            texts = [None if x is None else (nfc(x) if x.__class__ is str else show(x)) for x in raw.to_numpy()]
+            values = pd.Series(_cells_array(texts), index=raw.index, dtype=object)
+            reasons = pd.Series(None, index=raw.index, dtype=object)
         else:
-            values, reasons = _text_column(raw), pd.Series(None, index=frame.index, dtype=object)
+            values, reasons = _parse_column(raw, column.parser)
         if column.key in defaults:
             values = values.where(~missing, defaults[column.key])
         parsed[column.key] = values
         bad = reasons.notna()
         required_missing = missing & column.required
-        for idx in frame.index[bad | required_missing]:
-            tab = frame.at[idx, "tab"]
+        flagged = (bad | required_missing).to_numpy()
+        rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
+        for (tab, row, unit_code), value, reason, is_missing, is_required in zip(
+            rows, raw[flagged], reasons[flagged], missing[flagged], required_missing[flagged], strict=True
+        ):
             table = tables[tab]
             pos = table.positions.get(column.key)
-            header = table.headers.get(column.key, column.header)
             if pos is None:
                 reason = f"trang tính thiếu cột bắt buộc «{column.header}» nên không đọc được dòng này"
-            elif missing[idx]:
+            elif is_missing:
                 reason = f"ô «{column.header}» đang trống; cột này là bắt buộc"
-            else:
-                reason = reasons[idx]
-            severity = "error" if required_missing[idx] else column.severity
-            problems.add(
-                tab,
-                int(frame.at[idx, "row"]),
-                header,
-                pos,
-                None if missing[idx] else raw[idx],
-                severity,
-                reason,
-                frame.at[idx, "unit_code"],
-            )
+            severity = "error" if is_required else column.severity
+            header = table.headers.get(column.key, column.header)
+            problems.add(tab, int(row), header, pos, None if is_missing else value, severity, reason, unit_code)
         errors |= required_missing | (bad if column.severity == "error" else False)
     return parsed, errors
 
@@ -379,19 +387,29 @@ def _find_tab(snapshot: Snapshot, title: str) -> str | None:
     return next((t for t in snapshot.tabs if fold(t) == wanted), None)
 
 
-def _match_unit(units: pd.DataFrame, text: Any) -> str | None:
-    key = fold(text)
-    if not key:
-        return None
-    hit = units.loc[units["key_code"] == key, "code"]
-    if hit.empty:
-        hit = units.loc[units["key_name"] == key, "code"]
-    if hit.empty and " " in key:
-        # "Người có công" for "Phòng Người có công": a name's words, if they point to one unit only.
-        hit = units.loc[units["key_name"].map(lambda name: f" {key} " in f" {name} "), "code"]
-        if len(hit) > 1:
+class _UnitIndex:
+    """Looks a unit up by code, then name, then a unique part of its name; all folded, memoised."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self.codes = dict(zip(units["key_code"], units["code"], strict=True))
+        self.names = dict(zip(units["key_name"], units["code"], strict=True))
+        self.memo: dict[str, str | None] = {}
+
+    def find(self, text: Any) -> str | None:
+        key = fold(text)
+        if key not in self.memo:
+            self.memo[key] = self._find(key)
+        return self.memo[key]
+
+    def _find(self, key: str) -> str | None:
+        if not key:
             return None
-    return None if hit.empty else str(hit.iloc[0])
+        found = self.codes.get(key) or self.names.get(key)
+        if found is None and " " in key:
+            # "Người có công" for "Phòng Người có công": a name's words, if they point to one unit only.
+            hits = {code for name, code in self.names.items() if f" {key} " in f" {name} "}
+            found = hits.pop() if len(hits) == 1 else None
+        return None if found is None else str(found)
 
 
 def _unit_tabs(
@@ -399,11 +417,12 @@ def _unit_tabs(
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
     fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB)}
+    index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
     for tab, rows in snapshot.tabs.items():
         if fold(tab) in fixed:
             continue
-        code = _match_unit(units, tab) if has_unit_list else nfc(tab)
+        code = index.find(tab) if has_unit_list else nfc(tab)
         if code is None:
             filled = sum(1 for r in rows if any(not _is_blank(c) for c in r.values))
             severity = "error" if filled else "warning"
@@ -513,8 +532,6 @@ def _parse_activities(
     frame["year"], frame["quarter"] = periods_of(frame["date"], rules)
     for key in ("quantity", "participants"):
         frame[key] = frame[key].astype("int64")
-    for key in ("unit_code", "tab", "channel"):
-        frame[key] = frame[key].astype(str)
     frame = frame[ACTIVITY_FRAME_COLUMNS].reset_index(drop=True)
     return frame, len(raw) + headerless, blank, error_rows
 
@@ -539,7 +556,8 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
             )
         return empty
     raw, _blank = _extract([(tab, None, table)], SUBMISSION_COLUMNS)
-    codes = raw["unit"].map(lambda text: None if text is None else _match_unit(units, text))
+    index = _UnitIndex(units)
+    codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
     raw["unit_code"] = codes  # so a unit sees the problems of its own submission rows
     parsed, errors = _validate(raw, {tab: table}, SUBMISSION_COLUMNS, problems, {})
     for idx in raw.index[codes.isna() & parsed["unit"].notna()]:

@@ -1,0 +1,66 @@
+"""Property: for any messy rows, rows read = activities + rows with errors, and every error row says where."""
+
+from datetime import date, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from snapshots import ACTIVITY_HEADER, UNIT_HEADER, UNITS, snapshot
+
+from reporting.parse import parse_snapshot
+
+cells = st.one_of(
+    st.none(),
+    st.just(""),
+    st.just("  "),
+    st.booleans(),
+    st.integers(-5, 60000),
+    st.floats(-10, 60000, allow_nan=False),
+    st.dates(date(1990, 1, 1), date(2030, 12, 31)),
+    st.datetimes(datetime(2015, 1, 1), datetime(2030, 1, 1)),
+    st.sampled_from(
+        [
+            "a",
+            "a, b",
+            "f",
+            "x;y",
+            "Nội dung k",
+            "Trực quan",
+            "social",
+            "7",
+            "1.200",
+            "31/02/2023",
+            "15/3/2023",
+            "Quý I",
+            '=HYPERLINK("x")',
+            "Khác",
+            "-1",
+        ]
+    ),
+    st.text(max_size=12),
+)
+rows = st.lists(st.lists(cells, min_size=0, max_size=9), max_size=25)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vp=rows, ttr=rows)
+def test_rows_read_equal_activities_plus_error_rows(vp, ttr):
+    parsed = parse_snapshot(
+        snapshot(
+            {
+                "Đơn vị": [UNIT_HEADER, *UNITS],
+                "VP": [ACTIVITY_HEADER, *vp],
+                "TTR": [ACTIVITY_HEADER, *ttr],
+            }
+        )
+    )
+    non_blank = sum(
+        1 for r in vp + ttr if any(not (c is None or (isinstance(c, str) and not c.strip())) for c in r[:8])
+    )
+    assert parsed.rows == non_blank
+    assert parsed.rows == len(parsed.activities) + parsed.error_rows
+    errors = parsed.problems[(parsed.problems["severity"] == "error") & parsed.problems["tab"].isin(["VP", "TTR"])]
+    error_rows = set(zip(errors["tab"], errors["row"], strict=True))
+    activity_rows = set(zip(parsed.activities["tab"], parsed.activities["row"], strict=True))
+    assert len(error_rows) == parsed.error_rows
+    assert not error_rows & activity_rows
+    assert errors["message"].str.startswith("Trang «").all()
