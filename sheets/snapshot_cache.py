@@ -88,6 +88,19 @@ class SnapshotCache:
             with contextlib.suppress(OSError):
                 self._save(key, snapshot)
 
+    # The loader's `LastGood` protocol, so `loader.last_good = SnapshotCache()` keeps a copy on disk.
+    def remember(self, key: str, snapshot: Snapshot) -> None:
+        self.put(key, snapshot)
+
+    def recall(self, key: str) -> Snapshot | None:
+        return self.get(key)
+
+    def clear(self) -> None:
+        self.forget_memory()
+        if self.directory is not None and self.directory.is_dir():
+            for path in self.directory.glob("*.json"):
+                path.unlink(missing_ok=True)
+
     def forget_memory(self) -> None:
         """Drop the in-memory copies (what a restart does); tests use it to prove the disk copy works."""
         with self._lock:
@@ -96,13 +109,14 @@ class SnapshotCache:
     # ---- disk ------------------------------------------------------------------------------------------
     def _path(self, key: str) -> Path:
         assert self.directory is not None
-        return self.directory / f"{key}.json"
+        # Keys may be URLs or paths: the file name is a digest of the key.
+        return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
     def _save(self, key: str, snapshot: Snapshot) -> None:
         assert self.directory is not None
         self.directory.mkdir(parents=True, exist_ok=True)
         data = json.dumps(snapshot_to_json(snapshot), ensure_ascii=False).encode()
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{key}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".snapshot.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
