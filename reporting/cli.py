@@ -30,7 +30,11 @@ def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
     from sheets.errors import SourceError
     from sheets.open import open_source
 
-    settings = Settings.from_mapping(os.environ)
+    try:
+        settings = Settings.from_mapping(os.environ)
+    except ValueError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     source_text = args.source or settings.source
     try:
         source = open_source(source_text, _service_account_from_env(), clock=lambda: _now(args.now))
