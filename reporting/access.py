@@ -1,0 +1,94 @@
+"""Who may see and do what: roles from the unit list's emails and the `[roles]` setting.
+
+Leadership sees everything, read-only; the office sees everything and exports; a unit sees the
+overview and its own unit only, and writes only to its own unit. These checks are what the write path
+calls: hiding a widget is never the protection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+Role = Literal["leadership", "office", "unit", "unknown"]
+ROLE_LABELS: dict[str, str] = {
+    "leadership": "Lãnh đạo Sở",
+    "office": "Văn phòng Sở",
+    "unit": "Đơn vị",
+    "unknown": "Chưa được cấp quyền",
+}
+
+
+@dataclass(frozen=True)
+class User:
+    email: str | None
+    role: Role
+    unit_code: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in ("leadership", "office")
+
+    @property
+    def can_export(self) -> bool:
+        return self.role == "office"
+
+
+def _emails(values: Iterable[str] | str | None) -> set[str]:
+    if values is None:
+        return set()
+    if isinstance(values, str):
+        values = values.replace(";", ",").split(",")
+    return {v.strip().lower() for v in values if v and v.strip()}
+
+
+def resolve_user(email: str | None, units: pd.DataFrame, roles: Mapping[str, Iterable[str] | str]) -> User:
+    """The role of a signed-in email: office, then leadership (from `[roles]`), then a unit's `Email`."""
+    if not email:
+        return User(None, "unknown")
+    key = email.strip().lower()
+    if key in _emails(roles.get("office")):
+        return User(key, "office")
+    if key in _emails(roles.get("leadership")):
+        return User(key, "leadership")
+    for unit in units.itertuples(index=False):
+        if key in {e.lower() for e in unit.emails}:
+            return User(key, "unit", str(unit.code), str(unit.name))
+    return User(key, "unknown")
+
+
+def demo_user(role: Role, unit_code: str | None, units: pd.DataFrame) -> User:
+    """The user a demo-mode role picker stands for (no sign-in configured)."""
+    if role != "unit":
+        return User(f"demo-{role}@demo.local", role)
+    row = units[units["code"] == unit_code]
+    if row.empty:
+        return User(None, "unknown")
+    return User(f"demo-{str(unit_code).lower()}@demo.local", "unit", str(unit_code), str(row.iloc[0]["name"]))
+
+
+def visible_units(user: User, units: pd.DataFrame) -> list[str]:
+    """Unit codes whose own page and rows this user may see."""
+    if user.sees_everything:
+        return list(units["code"])
+    if user.role == "unit" and user.unit_code in set(units["code"]):
+        return [str(user.unit_code)]
+    return []
+
+
+def can_view_unit(user: User, unit_code: str | None) -> bool:
+    return user.sees_everything or (user.role == "unit" and unit_code is not None and unit_code == user.unit_code)
+
+
+def check_can_write(user: User, unit_code: str | None) -> None:
+    """Raise PermissionError (Vietnamese) unless `user` is that unit's own user: no one acts for another unit."""
+    if user.role != "unit" or not unit_code or unit_code != user.unit_code:
+        who = user.email or "người dùng chưa đăng nhập"
+        raise PermissionError(
+            f"Tài khoản {who} không có quyền ghi dữ liệu cho đơn vị {unit_code or '(không rõ)'}: "
+            "chỉ chính đơn vị đó được xác nhận báo cáo hoặc thêm hoạt động của mình."
+        )
