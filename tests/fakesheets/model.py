@@ -294,6 +294,37 @@ class Spreadsheet:
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
 
+    def grid_data(self, ranges: list[str]) -> dict[str, Any]:
+        """spreadsheets.get with includeGridData: each cell's validation rule and number format.
+
+        Only what setup checks; values are left out. Zero row/column starts are omitted, as proto3 does.
+        """
+        out = self.metadata()
+        by_title = {entry["properties"]["title"]: entry for entry in out["sheets"]}
+        for text in ranges:
+            sheet, r0, r1, c0, c1 = self.resolve(text)
+            rows = []
+            for r in range(r0, r1):
+                cells = []
+                for c in range(c0, c1):
+                    cell: dict[str, Any] = {}
+                    for grid, rule in reversed(sheet.validations):
+                        if _inside(grid, r, c):
+                            cell["dataValidation"] = copy.deepcopy(rule)
+                            break
+                    fmt = next((f for g, f in reversed(sheet.formats) if _inside(g, r, c)), None)
+                    if fmt is not None:
+                        cell["userEnteredFormat"] = {"numberFormat": dict(fmt)}
+                    cells.append(cell)
+                rows.append({"values": cells})
+            block: dict[str, Any] = {"rowData": rows}
+            if r0:
+                block["startRow"] = r0
+            if c0:
+                block["startColumn"] = c0
+            by_title[sheet.title].setdefault("data", []).append(block)
+        return out
+
     def render(self, sheet: Sheet, r: int, c: int, value_option: str, date_option: str) -> Any:
         cell = sheet.get(r, c)
         if cell is None:
@@ -458,7 +489,7 @@ class Spreadsheet:
             props = body["properties"]
             sheet = self.sheet_by_id(props.get("sheetId", 0))
             for path in body.get("fields", "").split(","):
-                path = path.strip()
+                path = path.strip().replace(".", "/")  # Google accepts both mask spellings
                 if path == "title":
                     sheet.title = props["title"]
                 elif path == "gridProperties/frozenRowCount":

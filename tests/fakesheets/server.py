@@ -263,6 +263,8 @@ class FakeSheetsServer:
             date_option = first.get("dateTimeRenderOption", "SERIAL_NUMBER")
             major = first.get("majorDimension", "ROWS")
             if op == "metadata":
+                if first.get("includeGridData") == "true" and query.get("ranges"):
+                    return book.grid_data(query["ranges"])
                 return book.metadata()
             if op == "values.get":
                 return book.values(rng or "", value_option, date_option, major)
