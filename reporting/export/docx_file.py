@@ -10,6 +10,7 @@ Number and day of issue are left as dots: the văn thư fills them when the repo
 from __future__ import annotations
 
 import io
+from datetime import UTC
 from typing import Any
 
 from docx import Document
@@ -70,7 +71,8 @@ def to_docx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     _closing(doc)
 
     props = doc.core_properties
-    moment = local_naive(summary.now)
+    # Core properties are stored in UTC ("…Z"); python-docx writes a naive time as it is.
+    moment = summary.now.astimezone(UTC).replace(tzinfo=None) if summary.now.tzinfo else summary.now
     props.title = f"Báo cáo {report_subject(period).lower()}"
     props.subject = period_line(period)
     props.author = settings.agency_name
@@ -171,6 +173,7 @@ def _to_complete(doc: Any, what: str, hint: str | None = None) -> None:
     paragraph = _para(doc, "", indent=True)
     run = paragraph.add_run(f"{TO_COMPLETE}{what}]")
     run.italic = True
+    run.font.name = FONT
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     if hint:
         _para(doc, f"Gợi ý từ số liệu: {hint}", italic=True, indent=True)
@@ -352,4 +355,5 @@ def _closing(doc: Any) -> None:
     paragraph = _cell_para(right, "", size=13)
     run = paragraph.add_run(f"{TO_COMPLETE}họ và tên người ký]")
     run.italic = True
+    run.font.name = FONT
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
