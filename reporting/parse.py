@@ -238,6 +238,19 @@ def _cells_array(cells: list[Any]) -> np.ndarray:
     return array
 
 
+def _clean_cells(cells: list[Any]) -> np.ndarray:
+    """Raw cells with whitespace-only text made blank and booleans made text, without a Python loop per cell
+    unless a boolean is present (True == 1, so they would merge with 1 when values are de-duplicated)."""
+    if bool in set(map(type, cells)):
+        cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
+    array = _cells_array(cells)
+    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
+    if blank.any():
+        array[(codes >= 0) & blank[np.maximum(codes, 0)]] = None
+    return array
+
+
 def _parse_column(raw: pd.Series, parser: Callable[[Any], v.Parsed]) -> tuple[pd.Series, pd.Series]:
     """Apply `parser` once per distinct non-blank value; returns (values, reasons) aligned with `raw`."""
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
@@ -264,20 +277,14 @@ def _extract(tables: list[tuple[str, str | None, _Table]], columns: tuple[Column
             if pos is None:
                 out[key].extend(empty)
                 continue
-            # Whitespace-only text is blank; booleans become text, or True == 1 would merge them with 1 later.
-            out[key].extend(
-                [
-                    None
-                    if (c.__class__ is str and not c.strip())
-                    else (("TRUE" if c else "FALSE") if c.__class__ is bool else c)
-                    for c in by_position[pos]
-                ]
-            )
+            out[key].extend(by_position[pos])
         out["tab"].extend([tab] * len(padded))
         out["unit_code"].extend([unit_code] * len(padded))
         out["row"].extend(r.number for r in table.data)
     # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
-    frame = pd.DataFrame({k: _cells_array(vals) for k, vals in out.items()}, dtype=object)
+    frame = pd.DataFrame(
+        {k: _clean_cells(vals) if k in keys else _cells_array(vals) for k, vals in out.items()}, dtype=object
+    )
     frame["row"] = frame["row"].astype("int64")
     filled = frame[keys].notna().any(axis=1)
     return frame[filled].reset_index(drop=True), int((~filled).sum())
