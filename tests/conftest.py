@@ -10,7 +10,7 @@ import socket
 
 import pytest
 
-pytest_plugins: list[str] = ["tests.fakesheets.fixtures"]
+pytest_plugins: list[str] = ["tests.fakesheets.fixtures", "tests.app_fixtures"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

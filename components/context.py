@@ -1,0 +1,62 @@
+"""What every page is drawn for: the loaded data, the sidebar's filters, the settings and the moment.
+
+`app.py` builds a `View` on each run and keeps it in `st.session_state["view"]`; pages read it with
+`current_view()`. Filters live in session state under the sidebar's widget keys (`sidebar_*`), so a
+later sign-in layer can pin them (a unit user's unit) before the sidebar is drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from reporting.periods import Period, quarter
+
+if TYPE_CHECKING:
+    from loader import Loaded
+    from reporting.parse import Parsed
+    from reporting.settings import Settings
+
+VIEW_KEY = "view"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choice: a year and quarter, and one unit code or None for every unit."""
+
+    year: int
+    quarter: int
+    unit: str | None = None
+
+    @property
+    def units(self) -> tuple[str, ...] | None:
+        """The `units` argument of `reporting.metrics` functions."""
+        return (self.unit,) if self.unit else None
+
+
+@dataclass(frozen=True)
+class View:
+    loaded: Loaded
+    filters: Filters
+    settings: Settings
+    now: datetime
+
+    @property
+    def parsed(self) -> Parsed:
+        return self.loaded.parsed
+
+    @property
+    def period(self) -> Period:
+        return quarter(self.filters.year, self.filters.quarter, self.parsed.rules)
+
+
+def current_view() -> View:
+    """The view `app.py` prepared for this run."""
+    view = st.session_state.get(VIEW_KEY)
+    if view is None:  # a page run without app.py (never in the app): say so rather than fail later
+        st.error("Trang này cần được mở từ ứng dụng chính (app.py).")
+        st.stop()
+    return view

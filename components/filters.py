@@ -1,0 +1,104 @@
+"""The shared sidebar: year, quarter and unit filters, the data source, the read time and "Làm mới".
+
+Widget keys are `sidebar_*`; their values stay in `st.session_state` across pages. Defaults are set
+with `setdefault` before the widgets are drawn, and a stored value that is no longer an option (a unit
+removed from the sheet, a year with no data after a refresh) falls back to the default instead of
+failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from components.context import Filters
+from reporting import fmt
+from reporting.metrics import latest_quarter_with_data
+from reporting.parse import Parsed
+from reporting.periods import current_quarter, deadline, quarter
+
+YEAR_KEY = "sidebar_year"
+QUARTER_KEY = "sidebar_quarter"
+UNIT_KEY = "sidebar_unit"
+REFRESH_KEY = "sidebar_refresh"
+ALL_UNITS = ""  # the unit filter's "every unit" option
+
+
+def default_period(parsed: Parsed, configured: bool, now: datetime) -> tuple[int, int]:
+    """The quarter a page opens on: the current ND 09 period; on the demo, the latest one with data."""
+    if not configured:
+        latest = latest_quarter_with_data(parsed)
+        if latest is not None:
+            return latest
+    return current_quarter(now, parsed.rules)
+
+
+def year_options(parsed: Parsed, default_year: int) -> list[int]:
+    """Years with activities or submissions, the default year, and nothing absurd."""
+    years = {default_year}
+    for frame in (parsed.activities, parsed.submissions):
+        if len(frame):
+            years.update(int(y) for y in pd.unique(frame["year"]) if 2000 <= int(y) <= 2100)
+    return sorted(years)
+
+
+def unit_names(parsed: Parsed) -> dict[str, str]:
+    return dict(zip(parsed.units["code"], parsed.units["name"], strict=True))
+
+
+def select_unit(code: str | None) -> None:
+    """Make `code` the sidebar's unit (for a page's own unit picker, as an on_change callback)."""
+    st.session_state[UNIT_KEY] = code or ALL_UNITS
+
+
+def _keep_valid(key: str, options: Sequence[object], default: object) -> None:
+    if st.session_state.get(key, default) not in options:
+        st.session_state[key] = default
+    st.session_state.setdefault(key, default)
+
+
+def render_sidebar(
+    parsed: Parsed,
+    default: tuple[int, int],
+    *,
+    source_label: str,
+    on_refresh: Callable[[], None],
+) -> Filters:
+    """Draw the filters and the data's provenance in the sidebar; return the chosen filters."""
+    years = year_options(parsed, default[0])
+    names = unit_names(parsed)
+    units = [ALL_UNITS, *names]
+    _keep_valid(YEAR_KEY, years, default[0])
+    _keep_valid(QUARTER_KEY, [1, 2, 3, 4], default[1])
+    _keep_valid(UNIT_KEY, units, ALL_UNITS)
+
+    with st.sidebar:
+        st.markdown("**Kỳ báo cáo**")
+        left, right = st.columns(2)
+        year = left.selectbox("Năm", years, key=YEAR_KEY)
+        index = right.selectbox("Quý", [1, 2, 3, 4], key=QUARTER_KEY, format_func=fmt.quarter_name)
+        period = quarter(year, index, parsed.rules)
+        st.caption(
+            f"{fmt.period_range(period)} · hạn báo cáo {fmt.day(deadline(year, index, parsed.rules))}"
+            + (" (quý dương lịch)" if parsed.rules.calendar else " (theo Nghị định 09/2019/NĐ-CP)")
+        )
+        unit = st.selectbox(
+            "Đơn vị",
+            units,
+            key=UNIT_KEY,
+            format_func=lambda code: names.get(code, "Tất cả đơn vị"),
+        )
+        st.divider()
+        st.caption(f"Nguồn: {source_label}")
+        st.caption(f"Dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}")
+        st.button(
+            "Làm mới",
+            key=REFRESH_KEY,
+            icon=":material/refresh:",
+            on_click=on_refresh,
+            help="Đọc lại bảng tính ngay, không chờ hết thời gian lưu tạm.",
+        )
+    return Filters(int(year), int(index), unit or None)

@@ -1,0 +1,202 @@
+"""Tables as a Vietnamese reader sees them: column titles in Vietnamese, 1.200, dd/mm/yyyy, statuses in words.
+
+`*_frame` functions are pure (frames in, display frames out; tests compare them); `show_*` draw them.
+Counts that can pass 999 are shown as text so the separator is a dot whatever the browser's locale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from reporting import fmt
+from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, GROUP_BY_CODE, SUBMISSIONS_TAB, UNITS_TAB
+
+# Status → (background, text colour, marker); the words come from reporting (status_label).
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "on_time": ("#d7f0dd", "#14532d", "●"),
+    "late": ("#fff0c2", "#7a4a00", "▲"),
+    "missing": ("#f9d3d0", "#7f1d1d", "■"),
+    "not_due": ("#e8eaed", "#374151", "○"),
+}
+SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def group_label(code: object) -> str:
+    group = GROUP_BY_CODE.get(str(code))
+    return group.label if group else ("" if fmt.is_missing(code) else str(code))
+
+
+def areas_text(letters: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(letters)
+
+
+def _fit(rows: int, cap: int = 24) -> int:
+    """Pixel height showing `rows` rows (up to `cap`) without an inner scroll bar."""
+    return 38 + 35 * min(max(rows, 1), cap)
+
+
+def compliance_frame(reports: pd.DataFrame) -> pd.DataFrame:
+    """`Summary.reports` of one quarter as the compliance table: unit, deadline, status, submitted, late."""
+    rows = reports[reports["expected"]] if "expected" in reports else reports
+    return pd.DataFrame(
+        {
+            "Đơn vị": rows["name"].to_numpy(),
+            "Hạn nộp": [fmt.day(d) for d in rows["deadline"]],
+            "Trạng thái": [
+                f"{STATUS_STYLE[s][2]} {label}" for s, label in zip(rows["status"], rows["status_label"], strict=True)
+            ],
+            "Thời điểm nộp": [fmt.moment(t) for t in rows["submitted_at"]],
+            "Số ngày trễ": [fmt.number(n) for n in rows["days_late"]],
+            "_status": rows["status"].to_numpy(),
+        }
+    )
+
+
+def show_compliance(reports: pd.DataFrame, key: str) -> None:
+    frame = compliance_frame(reports)
+    if frame.empty:
+        st.info("Không có đơn vị nào phải báo cáo trong kỳ này (cột «Báo cáo quý» của trang «Đơn vị»).")
+        return
+    statuses = frame.pop("_status")
+
+    def paint(column: pd.Series) -> list[str]:
+        return [
+            f"background-color: {STATUS_STYLE[s][0]}; color: {STATUS_STYLE[s][1]}; font-weight: 600" for s in statuses
+        ]
+
+    styled = frame.style.apply(paint, subset=["Trạng thái"])
+    # Every unit visible without scrolling: leadership reads the whole list at a glance.
+    st.dataframe(styled, hide_index=True, key=key, width="stretch", height=_fit(len(frame)))
+
+
+def activities_frame(acts: pd.DataFrame) -> pd.DataFrame:
+    """A unit's activities, newest first, with the row they came from."""
+    ordered = acts.sort_values(["date", "row"], ascending=[False, True])
+    return pd.DataFrame(
+        {
+            "Ngày": [fmt.day(d) for d in ordered["date"]],
+            "Nội dung": [areas_text(a) for a in ordered["areas"]],
+            "Hình thức": [CHANNEL_BY_CODE[c].label for c in ordered["channel"]],
+            "Tên hoạt động": ordered["title"].fillna("").to_numpy(),
+            "Số lượng": [fmt.number(n) for n in ordered["quantity"]],
+            "Số người tham gia": [fmt.number(n) if n else "" for n in ordered["participants"]],
+            "Minh chứng": ordered["evidence"].to_numpy(),
+            "Ghi chú": ordered["note"].fillna("").to_numpy(),
+            "Dòng": [f"{t} · {r}" for t, r in zip(ordered["tab"], ordered["row"], strict=True)],
+        }
+    )
+
+
+def show_activities(acts: pd.DataFrame, key: str) -> None:
+    st.dataframe(
+        activities_frame(acts),
+        hide_index=True,
+        key=key,
+        width="stretch",
+        column_config={
+            "Minh chứng": st.column_config.LinkColumn("Minh chứng", display_text="Mở"),
+            "Dòng": st.column_config.TextColumn("Trang · dòng", help="Trang và số dòng trong bảng tính"),
+        },
+    )
+
+
+def problems_frame(
+    problems: pd.DataFrame,
+    names: Mapping[str, str],
+    cell_url: Callable[[str, str], str | None] | None = None,
+) -> pd.DataFrame:
+    """Problems for a table: errors first, then by tab and row, with a link to the cell when there is one."""
+    ordered = problems.assign(_rank=problems["severity"].map({"error": 0, "warning": 1})).sort_values(
+        ["_rank", "tab", "row"], na_position="first", kind="stable"
+    )
+    links = []
+    for tab, cell in zip(ordered["tab"], ordered["cell"], strict=True):
+        url = None
+        if cell_url is not None and not fmt.is_missing(cell) and not fmt.is_missing(tab):
+            url = cell_url(str(tab), str(cell))
+        links.append(url)
+    return pd.DataFrame(
+        {
+            "Mức độ": [SEVERITY_LABELS.get(s, s) for s in ordered["severity"]],
+            "Đơn vị": [names.get(u, "") if not fmt.is_missing(u) else "" for u in ordered["unit_code"]],
+            "Trang": ordered["tab"].fillna("").to_numpy(),
+            "Dòng": [fmt.number(r) for r in ordered["row"]],
+            "Cột": ordered["column"].fillna("").to_numpy(),
+            "Ô": ordered["cell"].fillna("").to_numpy(),
+            "Giá trị": ["" if fmt.is_missing(v) else str(v) for v in ordered["value"]],
+            "Nội dung lỗi": ordered["message"].to_numpy(),
+            "Mở ô": links,
+        }
+    )
+
+
+def show_problems(frame: pd.DataFrame, key: str) -> None:
+    config = {
+        "Mức độ": st.column_config.TextColumn("Mức độ", width="small"),
+        "Trang": st.column_config.TextColumn("Trang", width="small"),
+        "Dòng": st.column_config.TextColumn("Dòng", width="small"),
+        "Ô": st.column_config.TextColumn("Ô", width="small"),
+        "Giá trị": st.column_config.TextColumn("Giá trị đã nhập", width="small"),
+        "Nội dung lỗi": st.column_config.TextColumn("Nội dung lỗi", width="large"),
+    }
+    if frame["Mở ô"].notna().any():
+        config["Mở ô"] = st.column_config.LinkColumn("Mở ô", display_text="Mở trong Google Sheets")
+    else:
+        frame = frame.drop(columns="Mở ô")
+    st.dataframe(frame, hide_index=True, key=key, width="stretch", column_config=config, height=_fit(len(frame), 15))
+
+
+def excluded_rows(problems: pd.DataFrame) -> pd.DataFrame:
+    """Unit-tab rows with at least one error (kept out of every figure): unit_code, tab, row."""
+    mask = (
+        (problems["severity"] == "error")
+        & problems["row"].notna()
+        & problems["unit_code"].notna()
+        & ~problems["tab"].isin([UNITS_TAB, SUBMISSIONS_TAB])
+    )
+    return problems.loc[mask, ["unit_code", "tab", "row"]].drop_duplicates()
+
+
+def problem_counts_frame(problems: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: errors, warnings and rows left out; a last line for problems outside any unit's rows."""
+    excluded = excluded_rows(problems).groupby("unit_code").size()
+    errors = problems[problems["severity"] == "error"].groupby("unit_code").size()
+    warnings = problems[problems["severity"] == "warning"].groupby("unit_code").size()
+    rows = [
+        {
+            "Đơn vị": name,
+            "Lỗi": int(errors.get(code, 0)),
+            "Cảnh báo": int(warnings.get(code, 0)),
+            "Dòng bị loại": int(excluded.get(code, 0)),
+        }
+        for code, name in zip(units["code"], units["name"], strict=True)
+    ]
+    orphans = problems[problems["unit_code"].isna()]
+    if len(orphans):
+        rows.append(
+            {
+                "Đơn vị": "Ngoài trang đơn vị (trang lạ, «Đơn vị», «Nộp báo cáo»)",
+                "Lỗi": int((orphans["severity"] == "error").sum()),
+                "Cảnh báo": int((orphans["severity"] == "warning").sum()),
+                "Dòng bị loại": 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=["Đơn vị", "Lỗi", "Cảnh báo", "Dòng bị loại"])
+
+
+def show_counts(frame: pd.DataFrame, key: str) -> None:
+    st.dataframe(frame, hide_index=True, key=key, width="stretch", height=_fit(len(frame)))
+
+
+def area_label(letter: str) -> str:
+    return f"{letter}) {AREA_BY_LETTER[letter].label}"
+
+
+def show_areas(letters: list[str], key: str) -> None:
+    """Each area with its short label, its full text from the plan folded beneath."""
+    for letter in letters:
+        with st.expander(area_label(letter), expanded=False, key=f"{key}_{letter}"):
+            st.write(AREA_BY_LETTER[letter].text)

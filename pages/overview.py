@@ -1,0 +1,105 @@
+"""Tổng quan: the leadership's one glance at the chosen quarter (and unit filter).
+
+KPI cards against the previous quarter, the unit × content-area heatmap, the channel mix, activities by
+month across the year, the compliance table and the areas nobody covered. With `auto_refresh_seconds`
+set, the page re-reads the data on a timer (a fragment, so the sidebar is not redrawn).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+import loader
+from components import charts, kpi, notices, tables
+from components.context import View, current_view
+from components.filters import unit_names
+from reporting import fmt
+from reporting.metrics import monthly_counts, summarize, unit_area_matrix
+from reporting.periods import previous_quarter, quarter, whole_year
+
+
+def body(view: View) -> None:
+    parsed, filters, period = view.parsed, view.filters, view.period
+    names = unit_names(parsed)
+    summary = summarize(parsed, period, view.now, filters.units)
+    before = quarter(*previous_quarter(period.year, period.index), parsed.rules)
+    previous = summarize(parsed, before, view.now, filters.units)
+    who = names.get(filters.unit, "") if filters.unit else "toàn Sở"
+
+    st.title(f"Tổng quan {period.label}")
+    st.caption(f"{who} · {fmt.period_range(period)} · dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}")
+    excluded = tables.excluded_rows(parsed.problems)
+    if filters.units is not None:
+        excluded = excluded[excluded["unit_code"].isin(filters.units)]
+    cards = kpi.overview_cards(summary, previous, len(excluded))
+    kpi.render_cards(cards, compared_with=f"so với {before.label}", per_row=3)
+
+    if summary.totals["activities"] == 0:
+        st.info(
+            f"Chưa có hoạt động nào được ghi cho {period.label} ({fmt.period_range(period)}) "
+            f"của {who}. Các đơn vị ghi hoạt động vào trang riêng của mình trong bảng tính."
+        )
+
+    st.subheader("Mức độ phủ nội dung tuyên truyền theo đơn vị")
+    st.caption(
+        "Mỗi ô là số hoạt động của một đơn vị về một nội dung (a–m) của Kế hoạch; "
+        "ô đỏ nhạt có dấu «–» là nội dung đơn vị chưa tuyên truyền trong quý."
+    )
+    units = parsed.units if filters.units is None else parsed.units[parsed.units["code"].isin(filters.units)]
+    matrix = unit_area_matrix(summary.activities, units)
+    st.altair_chart(charts.coverage_heatmap(matrix, names), width="stretch", key="overview_heatmap")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Hình thức tuyên truyền")
+        quantities = summary.activities.groupby("channel")["quantity"].sum()
+        st.altair_chart(charts.channel_chart(summary.channels, quantities), width="stretch", key="overview_channels")
+    with right:
+        year = whole_year(period.year, parsed.rules)
+        st.subheader(f"Hoạt động theo tháng, {year.label}")
+        st.caption(f"Năm báo cáo {period.year}: {fmt.period_range(year)}.")
+        months = monthly_counts(parsed, year, filters.units)
+        st.altair_chart(
+            charts.monthly_chart(months, (period.start, period.end)), width="stretch", key="overview_months"
+        )
+
+    st.subheader("Tình hình nộp báo cáo quý")
+    st.caption(
+        f"Hạn nộp: trước ngày 15 của tháng cuối quý (đến hết {fmt.day(summary.reports['deadline'].iloc[0])}) "
+        if len(summary.reports)
+        else "Hạn nộp: trước ngày 15 của tháng cuối quý."
+    )
+    tables.show_compliance(summary.reports, key="overview_compliance")
+
+    st.subheader("Nội dung chưa được tuyên truyền trong quý")
+    if summary.uncovered_areas:
+        st.warning(
+            f"{len(summary.uncovered_areas)}/10 nội dung chưa có hoạt động nào của {who} trong {period.label}: "
+            f"{', '.join(summary.uncovered_areas)}. Nội dung theo Kế hoạch:"
+        )
+        tables.show_areas(summary.uncovered_areas, key="overview_uncovered")
+    else:
+        st.success(f"Cả 10 nội dung của Kế hoạch đều đã có hoạt động trong {period.label}.")
+
+
+view = current_view()
+seconds = view.settings.auto_refresh_seconds
+if seconds > 0:
+
+    @st.fragment(run_every=seconds)
+    def live() -> None:
+        current = current_view()
+        try:
+            loaded = loader.load(current.settings)
+        except loader.LoadFailed as exc:
+            notices.load_failed(str(exc))
+            return
+        if loaded.stale != current.loaded.stale:  # app.py already showed the banner of the full run
+            notices.stale_banner(loaded.stale)
+        body(replace(current, loaded=loaded, now=loader.now()))
+
+    live()
+else:
+    body(view)

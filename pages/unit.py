@@ -1,0 +1,105 @@
+"""Đơn vị: one unit's own quarter — report status and deadline, activities, areas not yet covered, problems."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import kpi, tables
+from components.context import current_view
+from components.filters import UNIT_KEY, select_unit, unit_names
+from reporting import fmt
+from reporting.catalog import AREA_LETTERS
+from reporting.metrics import summarize
+from reporting.periods import days_to_deadline, deadline
+
+PICK_KEY = "unit_pick"
+
+view = current_view()
+parsed, filters, period = view.parsed, view.filters, view.period
+names = unit_names(parsed)
+
+st.title("Đơn vị")
+if not filters.unit:
+    st.info("Chọn một đơn vị để xem quý của đơn vị đó (hoặc chọn ở mục «Đơn vị» trên thanh bên).")
+    st.selectbox(
+        "Đơn vị",
+        list(names),
+        index=None,
+        placeholder="Chọn đơn vị…",
+        format_func=names.get,
+        key=PICK_KEY,
+        on_change=lambda: select_unit(st.session_state[PICK_KEY]),
+    )
+    st.stop()
+
+code = filters.unit
+unit = parsed.units.set_index("code").loc[code]
+summary = summarize(parsed, period, view.now, [code])
+row = summary.units.iloc[0]
+report = summary.reports.iloc[0]
+due = deadline(period.year, period.index, parsed.rules)
+
+st.header(f"{unit['name']} — {period.label}")
+st.caption(f"{tables.group_label(unit['group'])} · mã {code} · {fmt.period_range(period)}")
+
+# Report status and the deadline, in words.
+left_days = days_to_deadline(period.year, period.index, view.now, parsed.rules)
+status = report["status"]
+if not bool(report["expected"]):
+    st.info("Đơn vị không thuộc diện báo cáo quý (cột «Báo cáo quý» của trang «Đơn vị»).")
+elif status == "on_time":
+    st.success(f"Báo cáo quý: **Đúng hạn** — đã nộp lúc {fmt.moment(report['submitted_at'])} (hạn {fmt.day(due)}).")
+elif status == "late":
+    st.warning(
+        f"Báo cáo quý: **{report['status_label']}** — nộp lúc {fmt.moment(report['submitted_at'])}, hạn {fmt.day(due)}."
+    )
+elif status == "missing":
+    st.error(f"Báo cáo quý: **Chưa nộp** — đã quá hạn {fmt.days(-left_days)} (hạn {fmt.day(due)}).")
+else:
+    when = "hôm nay là ngày cuối" if left_days == 0 else f"còn {fmt.days(left_days)}"
+    st.info(f"Báo cáo quý: **Chưa đến hạn** — {when} để nộp (hạn {fmt.day(due)}).")
+
+covered = list(row["areas"])
+kpi.render_cards(
+    [
+        kpi.Card("Hoạt động", fmt.number(row["activities"])),
+        kpi.Card("Số lượng", fmt.number(row["quantity"])),
+        kpi.Card("Người tham gia", fmt.number(row["participants"])),
+        kpi.Card("Nội dung đã phủ", f"{len(covered)}/{len(AREA_LETTERS)}"),
+    ],
+)
+
+st.subheader("Hoạt động trong quý")
+if not unit["tabs"]:
+    st.warning(
+        f"Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «{code}» (hoặc «{unit['name']}») "
+        "với các cột như hướng dẫn, rồi bấm «Làm mới»."
+    )
+elif summary.activities.empty:
+    st.info(f"Chưa có hoạt động nào của đơn vị trong {period.label} ({fmt.period_range(period)}).")
+else:
+    tables.show_activities(summary.activities, key="unit_activities")
+
+st.subheader("Nội dung chưa tuyên truyền")
+missing = [letter for letter in AREA_LETTERS if letter not in covered]
+if missing:
+    st.caption(f"{len(missing)}/10 nội dung của Kế hoạch chưa có hoạt động của đơn vị trong quý: {', '.join(missing)}.")
+    tables.show_areas(missing, key="unit_uncovered")
+else:
+    st.success("Đơn vị đã có hoạt động cho cả 10 nội dung của Kế hoạch trong quý.")
+
+st.subheader("Dòng cần sửa trong bảng tính")
+problems = parsed.problems[parsed.problems["unit_code"] == code]
+if problems.empty:
+    st.success("Không có lỗi nào trong các dòng của đơn vị.")
+else:
+    errors = int((problems["severity"] == "error").sum())
+    st.caption(
+        f"{fmt.number(errors)} lỗi (dòng có lỗi không được tính vào số liệu cho đến khi sửa), "
+        f"{fmt.number(len(problems) - errors)} cảnh báo. Lỗi dữ liệu được kiểm tra trên mọi dòng, không riêng quý này."
+    )
+    cell_url = parsed.snapshot.cell_url if parsed.snapshot is not None else None
+    tables.show_problems(tables.problems_frame(problems, names, cell_url), key="unit_problems")
+
+if UNIT_KEY in st.session_state:
+    st.button("Xem đơn vị khác", key="unit_clear", on_click=select_unit, args=(None,), icon=":material/swap_horiz:")

@@ -1,0 +1,102 @@
+"""Fixtures for the app's AppTests: a fixed clock, a clean cache, and helpers to read what a page shows.
+
+Every AppTest runs on a fixed moment (`CCHC_NOW`, 10/01/2024 09:00 in Vietnam: after the 2023 Q4
+deadline) so statuses never depend on the real date. Caches and the last-good snapshots are cleared
+before and after each test; the snapshot cache is kept in memory so no test writes `.cache/`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import loader
+from reporting.parse import Parsed, parse_snapshot
+from reporting.periods import VN_TZ
+from sheets.open import open_source
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+NOW = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
+PAGE_FILES = ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py")
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No configured source (the demo workbook), the fixed clock, empty caches."""
+    for name in ("CCHC_SOURCE", "CCHC_CACHE_TTL_SECONDS", "CCHC_AUTO_REFRESH_SECONDS", "CCHC_CALENDAR_QUARTERS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(loader.NOW_ENV, NOW.replace(tzinfo=None).isoformat())
+    st.cache_data.clear()
+    loader.reset()
+    yield
+    st.cache_data.clear()
+    loader.reset()
+
+
+@pytest.fixture
+def demo_parsed() -> Parsed:
+    """The demo workbook parsed as the app parses it (default rules)."""
+    return parse_snapshot(open_source(None, clock=lambda: NOW).read())
+
+
+@pytest.fixture
+def make_app(app_env: None) -> Callable[..., AppTest]:
+    """An AppTest of app.py, run once; `secrets` are handed to it as `.streamlit/secrets.toml` would be."""
+
+    def build(**secrets: object) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        for key, value in secrets.items():
+            at.secrets[key] = value
+        return at.run()
+
+    return build
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception and no crash banner reached the page."""
+    assert not at.exception, [e.value for e in at.exception]
+    crashed = [e.value for e in at.error if "lỗi ngoài ý muốn" in e.value]
+    assert not crashed, crashed
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart_frames(at: AppTest) -> list[pd.DataFrame]:
+    """The data behind each Altair chart on the page, in page order."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        datasets = chart.proto.datasets
+        frames.append(pa.ipc.open_stream(datasets[0].data.data).read_pandas() if datasets else pd.DataFrame())
+    return frames
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, captions, titles and alerts of the page, joined: for 'the page says…' assertions."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
+        parts.extend(str(e.value) for e in at.get(kind))
+    return "\n".join(parts)
+
+
+def table(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first dataframe on the page that has all `columns` (st.dataframe keys are not exposed)."""
+    for frame in at.dataframe:
+        value = frame.value
+        if all(column in value.columns for column in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
