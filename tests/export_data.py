@@ -3,6 +3,9 @@ missing report, an empty quarter (Q4 2023), and one activity outside Q1 on each 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +14,7 @@ from openpyxl import Workbook
 
 from reporting.periods import VN_TZ
 
+ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=VN_TZ)
 NOW_TEXT = "2026-11-28T10:00:00"
 FORMULA_TITLES = ['=HYPERLINK("http://evil.example","bấm")', "+1", "-abc", "@x"]
@@ -76,3 +80,18 @@ def write_workbook(path: Path, tabs: dict[str, list[list[object]]] = TABS) -> Pa
                     cell.data_type = "s"
     book.save(path)
     return path
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m reporting …` in a clean environment: no CCHC_* setting of the test machine leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "reporting", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
-from export_data import NOW, NOW_TEXT, write_workbook
+from export_data import NOW, NOW_TEXT, run_cli, write_workbook
 
 from reporting.export import export_bytes
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import half, quarter, whole_year
 from reporting.settings import Settings
 from sheets.workbook import WorkbookSource
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -34,21 +29,6 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def parsed(source: Path) -> Parsed:
     return parse_snapshot(WorkbookSource(source, clock=lambda: NOW).read())
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI in a clean environment: no CCHC_* setting of the machine running the tests leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "reporting", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 # Each extension for a quarter, and each other kind of period once (a CLI start costs ~3 s of imports).

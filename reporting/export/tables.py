@@ -74,16 +74,19 @@ class Table:
         return [f"{c.group} – {c.header}" if c.group else c.header for c in self.columns]
 
     def frame(self) -> pd.DataFrame:
-        """The table as shown on the page: numbers as numbers, dates in Vietnamese form."""
-        shown = []
-        for row in self.rows:
-            shown.append(
-                [
-                    (vn_moment(v) if col.kind == "moment" else vn_date(v)) if col.kind in ("date", "moment") else v
-                    for col, v in zip(self.columns, row, strict=True)
-                ]
-            )
-        return pd.DataFrame(shown, columns=self.headers)
+        """The table as the page shows it: counts as numbers (blank where none), everything else as text."""
+        columns: dict[str, list[Any]] = {}
+        for position, (col, header) in enumerate(zip(self.columns, self.headers, strict=True)):
+            values = [row[position] for row in self.rows]
+            if col.kind == "int":
+                columns[header] = pd.array(values, dtype="Int64")
+            elif col.kind == "moment":
+                columns[header] = [vn_moment(v) for v in values]
+            elif col.kind == "date":
+                columns[header] = [vn_date(v) for v in values]
+            else:
+                columns[header] = ["" if v is None else str(v) for v in values]
+        return pd.DataFrame(columns)
 
 
 def unit_order(summary: Summary) -> list[tuple[str | None, list[int]]]:
