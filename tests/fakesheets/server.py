@@ -380,6 +380,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         fake = self.fake
         parts = urlsplit(self.path)
+        if parts.path == "/_fake/count":  # for out-of-process benchmark drivers; not itself counted
+            self._send(200, {"api": fake.count(), "token": fake.count("token")})
+            return
         query = parse_qs(parts.query, keep_blank_values=True)
         op, sid, rng = route(method, parts.path)
         length = int(self.headers.get("Content-Length") or 0)
