@@ -197,6 +197,11 @@ def _wanted(record: Mapping[str, Cell]) -> set[str]:
     return {key for key, value in record.items() if value not in (None, "")}
 
 
+_tab_locks: dict[tuple[str, str], threading.Lock] = {}
+_process_locks: dict[Path, threading.Lock] = {}
+_process_guard = threading.Lock()
+
+
 # ---- Google Sheets ------------------------------------------------------------------------------------------
 def to_google(value: Cell) -> Any:
     """A value for a RAW write: dates as serial numbers (the column's date format shows them), text as text."""
@@ -224,13 +229,12 @@ class GoogleSheetWriter:
     def __init__(self, source: GoogleSheetSource, *, max_attempts: int = 3) -> None:
         self.source = source
         self.max_attempts = max_attempts
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
 
     def _lock(self, tab: str) -> threading.Lock:
-        # Two clicks in one process run in two threads: serialise them per tab so the check sees the first.
-        with self._guard:
-            return self._locks.setdefault(tab, threading.Lock())
+        # Two clicks run in two script threads, maybe with two writer objects: serialise them per
+        # spreadsheet and tab, process-wide, so the second one's check sees the first one's row.
+        with _process_guard:
+            return _tab_locks.setdefault((self.source.key, tab), threading.Lock())
 
     @property
     def _policy(self) -> RetryPolicy:
@@ -345,10 +349,6 @@ class FileLock:
             yield
         finally:
             self.path.unlink(missing_ok=True)
-
-
-_process_locks: dict[Path, threading.Lock] = {}
-_process_guard = threading.Lock()
 
 
 class WorkbookWriter:

@@ -63,11 +63,6 @@ def spreadsheet_key(source: str) -> str:
         ) from None
 
 
-def is_google_source(source: str) -> bool:
-    text = source.strip()
-    return "docs.google.com/spreadsheets/" in text or bool(_KEY.match(text) and not text.endswith(".xlsx"))
-
-
 def fold(text: str) -> str:
     """A lenient key for matching tab titles to units: no case, diacritics, spacing or punctuation."""
     decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))

@@ -21,6 +21,7 @@ from sheets.append import (
     append_activity,
     append_submission,
     new_record_id,
+    open_writer,
 )
 from sheets.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from sheets.google import GoogleSheetSource
@@ -170,9 +171,10 @@ def test_double_click_writes_one_row(request, backend):
 
 @pytest.mark.parametrize("backend", ["google", "xlsx"])
 def test_parallel_appends_from_one_process_keep_every_row_once(request, backend):
-    _store, source, writer = request.getfixturevalue(backend)
+    _store, source, _writer = request.getfixturevalue(backend)
     ids = [f"p-{i}" for i in range(6)] * 2  # every record submitted twice, concurrently
-    threads = [threading.Thread(target=activity, args=(writer, rid)) for rid in ids]
+    # A writer per click, as a page rerun would make: the lock must not live in the writer object.
+    threads = [threading.Thread(target=activity, args=(open_writer(source), rid)) for rid in ids]
     for thread in threads:
         thread.start()
     for thread in threads:
