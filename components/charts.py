@@ -68,7 +68,7 @@ def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> alt.TopL
             alt.Color(
                 "count:Q",
                 title="Số hoạt động",
-                scale=alt.Scale(scheme=COVERED_SCHEME, domain=[0, peak], domainMin=0),
+                scale=alt.Scale(scheme=COVERED_SCHEME, domain=[1, max(peak, 2)]),
                 legend=alt.Legend(orient="bottom", format="d", tickMinStep=1),
             ),
         )

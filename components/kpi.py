@@ -20,7 +20,9 @@ class Card:
     lower_is_better: bool = False
 
 
-def overview_cards(summary: Summary, previous: Summary | None, error_rows: int) -> list[Card]:
+def overview_cards(
+    summary: Summary, previous: Summary | None, error_rows: int, scope: str = "toàn bảng tính"
+) -> list[Card]:
     """The six leadership cards: activities, quantity, participants, areas x/10, on time y/z, data problems."""
     now, before = summary.totals, previous.totals if previous else None
 
@@ -54,7 +56,7 @@ def overview_cards(summary: Summary, previous: Summary | None, error_rows: int) 
             "Lỗi dữ liệu",
             fmt.number(problems["errors"]),
             None,
-            f"{fmt.number(problems['errors'])} lỗi, {fmt.number(problems['warnings'])} cảnh báo trong toàn bảng tính; "
+            f"{fmt.number(problems['errors'])} lỗi, {fmt.number(problems['warnings'])} cảnh báo ({scope}, mọi quý); "
             f"{fmt.number(error_rows)} dòng có lỗi không được tính vào số liệu.",
             lower_is_better=True,
         ),

@@ -69,7 +69,7 @@ def show_compliance(reports: pd.DataFrame, key: str) -> None:
 
     styled = frame.style.apply(paint, subset=["Trạng thái"])
     # Every unit visible without scrolling: leadership reads the whole list at a glance.
-    st.dataframe(styled, hide_index=True, key=key, width="stretch", height=_fit(len(frame)))
+    st.dataframe(styled, hide_index=True, key=key, width="stretch", height=_fit(len(frame)), placeholder="")
 
 
 def activities_frame(acts: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +99,12 @@ def show_activities(acts: pd.DataFrame, key: str) -> None:
         column_config={
             "Minh chứng": st.column_config.LinkColumn("Minh chứng", display_text="Mở"),
             "Dòng": st.column_config.TextColumn("Trang · dòng", help="Trang và số dòng trong bảng tính"),
+            "Nội dung": st.column_config.TextColumn("Nội dung", width="small"),
+            "Số lượng": st.column_config.TextColumn("Số lượng", width="small"),
+            "Số người tham gia": st.column_config.TextColumn("Số người", width="small"),
+            "Tên hoạt động": st.column_config.TextColumn("Tên hoạt động", width="large"),
         },
+        placeholder="",
     )
 
 
@@ -127,26 +132,40 @@ def problems_frame(
             "Cột": ordered["column"].fillna("").to_numpy(),
             "Ô": ordered["cell"].fillna("").to_numpy(),
             "Giá trị": ["" if fmt.is_missing(v) else str(v) for v in ordered["value"]],
-            "Nội dung lỗi": ordered["message"].to_numpy(),
+            # The reason, not the full message: tab, row, column and value already have their own columns.
+            "Lỗi và cách sửa": [
+                fmt.capitalize(str(r)) if not fmt.is_missing(r) else m
+                for r, m in zip(ordered["reason"], ordered["message"], strict=True)
+            ],
             "Mở ô": links,
         }
     )
 
 
-def show_problems(frame: pd.DataFrame, key: str) -> None:
+def show_problems(frame: pd.DataFrame, key: str, with_unit: bool = True) -> None:
+    if not with_unit:
+        frame = frame.drop(columns="Đơn vị")
     config = {
         "Mức độ": st.column_config.TextColumn("Mức độ", width="small"),
         "Trang": st.column_config.TextColumn("Trang", width="small"),
         "Dòng": st.column_config.TextColumn("Dòng", width="small"),
         "Ô": st.column_config.TextColumn("Ô", width="small"),
-        "Giá trị": st.column_config.TextColumn("Giá trị đã nhập", width="small"),
-        "Nội dung lỗi": st.column_config.TextColumn("Nội dung lỗi", width="large"),
+        "Giá trị": st.column_config.TextColumn("Giá trị", width="small"),
+        "Lỗi và cách sửa": st.column_config.TextColumn("Lỗi và cách sửa", width="large"),
     }
     if frame["Mở ô"].notna().any():
         config["Mở ô"] = st.column_config.LinkColumn("Mở ô", display_text="Mở trong Google Sheets")
     else:
         frame = frame.drop(columns="Mở ô")
-    st.dataframe(frame, hide_index=True, key=key, width="stretch", column_config=config, height=_fit(len(frame), 15))
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key=key,
+        width="stretch",
+        column_config=config,
+        height=_fit(len(frame), 15),
+        placeholder="",
+    )
 
 
 def excluded_rows(problems: pd.DataFrame) -> pd.DataFrame:

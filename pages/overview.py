@@ -33,7 +33,7 @@ def body(view: View) -> None:
     excluded = tables.excluded_rows(parsed.problems)
     if filters.units is not None:
         excluded = excluded[excluded["unit_code"].isin(filters.units)]
-    cards = kpi.overview_cards(summary, previous, len(excluded))
+    cards = kpi.overview_cards(summary, previous, len(excluded), scope=who if filters.unit else "toàn bảng tính")
     kpi.render_cards(cards, compared_with=f"so với {before.label}", per_row=3)
 
     if summary.totals["activities"] == 0:

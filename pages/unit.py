@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import kpi, tables
 from components.context import current_view
-from components.filters import UNIT_KEY, select_unit, unit_names
+from components.filters import select_unit, unit_names
 from reporting import fmt
 from reporting.catalog import AREA_LETTERS
 from reporting.metrics import summarize
@@ -99,7 +99,4 @@ else:
         f"{fmt.number(len(problems) - errors)} cảnh báo. Lỗi dữ liệu được kiểm tra trên mọi dòng, không riêng quý này."
     )
     cell_url = parsed.snapshot.cell_url if parsed.snapshot is not None else None
-    tables.show_problems(tables.problems_frame(problems, names, cell_url), key="unit_problems")
-
-if UNIT_KEY in st.session_state:
-    st.button("Xem đơn vị khác", key="unit_clear", on_click=select_unit, args=(None,), icon=":material/swap_horiz:")
+    tables.show_problems(tables.problems_frame(problems, names, cell_url), key="unit_problems", with_unit=False)

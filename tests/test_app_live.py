@@ -161,14 +161,14 @@ def test_google_problems_link_to_their_cell_and_survive_an_outage(make_app, monk
     at = make_app(source="https://docs.google.com/spreadsheets/d/abc123/edit")
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     at.switch_page("pages/unit.py").run()
-    shown = table(at, "Nội dung lỗi")
+    shown = table(at, "Lỗi và cách sửa")
     gid = 1000 + list(WorkbookSource(ensure_demo()).read().tabs).index("VP")
     link = shown.loc[shown["Ô"] == "A5", "Mở ô"].iloc[0]
     assert link == f"https://docs.google.com/spreadsheets/d/abc123/edit#gid={gid}&range=A5"
     at.button(key="sidebar_refresh").click().run()
     assert_clean(at)
     assert "Google Sheets đang quá tải" in _stale(at)[0]
-    assert table(at, "Nội dung lỗi")["Mở ô"].notna().all()
+    assert table(at, "Lỗi và cách sửa")["Mở ô"].notna().all()
 
 
 def test_a_bad_setting_is_explained(make_app, monkeypatch) -> None:

@@ -165,12 +165,12 @@ def test_unit_page_problems_have_tab_row_column_value_and_message(make_app, demo
     at = make_app()
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     at.switch_page("pages/unit.py").run()
-    shown = table(at, "Nội dung lỗi")
+    shown = table(at, "Lỗi và cách sửa")
     vp = demo_parsed.problems[demo_parsed.problems["unit_code"] == "VP"]
     assert len(shown) == len(vp) == 3
     first = shown[shown["Ô"] == "A5"].iloc[0]
     assert (first["Trang"], first["Dòng"], first["Cột"], first["Giá trị"]) == ("VP", "5", "Ngày", "31/02/2023")
-    assert first["Nội dung lỗi"].startswith("Trang «VP», dòng 5, cột «Ngày» (A5)")
+    assert first["Lỗi và cách sửa"] == "Không phải ngày hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 15/03/2023"
     assert "Mở ô" not in shown.columns  # an .xlsx source has no cell links
 
 
@@ -218,7 +218,7 @@ def test_quality_page_counts_equal_the_parser(make_app, demo_parsed) -> None:
         "Lỗi": fmt.number((problems["severity"] == "error").sum()),
         "Cảnh báo": fmt.number((problems["severity"] == "warning").sum()),
     }
-    assert len(table(at, "Nội dung lỗi")) == len(problems)
+    assert len(table(at, "Lỗi và cách sửa")) == len(problems)
     counts = table(at, "Dòng bị loại")
     assert counts["Dòng bị loại"].sum() == demo_parsed.error_rows
     assert counts["Lỗi"].sum() + counts["Cảnh báo"].sum() == len(problems)
@@ -228,12 +228,12 @@ def test_quality_page_filters_by_severity_and_unit(make_app, demo_parsed) -> Non
     at = make_app()
     at.switch_page("pages/quality.py").run()
     at.segmented_control(key="quality_severity").set_value("warning").run()
-    shown = table(at, "Nội dung lỗi")
+    shown = table(at, "Lỗi và cách sửa")
     assert set(shown["Mức độ"]) == {"Cảnh báo"}
     assert len(shown) == (demo_parsed.problems["severity"] == "warning").sum()
     at.segmented_control(key="quality_severity").set_value("error")
     at.selectbox(key="sidebar_unit").set_value("VP").run()
-    shown = table(at, "Nội dung lỗi")
+    shown = table(at, "Lỗi và cách sửa")
     assert set(shown["Đơn vị"]) == {"Văn phòng Sở"} and set(shown["Mức độ"]) == {"Lỗi"}
     assert metrics(at)["Dòng bị loại do lỗi"] == "3"
 

@@ -1,0 +1,224 @@
+"""End to end in a real browser: `streamlit run app.py` on a free loopback port, driven by Playwright in
+Debian's Chromium. What only a browser shows: the page renders, the quarter switch works through the real
+widgets, every page opens from the navigation, the heatmap draws, and nothing English or broken is visible.
+
+Screenshots go to the test's tmp dir and are copied to /tmp/cchc-shots/ for a person to look at.
+Under CI (`CI=true`) the test must run: a missing browser is a failure there, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # reported by _require: a failure under CI, a skip elsewhere
+    expect = sync_playwright = None
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path("/tmp/cchc-shots")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+pytestmark = pytest.mark.browser
+
+
+def _require(condition: bool, why: str) -> None:
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{why} (CI=true: the browser test must run; `make test` installs what it needs)")
+    pytest.skip(why)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 90.0) -> None:
+    """Poll the health endpoint; the pause between polls is waiting on the server process itself."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        try:
+            proc.wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            continue
+        raise AssertionError(f"streamlit exited with {proc.returncode} before becoming healthy")
+    raise AssertionError(f"streamlit was not healthy within {timeout:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require(sync_playwright is not None, "the playwright package is not installed")
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env["CCHC_NOW"] = "2024-01-10T09:00"  # after the 2023 Q4 deadline: every status is settled
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text, text[-3000:]
+
+
+@pytest.fixture
+def page(server: str):
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="vi-VN")
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def _settle(page, title: str) -> None:
+    """Wait until the page's title is `title` and Streamlit has finished running the script."""
+    expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(title)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    for chart in page.locator("[data-testid='stVegaLiteChart']").all():
+        expect(chart.locator("canvas, svg").first).to_be_visible()
+
+
+def _shoot(page, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, SHOTS / path.name)
+    return path
+
+
+def _assert_nothing_broken(page) -> None:
+    body = page.locator("[data-testid='stAppViewContainer']").inner_text()
+    for bad in ("Traceback", "Page not found", "Error", "None", "NaN", "lỗi ngoài ý muốn"):
+        assert bad not in body, f"{bad!r} visible on the page"
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose `option` in the sidebar selectbox labelled `label`."""
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
+    page.goto(server + "/")
+    _settle(page, "Tổng quan quý IV năm 2023")
+    main = page.get_by_test_id("stMain")
+    activities = main.get_by_test_id("stMetric").filter(has_text="Hoạt động").first
+    expect(activities.get_by_test_id("stMetricValue")).to_have_text("95")
+    expect(main.get_by_test_id("stMetric").filter(has_text="Số lượng").get_by_test_id("stMetricValue")).to_have_text(
+        "3.765"
+    )
+    heatmap = main.get_by_test_id("stVegaLiteChart").first
+    box = heatmap.bounding_box()
+    assert box is not None and box["height"] > 350 and box["width"] > 600, box
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Dữ liệu lúc 09:00:00 10/01/2024")
+    _assert_nothing_broken(page)
+    _shoot(page, tmp_path, "01-tong-quan-quy-IV")
+
+    _pick(page, "Quý", "Quý II")
+    _settle(page, "Tổng quan quý II năm 2023")
+    expect(activities.get_by_test_id("stMetricValue")).not_to_have_text("95")
+    expect(main).to_contain_text("Nội dung chưa được tuyên truyền trong quý")
+    _assert_nothing_broken(page)
+    _shoot(page, tmp_path, "02-tong-quan-quy-II")
+
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Đơn vị").click()
+    _settle(page, "Đơn vị")
+    _pick(page, "Đơn vị", "Văn phòng Sở")
+    expect(main.locator("h2").first).to_have_text("Văn phòng Sở — quý II năm 2023")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(main).to_contain_text("Báo cáo quý: Đúng hạn")
+    _assert_nothing_broken(page)
+    _shoot(page, tmp_path, "03-don-vi")
+
+    _pick(page, "Đơn vị", "Tất cả đơn vị")
+    nav.get_by_role("link", name="Chất lượng dữ liệu").click()
+    _settle(page, "Chất lượng dữ liệu")
+    expect(main).to_contain_text("Dòng bị loại do lỗi")
+    _assert_nothing_broken(page)
+    _shoot(page, tmp_path, "04-chat-luong-du-lieu")
+
+    nav.get_by_role("link", name="Hướng dẫn").click()
+    _settle(page, "Hướng dẫn")
+    expect(main).to_contain_text("Mười nội dung tuyên truyền")
+    _assert_nothing_broken(page)
+    _shoot(page, tmp_path, "05-huong-dan")
+
+    if nav.get_by_role("link", name="Xuất báo cáo").count():
+        nav.get_by_role("link", name="Xuất báo cáo").click()
+        _settle(page, "Xuất báo cáo")
+        _shoot(page, tmp_path, "06-xuat-bao-cao")
+
+    # The overview again: the sidebar kept quarter II across pages.
+    nav.get_by_role("link", name="Tổng quan").click()
+    _settle(page, "Tổng quan quý II năm 2023")
+    assert sorted(p.name for p in tmp_path.glob("*.png"))[:5] == [
+        "01-tong-quan-quy-IV.png",
+        "02-tong-quan-quy-II.png",
+        "03-don-vi.png",
+        "04-chat-luong-du-lieu.png",
+        "05-huong-dan.png",
+    ]
