@@ -332,17 +332,20 @@ class Spreadsheet:
         if value_option == "FORMULA" and cell.formula:
             return cell.formula
         value = cell.value
-        fmt = sheet.format_at(r, c) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if value_option != "FORMATTED_VALUE" and (not numeric or date_option != "FORMATTED_STRING"):
+            return value  # unformatted: the number itself, whatever its format (the common, fast path)
+        fmt = sheet.format_at(r, c) if numeric else None
         is_date = fmt is not None and fmt.get("type") in ("DATE", "DATE_TIME", "TIME")
         if value_option == "FORMATTED_VALUE":
             if isinstance(value, bool):
                 return "TRUE" if value else "FALSE"
             if is_date:
                 return format_date(float(value), fmt["pattern"])  # type: ignore[index]
-            if isinstance(value, (int, float)):
+            if numeric:
                 return format(value, ".10g") if isinstance(value, float) else str(value)
             return value
-        if is_date and date_option == "FORMATTED_STRING":
+        if is_date:
             return format_date(float(value), fmt["pattern"])  # type: ignore[index]
         return value
 
@@ -350,7 +353,11 @@ class Spreadsheet:
         sheet, r0, r1, c0, c1 = self.resolve(text)
         out: list[list[Any]] = []
         for r in range(r0, min(r1, len(sheet.rows))):
-            row = [self.render(sheet, r, c, value_option, date_option) for c in range(c0, c1)]
+            upto = min(c1, len(sheet.rows[r]))  # cells past a row's stored end are empty anyway
+            if value_option == "UNFORMATTED_VALUE" and date_option == "SERIAL_NUMBER":
+                row = ["" if cell is None else cell.value for cell in sheet.rows[r][c0:upto]]
+            else:
+                row = [self.render(sheet, r, c, value_option, date_option) for c in range(c0, upto)]
             while row and row[-1] == "":
                 row.pop()
             out.append(row)
