@@ -1,0 +1,97 @@
+"""Benchmark: exporting one quarter with 25,000 activities (60 units) as .xlsx, .csv and .docx.
+
+Budget (issue 5): .xlsx under 5 s, .csv under 1 s. Each writer is timed from the same `Summary` (median of
+3 runs), then run once more under tracemalloc for its peak memory (a separate run, since tracing slows
+the code it measures). `summarize` itself is timed apart, since the page and the CLI pay it once for
+all three files.
+
+Run: `make bench` or `.venv/bin/python bench/export.py`. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bench scripts run as plain files, outside pytest's pythonpath
+
+from bench.synthetic import snapshot  # noqa: E402
+from reporting.export import to_csv, to_docx, to_xlsx  # noqa: E402
+from reporting.metrics import summarize  # noqa: E402
+from reporting.parse import Parsed, parse_snapshot  # noqa: E402
+from reporting.periods import VN_TZ, quarter  # noqa: E402
+from reporting.settings import Settings  # noqa: E402
+
+NOW = datetime(2024, 1, 10, 9, tzinfo=VN_TZ)
+ACTIVITIES = 25_000
+PERIOD = quarter(2023, 2)  # 15/3/2023 – 14/6/2023
+BUDGET = {"xlsx": 5.0, "csv": 1.0}
+
+
+def quarter_of(count: int) -> Parsed:
+    """`count` parsed activities, all dated within PERIOD (the synthetic rows spread over a year)."""
+    parsed = parse_snapshot(snapshot(int(count * 1.03), 60))
+    acts = parsed.activities.head(count).copy()
+    assert len(acts) == count, len(acts)
+    days = (PERIOD.end - PERIOD.start).days + 1
+    offsets = pd.to_timedelta(acts.index.to_numpy() % days, unit="D")
+    acts["date"] = (pd.Timestamp(PERIOD.start) + offsets).astype("datetime64[ns]")
+    acts["year"], acts["quarter"] = PERIOD.year, PERIOD.index
+    return replace(parsed, activities=acts.reset_index(drop=True))
+
+
+def timed(func: Callable[[], object], runs: int = 3) -> tuple[float, float, object]:
+    """Median wall time, median CPU time (less sensitive to other work on the machine), last result."""
+    walls, cpus, result = [], [], None
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = func()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), result
+
+
+def peak_mib(func: Callable[[], object]) -> float:
+    tracemalloc.start()
+    func()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> int:
+    parsed = quarter_of(ACTIVITIES)
+    settings = Settings()
+    seconds, cpu, summary = timed(lambda: summarize(parsed, PERIOD, NOW))
+    assert summary.totals["activities"] == ACTIVITIES
+    print(f"Export of {PERIOD.label} with {ACTIVITIES:,} activities over {len(parsed.units)} units\n")
+    print(f"Load average before the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)\n")
+    print("| step | wall, median of 3 (s) | CPU (s) | budget (s) | peak memory (MiB) | file size (KiB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    peak = peak_mib(lambda: summarize(parsed, PERIOD, NOW))
+    print(f"| summarize | {seconds:.2f} | {cpu:.2f} | – | {peak:.0f} | – |")
+    failed = False
+    for ext, writer in (("xlsx", to_xlsx), ("csv", to_csv), ("docx", to_docx)):
+        seconds, cpu, data = timed(lambda writer=writer: writer(summary, parsed, settings))
+        peak = peak_mib(lambda writer=writer: writer(summary, parsed, settings))
+        budget = BUDGET.get(ext)
+        failed |= budget is not None and seconds >= budget
+        print(
+            f"| .{ext} | {seconds:.2f} | {cpu:.2f} | {budget if budget else '–'} | {peak:.0f} "
+            f"| {len(data) / 1024:,.0f} |"  # type: ignore[arg-type]
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
