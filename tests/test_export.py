@@ -26,6 +26,7 @@ from export_data import (
     write_workbook,
 )
 
+from reporting import fmt
 from reporting.catalog import CHANNELS, ITEM_CHANNELS
 from reporting.export import (
     export_bytes,
@@ -46,8 +47,6 @@ from reporting.export.common import (
     place_date,
     report_subject,
     table_title,
-    vn_int,
-    vn_percent,
 )
 from reporting.export.tables import DETAIL_COLUMNS
 from reporting.export.xlsx import NUMBER_FORMAT
@@ -192,8 +191,6 @@ def test_wording() -> None:
     )
     assert table_title(half(2023, 1)).endswith("6 THÁNG ĐẦU NĂM 2023")
     assert report_subject(whole_year(2023)) == ("Kết quả công tác thông tin, tuyên truyền cải cách hành chính năm 2023")
-    assert (vn_int(1200), vn_int(1234567), vn_int(0)) == ("1.200", "1.234.567", "0")
-    assert (vn_percent(11 / 12), vn_percent(1.0)) == ("91,7%", "100,0%")
 
 
 # --------------------------------------------------------------------------------------------------- xlsx
@@ -453,7 +450,7 @@ def test_docx_summary_table_equals_summarize(parsed: Parsed, q1) -> None:
     total = next(r for r in table.rows if r.cells[1].text == "Tổng cộng")
     assert [c.text for c in total.cells[2:]] == [
         str(q1.totals["activities"]),
-        vn_int(q1.totals["participants"]),
+        fmt.number(q1.totals["participants"]),
         "5/10 nội dung",
         "Đã nộp 2/3",
     ]

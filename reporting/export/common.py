@@ -1,7 +1,8 @@
 """What every export format shares: Vietnamese wording of dates and numbers, titles, and cell hygiene.
 
-Dates follow Vietnamese office usage (dd/mm/yyyy in tables; "ngày 05 tháng 3 năm 2023" in the place-and-date
-line, with the leading zeros Nghị định 30/2020 asks for). Text from the sheets is data: `text` NFC-normalises
+Numbers and dates in tables come from `reporting.fmt` (the dashboard's own wording); this module adds what
+only documents need: titles, the period line and "ngày 05 tháng 3 năm 2023" in the place-and-date line,
+with the leading zeros Nghị định 30/2020 asks for. Text from the sheets is data: `text` NFC-normalises
 it, and `csv_safe` neutralises what a spreadsheet would run as a formula (OWASP CSV injection).
 """
 
@@ -45,31 +46,6 @@ def formula_like(value: str) -> bool:
 def csv_safe(value: str) -> str:
     """OWASP's neutralisation: a leading apostrophe makes a formula-like cell plain text."""
     return "'" + value if formula_like(value) else value
-
-
-def vn_int(number: Any) -> str:
-    """1200 → '1.200' (dot thousands, as Vietnamese documents write them)."""
-    return f"{int(number):,}".replace(",", ".")
-
-
-def vn_percent(share: float) -> str:
-    """0.9167 → '91,7%'."""
-    return f"{share * 100:.1f}".replace(".", ",") + "%"
-
-
-def vn_date(day: date | datetime | None) -> str:
-    """dd/mm/yyyy, the form used in tables; '' for no date."""
-    if day is None or (not isinstance(day, date) and pd.isna(day)):
-        return ""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
-def vn_moment(moment: datetime | None) -> str:
-    """'14/03/2023 17:30' in Vietnam's time; '' for none."""
-    if moment is None or pd.isna(moment):
-        return ""
-    local = local_naive(moment)
-    return f"{vn_date(local)} {local.hour:02d}:{local.minute:02d}"
 
 
 def local_naive(moment: datetime) -> datetime:

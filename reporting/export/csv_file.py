@@ -12,7 +12,8 @@ import io
 from datetime import date
 from typing import Any
 
-from reporting.export.common import csv_safe, vn_date
+from reporting import fmt
+from reporting.export.common import csv_safe
 from reporting.export.tables import DETAIL_COLUMNS, detail_columns
 from reporting.metrics import Summary
 from reporting.parse import Parsed
@@ -27,7 +28,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, date):
-        return vn_date(value)
+        return fmt.day(value)
     return csv_safe(str(value))
 
 

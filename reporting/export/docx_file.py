@@ -21,6 +21,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from reporting import fmt
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, ITEM_CHANNELS
 from reporting.export.common import (
     EMPTY_TEXT,
@@ -32,8 +33,6 @@ from reporting.export.common import (
     plain_date,
     report_subject,
     text,
-    vn_date,
-    vn_int,
 )
 from reporting.export.tables import ITEM_NOUNS, report_rates, summary_table
 from reporting.metrics import Summary
@@ -119,16 +118,16 @@ def _para(
     run.font.name = FONT
     if size:
         run.font.size = Pt(size)
-    fmt = paragraph.paragraph_format
-    fmt.alignment = {
+    layout = paragraph.paragraph_format
+    layout.alignment = {
         "center": WD_ALIGN_PARAGRAPH.CENTER,
         "left": WD_ALIGN_PARAGRAPH.LEFT,
         "right": WD_ALIGN_PARAGRAPH.RIGHT,
         "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
     }[align]
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    layout.space_before, layout.space_after = Pt(before), Pt(after)
     if indent:
-        fmt.first_line_indent = Cm(1)
+        layout.first_line_indent = Cm(1)
     return paragraph
 
 
@@ -197,8 +196,8 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
         _para(
             doc,
             f"Trong {period.label}, {active}/{len(units)} phòng, đơn vị đã tổ chức "
-            f"{vn_int(totals['activities'])} hoạt động thông tin, tuyên truyền về cải cách hành chính với "
-            f"{vn_int(totals['participants'])} lượt người tham gia; đã tuyên truyền {covered}/{len(AREA_LETTERS)} "
+            f"{fmt.number(totals['activities'])} hoạt động thông tin, tuyên truyền về cải cách hành chính với "
+            f"{fmt.number(totals['participants'])} lượt người tham gia; đã tuyên truyền {covered}/{len(AREA_LETTERS)} "
             "nội dung của Kế hoạch.",
             indent=True,
         )
@@ -207,7 +206,9 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
     for letter in AREA_LETTERS:
         count = int(summary.areas[letter])
         if count:
-            _para(doc, f"- Nội dung {letter}) {AREA_BY_LETTER[letter].label}: {vn_int(count)} hoạt động.", indent=True)
+            _para(
+                doc, f"- Nội dung {letter}) {AREA_BY_LETTER[letter].label}: {fmt.number(count)} hoạt động.", indent=True
+            )
     if summary.uncovered_areas:
         names = "; ".join(f"{a}) {AREA_BY_LETTER[a].label}" for a in summary.uncovered_areas)
         _para(doc, f"- Chưa tuyên truyền: {names}.", indent=True)
@@ -220,12 +221,12 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
         count = int(summary.channels[channel.code])
         if not count:
             continue
-        sentence = f"- {channel.label}: {vn_int(count)} hoạt động"
+        sentence = f"- {channel.label}: {fmt.number(count)} hoạt động"
         if channel.code in ITEM_CHANNELS:
             items = int(units[f"qty_{channel.code}"].sum())
-            sentence += f", {vn_int(items)} {ITEM_NOUNS[channel.code]}"
+            sentence += f", {fmt.number(items)} {ITEM_NOUNS[channel.code]}"
         elif int(people.get(channel.code, 0)):
-            sentence += f", {vn_int(people[channel.code])} lượt người tham gia"
+            sentence += f", {fmt.number(people[channel.code])} lượt người tham gia"
         _para(doc, sentence + ".", indent=True)
     if not totals["activities"]:
         _para(doc, "- Chưa có hoạt động nào.", indent=True)
@@ -259,7 +260,7 @@ def _quarter_reports(summary: Summary, q: int, rules: PeriodRules) -> str:
     late = reports[reports["status"] == "late"]
     if not late.empty:
         listed = ", ".join(
-            f"{text(r.name)} ({int(r.days_late)} ngày, nộp {vn_date(local_naive(r.submitted_at))})"
+            f"{text(r.name)} ({int(r.days_late)} ngày, nộp {fmt.day(local_naive(r.submitted_at))})"
             for r in late.itertuples()
         )
         parts.append(f"nộp trễ: {listed}")
@@ -293,7 +294,7 @@ def _summary_table(doc: Any, summary: Summary) -> None:
         cells = table.add_row().cells
         for position, (cell, index) in enumerate(zip(cells, picks, strict=True)):
             value = values[index]
-            shown = "" if value is None else vn_int(value) if isinstance(value, int) else str(value)
+            shown = "" if value is None else fmt.number(value) if isinstance(value, int) else str(value)
             paragraph = _cell_para(cell, shown, first=True, bold=style in ("group", "total"), size=11)
             if position == 1:
                 paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -330,7 +331,7 @@ def _assessment(doc: Any, summary: Summary) -> None:
     if late:
         hints.append(f"{late} báo cáo nộp trễ hạn")
     if summary.problems.get("errors"):
-        hints.append(f"{vn_int(summary.problems['errors'])} dòng dữ liệu nhập sai chưa được tính")
+        hints.append(f"{fmt.number(summary.problems['errors'])} dòng dữ liệu nhập sai chưa được tính")
     _heading(doc, "II. ĐÁNH GIÁ CHUNG", level=1)
     _heading(doc, "1. Ưu điểm", level=2)
     _to_complete(doc, "những kết quả nổi bật, cách làm hiệu quả trong kỳ…")

@@ -15,16 +15,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from reporting import fmt
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, GROUPS, ITEM_CHANNELS
 from reporting.export.common import (
     EMPTY_TEXT,
     local_naive,
     plain_date,
     text,
-    vn_date,
-    vn_int,
-    vn_moment,
-    vn_percent,
 )
 from reporting.metrics import Summary, area_channel_matrix, unit_area_matrix
 from reporting.periods import ROMAN
@@ -83,9 +80,9 @@ class Table:
             if col.kind == "int":
                 columns[header] = pd.array(values, dtype="Int64")
             elif col.kind == "moment":
-                columns[header] = [vn_moment(v) for v in values]
+                columns[header] = [fmt.moment(v) for v in values]
             elif col.kind == "date":
-                columns[header] = [vn_date(v) for v in values]
+                columns[header] = [fmt.day(v) for v in values]
             else:
                 columns[header] = ["" if v is None else str(v) for v in values]
         return pd.DataFrame(columns)
@@ -199,7 +196,7 @@ def summary_notes(summary: Summary) -> list[str]:
     notes.append(report_rates(summary))
     if summary.problems.get("errors"):
         notes.append(
-            f"Có {vn_int(summary.problems['errors'])} dòng dữ liệu bị lỗi nên không được tính vào bảng này "
+            f"Có {fmt.number(summary.problems['errors'])} dòng dữ liệu bị lỗi nên không được tính vào bảng này "
             "(xem danh sách lỗi bằng trang kiểm tra dữ liệu hoặc lệnh «check»)."
         )
     return notes
@@ -215,8 +212,8 @@ def report_rates(summary: Summary) -> str:
         return f"Không có báo cáo nào phải nộp trong kỳ ({when})."
     submitted, on_time = totals["reports_submitted"], totals["reports_on_time"]
     return (
-        f"Báo cáo phải nộp: {expected}; đã nộp: {submitted} ({vn_percent(submitted / expected)}), "
-        f"trong đó đúng hạn: {on_time} ({vn_percent(on_time / expected)}); {when}."
+        f"Báo cáo phải nộp: {expected}; đã nộp: {submitted} ({fmt.percent(submitted / expected, 1)}), "
+        f"trong đó đúng hạn: {on_time} ({fmt.percent(on_time / expected, 1)}); {when}."
     )
 
 
@@ -239,7 +236,7 @@ def area_table(summary: Summary) -> Table:
         f"Đã tuyên truyền {covered}/{len(AREA_LETTERS)} nội dung của Kế hoạch"
         + (f"; chưa tuyên truyền: {', '.join(summary.uncovered_areas)}." if summary.uncovered_areas else "."),
         "Một hoạt động gắn với nhiều nội dung được tính ở từng nội dung, nên cộng theo cột có thể lớn hơn "
-        f"tổng số hoạt động ({vn_int(summary.totals['activities'])}).",
+        f"tổng số hoạt động ({fmt.number(summary.totals['activities'])}).",
     ]
     if summary.totals["activities"] == 0:
         table.notes.insert(0, f"{EMPTY_TEXT} ({summary.period.label}).")
