@@ -45,7 +45,11 @@ summary = summarize(parsed, period, view.now)
 st.subheader(f"Bảng tổng hợp {period.label}")
 st.caption(f"{period_line(period)} · trạng thái báo cáo tính đến {fmt.moment(view.now)}")
 table = summary_table(summary)
-st.dataframe(table.frame(), hide_index=True, width="stretch", key="export_preview")
+# Counts arrive worded ("1.200", as in the files): right-aligned like numbers, STT pinned with the unit.
+right = st.column_config.TextColumn(alignment="right")
+numbers = {h: right for h, c in zip(table.headers, table.columns, strict=True) if c.kind == "int"}
+pinned = {h: st.column_config.TextColumn(pinned=True) for h in ("STT", "Đơn vị")}
+st.dataframe(table.frame(), hide_index=True, width="stretch", column_config=numbers | pinned, key="export_preview")
 for note in table.notes:
     st.caption(note)
 

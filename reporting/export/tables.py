@@ -73,19 +73,19 @@ class Table:
         return [f"{c.group} – {c.header}" if c.group else c.header for c in self.columns]
 
     def frame(self) -> pd.DataFrame:
-        """The table as the page shows it: counts as numbers (blank where none), everything else as text."""
-        columns: dict[str, list[Any]] = {}
+        """The table as the page shows it: every cell worded as in the files (1.200, dd/mm/yyyy), blanks empty."""
+        shown: dict[str, list[str]] = {}
         for position, (col, header) in enumerate(zip(self.columns, self.headers, strict=True)):
             values = [row[position] for row in self.rows]
             if col.kind == "int":
-                columns[header] = pd.array(values, dtype="Int64")
+                shown[header] = [fmt.number(v) for v in values]
             elif col.kind == "moment":
-                columns[header] = [fmt.moment(v) for v in values]
+                shown[header] = [fmt.moment(v) for v in values]
             elif col.kind == "date":
-                columns[header] = [fmt.day(v) for v in values]
+                shown[header] = [fmt.day(v) for v in values]
             else:
-                columns[header] = ["" if v is None else str(v) for v in values]
-        return pd.DataFrame(columns)
+                shown[header] = ["" if v is None else str(v) for v in values]
+        return pd.DataFrame(shown)
 
 
 def unit_order(summary: Summary) -> list[tuple[str | None, list[int]]]:
