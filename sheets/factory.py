@@ -91,3 +91,8 @@ def load_service_account(
         if isinstance(section, dict):
             return dict(section)
     return None
+
+
+def service_account_from_environment() -> dict[str, Any] | None:
+    """`load_service_account()` with the defaults: GOOGLE_APPLICATION_CREDENTIALS, then the secrets file."""
+    return load_service_account()

@@ -83,3 +83,12 @@ def test_snapshot_cache_keeps_dates_and_times(tmp_path):
     snap = source.read()
     SnapshotCache(tmp_path / "c").put(cache_key(source), snap)
     assert SnapshotCache(tmp_path / "c").get(cache_key(source)) == snap
+
+
+def test_service_account_from_environment_is_the_cli_default(tmp_path, monkeypatch):
+    from sheets.factory import service_account_from_environment
+
+    key_file = tmp_path / "key.json"
+    key_file.write_text(json.dumps({"type": "service_account", "client_email": "cli@b.iam.gserviceaccount.com"}))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    assert service_account_from_environment()["client_email"] == "cli@b.iam.gserviceaccount.com"
