@@ -8,6 +8,7 @@ gspread 6.2.1's `BackOffHTTPClient` retries forever-ish (waits up to 128 s each)
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
@@ -86,8 +87,16 @@ class RetryingHTTPClient(HTTPClient):
         super().__init__(auth, session)  # type: ignore[arg-type]
         self.auth = auth  # type: ignore[assignment]  # kept even with an injected session (expiry)
         self.policy = policy or RetryPolicy()
-        self._deadline: float | None = None
+        self._local = threading.local()  # one budget per thread: a page's read and a form's append may overlap
         self.retries = 0
+
+    @property
+    def _deadline(self) -> float | None:
+        return getattr(self._local, "deadline", None)
+
+    @_deadline.setter
+    def _deadline(self, value: float | None) -> None:
+        self._local.deadline = value
 
     @contextmanager
     def budget(self, seconds: float | None = None) -> Iterator[None]:
