@@ -507,3 +507,15 @@ def test_export_file_by_extension(parsed: Parsed, tmp_path) -> None:
         export_file(parsed, SETTINGS, tmp_path / "bang.pdf", year=2023, quarter=1, now=NOW)
     with pytest.raises(ValueError, match="Chọn đúng một kỳ"):
         export_file(parsed, SETTINGS, tmp_path / "bang.csv", year=2023, now=NOW)
+
+
+def test_docx_half_year_counts_reports_per_unit(parsed: Parsed) -> None:
+    summary = summarize(parsed, half(2023, 1), NOW)
+    table = Document(io.BytesIO(to_docx(summary, parsed, SETTINGS))).tables[1]
+    assert table.rows[0].cells[-1].text == "Báo cáo các quý"
+    shown = {row.cells[1].text: row.cells[-1].text for row in table.rows[1:]}
+    assert shown["Văn phòng Sở"] == "Đã nộp 1/2 (1 đúng hạn)"
+    assert shown["Thanh tra Sở"] == "Đã nộp 1/2 (0 đúng hạn)"
+    assert shown["Đoàn Thanh niên Sở"] == "Đã nộp 0/2 (0 đúng hạn)"
+    assert shown["Tổng cộng"] == "Đã nộp 2/6 (1 đúng hạn)"
+    assert shown["Tổng cộng"].startswith(f"Đã nộp {summary.totals['reports_submitted']}/")

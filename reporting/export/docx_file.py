@@ -34,7 +34,7 @@ from reporting.export.common import (
     report_subject,
     text,
 )
-from reporting.export.tables import ITEM_NOUNS, report_rates, summary_table
+from reporting.export.tables import ITEM_NOUNS, NOT_EXPECTED, report_rates, summary_table, unit_order
 from reporting.metrics import Summary
 from reporting.parse import Parsed
 from reporting.periods import ROMAN, PeriodRules, deadline
@@ -274,33 +274,54 @@ def _quarter_reports(summary: Summary, q: int, rules: PeriodRules) -> str:
 
 
 def _summary_table(doc: Any, summary: Summary) -> None:
-    """The compact summary table (the figures of `Tổng hợp`, fewer columns to fit a portrait page)."""
+    """The compact summary table: the figures of `Tổng hợp` in fewer columns, to fit a portrait page.
+
+    For a quarter the last column is the report's status; for a half-year or a year, one column counts
+    each unit's reports (the per-quarter statuses are in the .xlsx), since four would not fit.
+    """
     full = summary_table(summary)
     wanted = ["STT", "Đơn vị", "Tổng số hoạt động", "Số người tham gia", "Nội dung đã tuyên truyền"]
     picks = [i for i, c in enumerate(full.columns) if c.group is None and c.header in wanted]
-    status = [i for i, c in enumerate(full.columns) if c.group in ("Báo cáo quý", "Tình trạng báo cáo")]
-    status = status[:1] if summary.period.kind == "quarter" else status
-    picks += status
-    headers = [full.columns[i].header for i in picks]
-    if summary.period.kind == "quarter":
-        headers[-1] = "Báo cáo quý"
-    table = doc.add_table(rows=1, cols=len(picks))
+    quarterly = summary.period.kind == "quarter"
+    status = next(i for i, c in enumerate(full.columns) if c.group in ("Báo cáo quý", "Tình trạng báo cáo"))
+    headers = [full.columns[i].header for i in picks] + ["Báo cáo quý" if quarterly else "Báo cáo các quý"]
+    counts = _report_counts(summary)
+    codes = iter(summary.units["code"].iloc[p] for _, rows in unit_order(summary) for p in rows)
+    table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         _cell_para(cell, header, first=True, bold=True, size=11)
     _repeat_header(table.rows[0])
     for values, style in zip(full.rows, full.styles, strict=True):
-        cells = table.add_row().cells
-        for position, (cell, index) in enumerate(zip(cells, picks, strict=True)):
-            value = values[index]
-            shown = "" if value is None else fmt.number(value) if isinstance(value, int) else str(value)
-            paragraph = _cell_para(cell, shown, first=True, bold=style in ("group", "total"), size=11)
+        shown = ["" if values[i] is None else str(values[i]) for i in picks]
+        shown = [fmt.number(values[i]) if isinstance(values[i], int) else v for i, v in zip(picks, shown, strict=True)]
+        if quarterly:
+            shown.append(values[status] or "")
+        elif style == "group":
+            shown.append("")
+        else:
+            shown.append(counts["" if style == "total" else next(codes)])
+        for position, (cell, text_) in enumerate(zip(table.add_row().cells, shown, strict=True)):
+            paragraph = _cell_para(cell, text_, first=True, bold=style in ("group", "total"), size=11)
             if position == 1:
                 paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    fixed = [1.1, 5.0, 2.0, 2.1, 2.6]  # cm; the status columns share what is left of the 16.5 cm line
-    rest = (16.5 - sum(fixed)) / max(len(status), 1)
-    _widths(table, [Cm(w) for w in fixed] + [Cm(rest)] * len(status))
+    fixed = [1.3, 4.8, 2.0, 2.1, 2.6]  # cm, out of the 16.5 cm line
+    _widths(table, [Cm(w) for w in [*fixed, 16.5 - sum(fixed)]])
+
+
+def _report_counts(summary: Summary) -> dict[str, str]:
+    """Unit code ("" for all units) → 'Đã nộp 3/4 (2 đúng hạn)' over the period's quarters already due."""
+    reports = summary.reports[summary.reports["expected"]]
+    due = reports[reports["status"] != "not_due"]
+    out = {}
+    for code, rows in [("", due), *due.groupby("unit_code", sort=False)]:
+        done = int(rows["status"].isin(["on_time", "late"]).sum())
+        on_time = int((rows["status"] == "on_time").sum())
+        out[code] = f"Đã nộp {done}/{len(rows)} ({on_time} đúng hạn)" if len(rows) else "Chưa đến hạn"
+    for code in summary.reports["unit_code"]:
+        out.setdefault(code, NOT_EXPECTED if code not in set(reports["unit_code"]) else "Chưa đến hạn")
+    return out
 
 
 def _widths(table: Any, widths: list[Any]) -> None:
