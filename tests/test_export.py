@@ -54,6 +54,7 @@ from reporting.metrics import summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, PeriodRules, half, quarter, whole_year
 from reporting.settings import Settings
+from sheets.source import Snapshot, rows_from_values
 from sheets.workbook import WorkbookSource
 
 SETTINGS = Settings()
@@ -519,3 +520,32 @@ def test_docx_half_year_counts_reports_per_unit(parsed: Parsed) -> None:
     assert shown["Đoàn Thanh niên Sở"] == "Đã nộp 0/2 (0 đúng hạn)"
     assert shown["Tổng cộng"] == "Đã nộp 2/6 (1 đúng hạn)"
     assert shown["Tổng cộng"].startswith(f"Đã nộp {summary.totals['reports_submitted']}/")
+
+
+def test_xlsx_text_is_nfc_everywhere(q1_book) -> None:
+    for sheet in q1_book.worksheets:
+        assert all(unicodedata.is_normalized("NFC", t) for t in _texts(sheet)), sheet.title
+
+
+def test_units_without_groups_and_units_not_reporting() -> None:
+    """No `Đơn vị` tab: units come from tab titles, ungrouped; a unit marked "Không" is not expected to report."""
+    header = ["Ngày", "Nội dung", "Hình thức", "Tên hoạt động"]
+    snap = Snapshot(
+        tabs={
+            "VP": rows_from_values([header, ["10/01/2023", "a", "Khác", "Họp"]]),
+            "TTR": rows_from_values([header, ["11/01/2023", "b", "Khác", "Họp"]]),
+        },
+        read_at=NOW,
+        source_name="khong-danh-sach.xlsx",
+    )
+    parsed = parse_snapshot(snap)
+    summary = summarize(parsed, quarter(2023, 1), NOW)
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(summary, parsed, SETTINGS)))["Tổng hợp"]
+    assert [sheet.cell(r, 1).value for r in range(12, 15)] == [1, 2, None]  # no group rows, then the total
+    assert sheet.cell(14, 2).value == "Tổng cộng" and sheet.cell(14, 3).value == 2
+
+    units = replace(parsed, units=parsed.units.assign(reports=[True, False]))
+    summary = summarize(units, quarter(2023, 1), NOW)
+    rows = {r[1]: r for r in summary_table(summary).rows}
+    assert rows["TTR"][-2] == "Không phải báo cáo" and rows["VP"][-2] == "Chưa nộp"
+    assert rows["Tổng cộng"][-2] == "Đã nộp 0/1"
