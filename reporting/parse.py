@@ -79,6 +79,7 @@ SUBMISSION_COLUMNS: tuple[Column, ...] = (
     Column("record_id", "Mã ghi", ("ma ghi", "record id")),
 )
 
+HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -164,7 +165,8 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _match_header(text: Any, columns: tuple[Column, ...]) -> Column | None:
+def match_header(text: Any, columns: tuple[Column, ...]) -> Column | None:
+    """The column a header cell names, leniently: an alias, or an alias followed by extra words."""
     key = fold(text)
     if not key:
         return None
@@ -194,8 +196,8 @@ def _read_table(
     tab: str, rows: list[SheetRow], columns: tuple[Column, ...], problems: _Problems, unit_code: str | None = None
 ) -> _Table | None:
     """Find the header (the first of the top rows naming at least two known columns) and map columns."""
-    for index, row in enumerate(rows[:10]):
-        matched = [_match_header(cell, columns) for cell in row.values]
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matched = [match_header(cell, columns) for cell in row.values]
         if sum(m is not None for m in matched) < 2:
             continue
         positions: dict[str, int] = {}

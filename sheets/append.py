@@ -32,7 +32,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from reporting.parse import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, Column
+from reporting.parse import ACTIVITY_COLUMNS, HEADER_SEARCH_ROWS, SUBMISSION_COLUMNS, Column, match_header
 from reporting.text import fold
 from sheets.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
 from sheets.google import GoogleSheetSource
@@ -44,7 +44,6 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SUBMISSIONS_TAB = "Nộp báo cáo"
 RECORD_ID_KEY = "record_id"
 EPOCH = datetime(1899, 12, 30)
-HEADER_SEARCH_ROWS = 10  # the parser looks for the header this far down; so does the writer
 
 
 @dataclass(frozen=True)
@@ -129,18 +128,6 @@ def append_activity(
 
 
 # ---- shared planning: where each value goes -----------------------------------------------------------------
-def match_column(text: Any, columns: tuple[Column, ...]) -> Column | None:
-    """The column a header cell names, leniently (the parser's rule: alias, or alias plus extra words)."""
-    key = fold(text)
-    if not key:
-        return None
-    for column in columns:
-        if key in column.aliases:
-            return column
-    longer = [(len(a), c) for c in columns for a in c.aliases if key.startswith(a + " ")]
-    return max(longer, key=lambda pair: pair[0])[1] if longer else None
-
-
 @dataclass
 class _Plan:
     header_row: int  # 1-based
@@ -153,13 +140,13 @@ def plan_columns(rows: list[list[Cell]], columns: tuple[Column, ...], wanted: se
     """Find the header like the parser does; add headers for the record id and any missing wanted column."""
     header_index = 0
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(match_column(cell, columns) is not None for cell in row) >= 2:
+        if sum(match_header(cell, columns) is not None for cell in row) >= 2:
             header_index = index
             break
     header = list(rows[header_index]) if rows else []
     positions: dict[str, int] = {}
     for col, cell in enumerate(header):
-        column = match_column(cell, columns)
+        column = match_header(cell, columns)
         if column is not None and column.key not in positions:
             positions[column.key] = col
     used = len(header)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError, NoValidUrlKeyFound
 from gspread.utils import absolute_range_name, extract_id_from_url
 
+from reporting.text import fold
 from sheets.client import service_account_email
 from sheets.errors import (
     CredentialsInvalid,
@@ -61,12 +61,6 @@ def spreadsheet_key(source: str) -> str:
             f"«{text}» không phải đường dẫn hay mã của một bảng tính Google. Hãy sao chép nguyên đường dẫn "
             "dạng https://docs.google.com/spreadsheets/d/…/edit từ thanh địa chỉ trình duyệt."
         ) from None
-
-
-def fold(text: str) -> str:
-    """A lenient key for matching tab titles to units: no case, diacritics, spacing or punctuation."""
-    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
 
 
 @dataclass(frozen=True)

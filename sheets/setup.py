@@ -25,10 +25,9 @@ from gspread.utils import absolute_range_name
 from openpyxl import load_workbook
 
 from reporting.catalog import AREAS, CHANNELS, GROUP_BY_CODE, SUBMISSIONS_TAB, UNITS_TAB
-from reporting.parse import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, UNIT_COLUMNS, Column
+from reporting.parse import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, UNIT_COLUMNS, Column, match_header
 from reporting.text import fold
 from reporting.values import parse_emails, parse_group
-from sheets.append import match_column
 from sheets.client import service_account_email
 from sheets.errors import SourceError
 from sheets.google import GoogleSheetSource
@@ -123,7 +122,7 @@ def _header(rows: Sequence[Sequence[Cell]], columns: tuple[Column, ...]) -> tupl
     for index, row in enumerate(rows[:10]):
         positions: dict[str, int] = {}
         for col, cell in enumerate(row):
-            column = match_column(cell, columns)
+            column = match_header(cell, columns)
             if column is not None and column.key not in positions:
                 positions[column.key] = col
         if len(positions) >= 2:
