@@ -7,9 +7,9 @@ the parser in `reporting.parse` interprets them exactly as it does Google's valu
 from __future__ import annotations
 
 from collections.abc import Callable
-from zipfile import BadZipFile
 from datetime import datetime
 from pathlib import Path
+from zipfile import BadZipFile
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
