@@ -63,7 +63,7 @@ def main() -> None:
     source_label = parsed.source_name if loaded.configured else f"{parsed.source_name} (sổ dữ liệu mẫu)"
     filters = render_sidebar(
         parsed,
-        default_period(parsed, loaded.configured, now),
+        lambda: default_period(parsed, loaded.configured, now),
         source_label=source_label,
         on_refresh=loader.refresh,
     )

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import streamlit as st
 
+from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
-from reporting.periods import VN_TZ, PeriodRules
+from reporting.periods import VN_TZ, Period, PeriodRules
 from reporting.settings import Settings
 from sheets.errors import SourceError
 from sheets.snapshot_cache import LoadResult, SnapshotCache, StaleNotice, cache_key, load_with_fallback
@@ -58,6 +60,7 @@ class Loaded:
     parsed: Parsed
     stale: Stale | None
     configured: bool  # False: no source set, the demo workbook is shown
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # new on every read: keys the figures
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -198,10 +201,34 @@ def load(config: Settings | None = None) -> Loaded:
     return outcome
 
 
+# ------------------------------------------------------------------------------------------ the figures
+
+
+def _summarize(_parsed: Parsed, token: str, period: Period, units: tuple[str, ...], at: datetime) -> Summary:
+    return summarize(_parsed, period, at, list(units) or None)
+
+
+# Figures per (data read, period, units, minute): no TTL, since a new read has a new token. Leadership
+# flipping between quarters, and every viewer of the same quarter, reuse them instead of recomputing.
+_figures = st.cache_data(max_entries=256, show_spinner=False)(_summarize)
+
+
+def figures(loaded: Loaded, period: Period, units: tuple[str, ...] | None, at: datetime) -> Summary:
+    """`reporting.metrics.summarize` of the loaded data, cached per read; `at` counts to the minute."""
+    minute = at.replace(second=0, microsecond=0)
+    return _figures(loaded.parsed, loaded.token, period, tuple(units or ()), minute)
+
+
+def forget_figures() -> None:
+    """Drop cached figures only (the benchmark measures a filter never seen before)."""
+    _figures.clear()
+
+
 def refresh() -> None:
     """Forget the cached read ("Làm mới"): the next `load()` reads the source again."""
     for reader in _cached.values():
         reader.clear()  # type: ignore[attr-defined]
+    _figures.clear()
 
 
 def reset(cache: SnapshotCache | None = None) -> None:

@@ -1,47 +1,75 @@
-"""Altair charts: the unit × content-area heatmap, the channel mix and activities by month.
+"""Charts: the unit × content-area heatmap, the channel mix and activities by month.
 
-Each function takes a frame or series from `reporting.metrics` and returns an `alt.Chart`; the page
-draws it. Numbers use Vietnamese separators through the charts' locale, and every axis, legend and
-tooltip is titled in Vietnamese.
+Each chart is designed with Altair, but built into a Vega-Lite spec once per process (`@cache`) and
+then drawn with fresh data on every run: building the same layered Altair chart on every rerun costs
+80–120 ms each (copies and schema checks), which alone would break the 300 ms budget of a filter
+change. So every data-dependent choice lives in the data (sort order, text colour, labels) and the spec
+stays the same; `*_chart` functions return a `Chart` (spec + data) that `show` draws.
+
+Numbers use Vietnamese separators through the charts' locale, and every axis, legend and tooltip is
+titled in Vietnamese.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from reporting import fmt
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNEL_BY_CODE, CHANNEL_CODES
 
 # Vega's number locale: 1.200 and 3,5 (d3-format's definition for vi-VN).
-VN_LOCALE = alt.Locale(
-    number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"]),
-)
+VN_LOCALE = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"]))
 UNCOVERED = "#f4c7c3"  # a soft red: a cell no activity covers must stand out from the blues
 COVERED_SCHEME = "blues"
+IN_QUARTER, OTHER_MONTHS = "Trong quý đang xem", "Các tháng khác"
 
 
-def _finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(locale=VN_LOCALE).configure_axis(labelFontSize=12, titleFontSize=12)
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite spec (built once by Altair) and the rows it draws."""
+
+    spec: dict[str, Any]
+    data: pd.DataFrame
+
+
+def show(chart: Chart, key: str) -> None:
+    # A copy: Streamlit adds to the spec it is given, and the template is shared between runs.
+    st.vega_lite_chart(chart.data, copy.deepcopy(chart.spec), width="stretch", key=key)
+
+
+def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    return chart.configure(locale=VN_LOCALE).configure_axis(labelFontSize=12, titleFontSize=12).to_dict()
+
+
+# ---------------------------------------------------------------------------------------------- heatmap
 
 
 def heatmap_frame(matrix: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
-    """Long form of `unit_area_matrix`: one row per unit and area with the labels a reader needs."""
+    """Long form of `unit_area_matrix`: one row per unit and area, with what the reader sees."""
     long = matrix.rename_axis(index="unit", columns="letter").stack().rename("count").reset_index()
+    order = {code: i for i, code in enumerate(matrix.index)}
+    peak = max(int(long["count"].max()) if len(long) else 1, 1)
+    long["order"] = long["unit"].map(order)
     long["unit_name"] = long["unit"].map(lambda code: names.get(code, code))
     long["area"] = long["letter"].map(lambda letter: f"{letter}) {AREA_BY_LETTER[letter].label}")
     long["state"] = long["count"].map(lambda n: "Chưa có hoạt động" if n == 0 else f"{fmt.number(n)} hoạt động")
+    long["label"] = long["count"].map(lambda n: "–" if n == 0 else fmt.number(n))
+    long["dark"] = long["count"] > peak * 0.6  # white text on the darkest blues
     return long
 
 
-def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> alt.TopLevelMixin:
-    """Units down, the ten areas across; uncovered cells in soft red with a dash, the rest in blues."""
-    data = heatmap_frame(matrix, names)
-    unit_order = [names.get(code, code) for code in matrix.index]
-    base = alt.Chart(data).encode(
+@cache
+def _heatmap_spec() -> dict[str, Any]:
+    base = alt.Chart().encode(
         x=alt.X(
             "letter:N",
             sort=list(AREA_LETTERS),
@@ -50,7 +78,7 @@ def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> alt.TopL
         ),
         y=alt.Y(
             "unit_name:N",
-            sort=unit_order,
+            sort=alt.EncodingSortField(field="order", op="min"),
             title=None,
             axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=13),
         ),
@@ -60,7 +88,6 @@ def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> alt.TopL
             alt.Tooltip("state:N", title="Trong kỳ"),
         ],
     )
-    peak = max(int(data["count"].max()) if len(data) else 1, 1)
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.condition(
             alt.datum.count == 0,
@@ -68,20 +95,24 @@ def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> alt.TopL
             alt.Color(
                 "count:Q",
                 title="Số hoạt động",
-                scale=alt.Scale(scheme=COVERED_SCHEME, domain=[1, max(peak, 2)]),
+                scale=alt.Scale(scheme=COVERED_SCHEME, domainMin=1),
                 legend=alt.Legend(orient="bottom", format="d", tickMinStep=1),
             ),
         )
     )
-    labels = (
-        base.mark_text(fontSize=12)
-        .encode(
-            text=alt.Text("label:N"),
-            color=alt.condition(alt.datum.count > peak * 0.6, alt.value("white"), alt.value("#1f2937")),
-        )
-        .transform_calculate(label="datum.count == 0 ? '–' : format(datum.count, ',d')")
+    labels = base.mark_text(fontSize=12).encode(
+        text=alt.Text("label:N"),
+        color=alt.condition(alt.datum.dark, alt.value("white"), alt.value("#1f2937")),
     )
     return _finish((cells + labels).properties(height=alt.Step(34)))
+
+
+def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> Chart:
+    """Units down (in the sheet's order), the ten areas across; uncovered cells soft red with a dash."""
+    return Chart(_heatmap_spec(), heatmap_frame(matrix, names))
+
+
+# ------------------------------------------------------------------------------------------- channel mix
 
 
 def channel_frame(counts: pd.Series, quantities: pd.Series | None = None) -> pd.DataFrame:
@@ -94,52 +125,61 @@ def channel_frame(counts: pd.Series, quantities: pd.Series | None = None) -> pd.
                 "order": channel.number,
                 "channel": f"{channel.number}. {channel.label}",
                 "activities": int(counts.get(code, 0)),
-                "quantity": int(quantities.get(code, 0)) if quantities is not None else None,
+                "quantity": int(quantities.get(code, 0)) if quantities is not None else 0,
             }
         )
     return pd.DataFrame(rows)
 
 
-def channel_chart(counts: pd.Series, quantities: pd.Series | None = None) -> alt.TopLevelMixin:
-    """Activities per channel, the plan's six in the plan's order, as horizontal bars with their count."""
-    data = channel_frame(counts, quantities)
-    tooltip = [alt.Tooltip("channel:N", title="Hình thức"), alt.Tooltip("activities:Q", title="Hoạt động", format=",d")]
-    if quantities is not None:
-        tooltip.append(alt.Tooltip("quantity:Q", title="Số lượng", format=",d"))
-    base = alt.Chart(data).encode(
-        y=alt.Y("channel:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=340)),
+@cache
+def _channel_spec() -> dict[str, Any]:
+    base = alt.Chart().encode(
+        y=alt.Y(
+            "channel:N", sort=alt.EncodingSortField(field="order", op="min"), title=None, axis=alt.Axis(labelLimit=340)
+        ),
         x=alt.X("activities:Q", title="Số hoạt động", axis=alt.Axis(format=",d", tickMinStep=1)),
-        tooltip=tooltip,
+        tooltip=[
+            alt.Tooltip("channel:N", title="Hình thức"),
+            alt.Tooltip("activities:Q", title="Hoạt động", format=",d"),
+            alt.Tooltip("quantity:Q", title="Số lượng", format=",d"),
+        ],
     )
     bars = base.mark_bar(color="#1f6feb", cornerRadiusEnd=3)
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("activities:Q", format=",d"))
     return _finish((bars + text).properties(height=230))
 
 
+def channel_chart(counts: pd.Series, quantities: pd.Series | None = None) -> Chart:
+    """Activities per channel, the plan's six in the plan's order, as horizontal bars with their count."""
+    return Chart(_channel_spec(), channel_frame(counts, quantities))
+
+
+# ---------------------------------------------------------------------------------------------- by month
+
+
 def monthly_frame(frame: pd.DataFrame, highlight: tuple[date, date] | None = None) -> pd.DataFrame:
     """`monthly_counts` with a Vietnamese month label and whether the month touches the highlighted span."""
     data = frame.copy()
+    data["order"] = range(len(data))
     data["label"] = data["month"].map(lambda m: f"{m.month:02d}/{m.year}")
     data["name"] = data["month"].map(fmt.month_name)
     if highlight is None:
-        data["chosen"] = "Các tháng khác"
+        data["chosen"] = OTHER_MONTHS
     else:
-        start, end = highlight
-        data["chosen"] = data["month"].map(
-            lambda m: (
-                "Trong quý đang xem"
-                if (m.year, m.month) >= (start.year, start.month) and (m.year, m.month) <= (end.year, end.month)
-                else "Các tháng khác"
-            )
-        )
-    return data
+        first, last = (highlight[0].year, highlight[0].month), (highlight[1].year, highlight[1].month)
+        data["chosen"] = data["month"].map(lambda m: IN_QUARTER if first <= (m.year, m.month) <= last else OTHER_MONTHS)
+    return data.drop(columns="month")
 
 
-def monthly_chart(frame: pd.DataFrame, highlight: tuple[date, date] | None = None) -> alt.TopLevelMixin:
-    """Activities per calendar month across the year; the months of the chosen quarter in a darker blue."""
-    data = monthly_frame(frame, highlight)
-    base = alt.Chart(data).encode(
-        x=alt.X("label:N", sort=list(data["label"]), title="Tháng", axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+@cache
+def _monthly_spec() -> dict[str, Any]:
+    base = alt.Chart().encode(
+        x=alt.X(
+            "label:N",
+            sort=alt.EncodingSortField(field="order", op="min"),
+            title="Tháng",
+            axis=alt.Axis(labelAngle=-40, labelOverlap=False),
+        ),
         y=alt.Y("activities:Q", title="Số hoạt động", axis=alt.Axis(format=",d", tickMinStep=1)),
         tooltip=[alt.Tooltip("name:N", title="Tháng"), alt.Tooltip("activities:Q", title="Hoạt động", format=",d")],
     )
@@ -147,9 +187,14 @@ def monthly_chart(frame: pd.DataFrame, highlight: tuple[date, date] | None = Non
         color=alt.Color(
             "chosen:N",
             title=None,
-            scale=alt.Scale(domain=["Trong quý đang xem", "Các tháng khác"], range=["#1f6feb", "#a5c8f5"]),
+            scale=alt.Scale(domain=[IN_QUARTER, OTHER_MONTHS], range=["#1f6feb", "#a5c8f5"]),
             legend=alt.Legend(orient="top"),
         )
     )
     text = base.mark_text(dy=-7, fontSize=11).encode(text=alt.Text("activities:Q", format=",d"))
     return _finish((bars + text).properties(height=260))
+
+
+def monthly_chart(frame: pd.DataFrame, highlight: tuple[date, date] | None = None) -> Chart:
+    """Activities per calendar month across the year; the months of the chosen quarter in a darker blue."""
+    return Chart(_monthly_spec(), monthly_frame(frame, highlight))

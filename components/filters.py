@@ -62,12 +62,20 @@ def _keep_valid(key: str, options: Sequence[object], default: object) -> None:
 
 def render_sidebar(
     parsed: Parsed,
-    default: tuple[int, int],
+    default: Callable[[], tuple[int, int]] | tuple[int, int],
     *,
     source_label: str,
     on_refresh: Callable[[], None],
 ) -> Filters:
-    """Draw the filters and the data's provenance in the sidebar; return the chosen filters."""
+    """Draw the filters and the data's provenance in the sidebar; return the chosen filters.
+
+    `default` may be a callable: it is then only asked when the session has no choice yet (finding the
+    latest quarter with data sorts every activity, which a filter change should not pay for).
+    """
+    if callable(default) and YEAR_KEY in st.session_state and QUARTER_KEY in st.session_state:
+        default = (int(st.session_state[YEAR_KEY]), int(st.session_state[QUARTER_KEY]))
+    elif callable(default):
+        default = default()
     years = year_options(parsed, default[0])
     names = unit_names(parsed)
     units = [ALL_UNITS, *names]

@@ -16,16 +16,16 @@ from components import charts, kpi, notices, tables
 from components.context import View, current_view
 from components.filters import unit_names
 from reporting import fmt
-from reporting.metrics import monthly_counts, summarize, unit_area_matrix
+from reporting.metrics import monthly_counts, unit_area_matrix
 from reporting.periods import previous_quarter, quarter, whole_year
 
 
 def body(view: View) -> None:
     parsed, filters, period = view.parsed, view.filters, view.period
     names = unit_names(parsed)
-    summary = summarize(parsed, period, view.now, filters.units)
+    summary = loader.figures(view.loaded, period, filters.units, view.now)
     before = quarter(*previous_quarter(period.year, period.index), parsed.rules)
-    previous = summarize(parsed, before, view.now, filters.units)
+    previous = loader.figures(view.loaded, before, filters.units, view.now)
     who = names.get(filters.unit, "") if filters.unit else "toàn Sở"
 
     st.title(f"Tổng quan {period.label}")
@@ -49,21 +49,19 @@ def body(view: View) -> None:
     )
     units = parsed.units if filters.units is None else parsed.units[parsed.units["code"].isin(filters.units)]
     matrix = unit_area_matrix(summary.activities, units)
-    st.altair_chart(charts.coverage_heatmap(matrix, names), width="stretch", key="overview_heatmap")
+    charts.show(charts.coverage_heatmap(matrix, names), key="overview_heatmap")
 
     left, right = st.columns(2)
     with left:
         st.subheader("Hình thức tuyên truyền")
         quantities = summary.activities.groupby("channel")["quantity"].sum()
-        st.altair_chart(charts.channel_chart(summary.channels, quantities), width="stretch", key="overview_channels")
+        charts.show(charts.channel_chart(summary.channels, quantities), key="overview_channels")
     with right:
         year = whole_year(period.year, parsed.rules)
         st.subheader(f"Hoạt động theo tháng, {year.label}")
         st.caption(f"Năm báo cáo {period.year}: {fmt.period_range(year)}.")
         months = monthly_counts(parsed, year, filters.units)
-        st.altair_chart(
-            charts.monthly_chart(months, (period.start, period.end)), width="stretch", key="overview_months"
-        )
+        charts.show(charts.monthly_chart(months, (period.start, period.end)), key="overview_months")
 
     st.subheader("Tình hình nộp báo cáo quý")
     st.caption(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+import loader
 from components import kpi, tables
 from components.context import current_view
 from components.filters import select_unit, unit_names
 from reporting import fmt
 from reporting.catalog import AREA_LETTERS
-from reporting.metrics import summarize
 from reporting.periods import days_to_deadline, deadline
 
 PICK_KEY = "unit_pick"
@@ -34,7 +34,7 @@ if not filters.unit:
 
 code = filters.unit
 unit = parsed.units.set_index("code").loc[code]
-summary = summarize(parsed, period, view.now, [code])
+summary = loader.figures(view.loaded, period, (code,), view.now)
 row = summary.units.iloc[0]
 report = summary.reports.iloc[0]
 due = deadline(period.year, period.index, parsed.rules)

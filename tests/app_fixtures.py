@@ -73,11 +73,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def chart_frames(at: AppTest) -> list[pd.DataFrame]:
-    """The data behind each Altair chart on the page, in page order."""
+    """The data behind each chart on the page, in page order."""
     frames = []
     for chart in at.get("vega_lite_chart"):
-        datasets = chart.proto.datasets
-        frames.append(pa.ipc.open_stream(datasets[0].data.data).read_pandas() if datasets else pd.DataFrame())
+        proto = chart.proto
+        raw = proto.data.data if proto.HasField("data") else (proto.datasets[0].data.data if proto.datasets else b"")
+        frames.append(pa.ipc.open_stream(raw).read_pandas() if raw else pd.DataFrame())
     return frames
 
 
