@@ -124,11 +124,11 @@ def summary_table(summary: Summary) -> Table:
         columns.append(Col("Số hoạt động", "int", 9 if channel.code in ITEM_CHANNELS else 11, group))
         if channel.code in ITEM_CHANNELS:
             columns.append(Col(ITEM_WORDS[channel.code], "int", 9, group))
-    columns += [Col("Số người tham gia", "int", 10), Col("Nội dung đã tuyên truyền", "center", 15)]
+    columns += [Col("Số người tham gia", "int", 10), Col("Nội dung đã tuyên truyền", "center", 17)]
     quarterly = period.kind == "quarter"
     if quarterly:
         columns += [
-            Col("Tình trạng", "center", 13, "Báo cáo quý"),
+            Col("Tình trạng", "center", 15, "Báo cáo quý"),
             Col("Ngày nộp", "date", 12, "Báo cáo quý"),
         ]
     else:
