@@ -47,24 +47,44 @@ def show(chart: Chart, key: str) -> None:
 
 
 def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    return chart.configure(locale=VN_LOCALE).configure_axis(labelFontSize=12, titleFontSize=12).to_dict()
+    """The spec without data: Altair gives a data-less chart an "empty" dataset, which would shadow ours."""
+    spec = chart.configure(locale=VN_LOCALE).configure_axis(labelFontSize=12, titleFontSize=12).to_dict()
+    spec.pop("datasets", None)
+    spec.pop("data", None)
+    for layer in spec.get("layer", []):
+        layer.pop("data", None)
+    return spec
 
 
 # ---------------------------------------------------------------------------------------------- heatmap
 
 
 def heatmap_frame(matrix: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
-    """Long form of `unit_area_matrix`: one row per unit and area, with what the reader sees."""
-    long = matrix.rename_axis(index="unit", columns="letter").stack().rename("count").reset_index()
-    order = {code: i for i, code in enumerate(matrix.index)}
-    peak = max(int(long["count"].max()) if len(long) else 1, 1)
-    long["order"] = long["unit"].map(order)
-    long["unit_name"] = long["unit"].map(lambda code: names.get(code, code))
-    long["area"] = long["letter"].map(lambda letter: f"{letter}) {AREA_BY_LETTER[letter].label}")
-    long["state"] = long["count"].map(lambda n: "Chưa có hoạt động" if n == 0 else f"{fmt.number(n)} hoạt động")
-    long["label"] = long["count"].map(lambda n: "–" if n == 0 else fmt.number(n))
-    long["dark"] = long["count"] > peak * 0.6  # white text on the darkest blues
-    return long
+    """Long form of `unit_area_matrix`: one row per unit and area, with what the reader sees.
+
+    Built from plain lists: a few hundred cells, where pandas' per-call overhead would cost more than the data.
+    """
+    counts = matrix.to_numpy()
+    peak = max(int(counts.max()) if counts.size else 1, 1)
+    rows = []
+    for order, (code, line) in enumerate(zip(matrix.index, counts, strict=True)):
+        for letter, n in zip(matrix.columns, line, strict=True):
+            count = int(n)
+            rows.append(
+                {
+                    "unit": code,
+                    "letter": letter,
+                    "count": count,
+                    "order": order,
+                    "unit_name": names.get(code, code),
+                    "area": f"{letter}) {AREA_BY_LETTER[letter].label}",
+                    "state": "Chưa có hoạt động" if count == 0 else f"{fmt.number(count)} hoạt động",
+                    "label": "–" if count == 0 else fmt.number(count),
+                    "dark": count > peak * 0.6,  # white text on the darkest blues
+                }
+            )
+    columns = ["unit", "letter", "count", "order", "unit_name", "area", "state", "label", "dark"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @cache
@@ -159,16 +179,21 @@ def channel_chart(counts: pd.Series, quantities: pd.Series | None = None) -> Cha
 
 def monthly_frame(frame: pd.DataFrame, highlight: tuple[date, date] | None = None) -> pd.DataFrame:
     """`monthly_counts` with a Vietnamese month label and whether the month touches the highlighted span."""
-    data = frame.copy()
-    data["order"] = range(len(data))
-    data["label"] = data["month"].map(lambda m: f"{m.month:02d}/{m.year}")
-    data["name"] = data["month"].map(fmt.month_name)
-    if highlight is None:
-        data["chosen"] = OTHER_MONTHS
-    else:
-        first, last = (highlight[0].year, highlight[0].month), (highlight[1].year, highlight[1].month)
-        data["chosen"] = data["month"].map(lambda m: IN_QUARTER if first <= (m.year, m.month) <= last else OTHER_MONTHS)
-    return data.drop(columns="month")
+    first = (highlight[0].year, highlight[0].month) if highlight else None
+    last = (highlight[1].year, highlight[1].month) if highlight else None
+    rows = []
+    for order, (month, count) in enumerate(zip(frame["month"], frame["activities"], strict=True)):
+        inside = first is not None and last is not None and first <= (month.year, month.month) <= last
+        rows.append(
+            {
+                "activities": int(count),
+                "order": order,
+                "label": f"{month.month:02d}/{month.year}",
+                "name": fmt.month_name(month),
+                "chosen": IN_QUARTER if inside else OTHER_MONTHS,
+            }
+        )
+    return pd.DataFrame(rows, columns=["activities", "order", "label", "name", "chosen"])
 
 
 @cache

@@ -61,6 +61,8 @@ def _as_datetime(value: Any) -> datetime | None:
 
 def day(value: Any, blank: str = "") -> str:
     """A date (or a date-time, read in Vietnam's time zone) as dd/mm/yyyy."""
+    if is_missing(value):  # before the isinstance checks: NaT is a datetime too
+        return blank
     moment = _as_datetime(value)
     if moment is not None:
         if moment.tzinfo is not None:

@@ -173,6 +173,9 @@ def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
     heatmap = main.get_by_test_id("stVegaLiteChart").first
     box = heatmap.bounding_box()
     assert box is not None and box["height"] > 350 and box["width"] > 600, box
+    # The heatmap draws our rows: unit names on its axis, area letters on top (Vega renders SVG text).
+    expect(heatmap).to_contain_text("Văn phòng Sở")
+    expect(heatmap).to_contain_text("Đoàn Thanh niên Sở")
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Dữ liệu lúc 09:00:00 10/01/2024")
     _assert_nothing_broken(page)
     _shoot(page, tmp_path, "01-tong-quan-quy-IV")
