@@ -209,8 +209,8 @@ def _write_sheet(
     sheet.merge_range(2, right, 2, last, "──────────────", rule)
     sheet.merge_range(3, right, 3, last, place_date(settings.place, summary.now), fm.get("date", italic=True, **head))
 
-    title = f"{table_title(summary.period)}\n{table.title}" if table.sheet != "Tổng hợp" else None
-    title = title or table_title(summary.period)
+    # The first sheet is the table itself; the others name what they add to it on a second line.
+    title = table_title(summary.period) if signature else f"{table_title(summary.period)}\n{table.title}"
     title_fmt = fm.get("title", bold=True, font_size=13, align="center", valign="vcenter", text_wrap=True)
     sheet.merge_range(5, 0, 5, last, title, title_fmt)
     sheet.set_row(5, POINTS_PER_LINE * sum(_lines(part, total_width * 0.95) for part in title.split("\n")) + 4)
