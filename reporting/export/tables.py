@@ -313,12 +313,12 @@ def progress_table(summary: Summary) -> Table:
     """`Tiến độ báo cáo`: each unit's report per quarter — due, submitted at, status, days late; the rates."""
     columns = [
         Col("STT", "center", 6),
-        Col("Đơn vị", "text", 36),
+        Col("Đơn vị", "text", 42),
         Col("Kỳ báo cáo", "center", 14),
         Col("Hạn nộp", "date", 12),
         Col("Thời điểm nộp", "moment", 17),
         Col("Tình trạng", "center", 18),
-        Col("Số ngày trễ", "int", 9),
+        Col("Số ngày trễ", "int", 10),
     ]
     table = Table("Tiến độ báo cáo", "TIẾN ĐỘ NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", columns)
     reports = summary.reports
