@@ -549,3 +549,12 @@ def test_units_without_groups_and_units_not_reporting() -> None:
     rows = {r[1]: r for r in summary_table(summary).rows}
     assert rows["TTR"][-2] == "Không phải báo cáo" and rows["VP"][-2] == "Chưa nộp"
     assert rows["Tổng cộng"][-2] == "Đã nộp 0/1"
+
+
+def test_control_characters_do_not_stop_the_docx(parsed: Parsed) -> None:
+    units = parsed.units.assign(name=parsed.units["name"].where(parsed.units["code"] != "VP", "Văn phòng\x0b Sở\x01"))
+    summary = summarize(replace(parsed, units=units), quarter(2023, 1), NOW)
+    _, text = _docx_text(to_docx(summary, parsed, SETTINGS))
+    assert "Văn phòng Sở" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(summary, parsed, SETTINGS)))["Tổng hợp"]
+    assert _row_of(sheet, 2, "Văn phòng Sở")

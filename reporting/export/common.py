@@ -28,13 +28,15 @@ EMPTY_TEXT = "Không có hoạt động nào trong kỳ"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # "-5" or "-1.200,5" is a number, not a formula: left alone so negative figures survive a round trip.
 _NEGATIVE_NUMBER = re.compile(r"-\d[\d.,]*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def text(value: Any) -> str | None:
-    """A cell's text as written, NFC-normalised; None for blanks (None, NaN, '')."""
+    """A cell's text as written, NFC-normalised, without the control characters XML cannot hold (a vertical
+    tab pasted into a sheet would otherwise stop the .docx); None for blanks (None, NaN, '')."""
     if value is None or (not isinstance(value, str | tuple | list) and pd.isna(value)):
         return None
-    out = unicodedata.normalize("NFC", str(value)).strip()
+    out = _CONTROL.sub("", unicodedata.normalize("NFC", str(value))).strip()
     return out or None
 
 
