@@ -30,13 +30,17 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def page_set(role: str | None = None) -> list[st.Page]:
-    """The pages offered to `role`; every page for now (sign-in and roles come later, issue 6)."""
+def page_specs(role: str | None = None) -> list[tuple[str, str, str, str]]:
+    """The pages offered to `role`: every page whose file exists, for now (roles come with issue 6)."""
     del role  # every role sees every page until roles exist
-    present = [spec for spec in PAGES if (HERE / spec[0]).exists()]
+    return [spec for spec in PAGES if (HERE / spec[0]).exists()]
+
+
+def page_set(role: str | None = None) -> list[st.Page]:
+    """`st.Page`s for `page_specs(role)`, the first one the default (Tổng quan)."""
     return [
         st.Page(path, title=title, icon=icon, url_path=url, default=index == 0)
-        for index, (path, title, icon, url) in enumerate(present)
+        for index, (path, title, icon, url) in enumerate(page_specs(role))
     ]
 
 
@@ -77,4 +81,5 @@ def main() -> None:
         notices.crashed()
 
 
-main()
+if __name__ == "__main__":  # `streamlit run` runs this file as __main__; tests import page_set
+    main()

@@ -158,3 +158,14 @@ def test_overview_cards_compare_with_the_previous_quarter(demo_parsed) -> None:
     assert cards["Nội dung đã phủ"].value == f"{q4.totals['areas_covered']}/10"
     assert cards["Lỗi dữ liệu"].delta is None and cards["Lỗi dữ liệu"].lower_is_better
     assert "7 dòng có lỗi không được tính" in cards["Lỗi dữ liệu"].help
+
+
+def test_the_page_set_offers_pages_whose_file_exists(tmp_path, monkeypatch) -> None:
+    import app  # `main()` only runs under `streamlit run`
+
+    assert [title for _, title, _, _ in app.page_specs()][:3] == ["Tổng quan", "Đơn vị", "Chất lượng dữ liệu"]
+    (tmp_path / "pages").mkdir()
+    for name in ("overview.py", "guide.py"):
+        (tmp_path / "pages" / name).write_text("")
+    monkeypatch.setattr(app, "HERE", tmp_path)
+    assert [url for *_, url in app.page_specs()] == ["tong-quan", "huong-dan"]

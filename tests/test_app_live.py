@@ -202,3 +202,15 @@ def test_the_clock_comes_from_cchc_now(monkeypatch) -> None:
     monkeypatch.setenv("CCHC_NOW", "2024-01-10T02:00:00+00:00")
     assert loader.now() == NOW
     assert loader.now().utcoffset().total_seconds() == 7 * 3600
+
+
+def test_a_unit_without_a_tab_is_told_how_to_make_one(make_app, workbook) -> None:
+    book = load_workbook(workbook)
+    book["Đơn vị"].append(["MOI", "Phòng mới thành lập", "Phòng chuyên môn, nghiệp vụ", "moi@example.vn", "Có"])
+    book.save(workbook)
+    at = _on_q4_2023(make_app(source=str(workbook)))
+    at.selectbox(key="sidebar_unit").set_value("MOI").run()
+    at.switch_page("pages/unit.py").run()
+    assert_clean(at)
+    assert "Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «MOI»" in texts(at)
+    assert "Báo cáo quý: **Chưa nộp**" in texts(at)
