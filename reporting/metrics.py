@@ -218,7 +218,7 @@ def summarize(
             how="left",
         ).drop(columns="unit_code")
     areas = area_counts(acts)
-    expected = reports[reports["expected"]]
+    expected = reports[reports["expected"].astype(bool)]  # an empty column is object: [] would select columns
     totals = {
         "activities": len(acts),
         "quantity": int(acts["quantity"].sum()),

@@ -558,3 +558,18 @@ def test_control_characters_do_not_stop_the_docx(parsed: Parsed) -> None:
     assert "Văn phòng Sở" in text
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(summary, parsed, SETTINGS)))["Tổng hợp"]
     assert _row_of(sheet, 2, "Văn phòng Sở")
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "csv", "docx"])
+def test_a_sheet_with_no_units_still_exports(ext: str) -> None:
+    snap = Snapshot(tabs={"Đơn vị": rows_from_values([["Mã", "Tên đơn vị"]])}, read_at=NOW, source_name="trong.xlsx")
+    parsed = parse_snapshot(snap)
+    data = export_bytes(parsed, SETTINGS, quarter(2023, 1), NOW, ext)
+    if ext == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        assert book["Tiến độ báo cáo"].cell(11, 1).value == "Không có đơn vị nào trong danh sách."
+        assert f"{EMPTY_TEXT} (quý I năm 2023)." in _texts(book["Tổng hợp"])
+    elif ext == "docx":
+        assert "Không có hoạt động nào trong kỳ" in _docx_text(data)[1]
+    else:
+        assert data.decode("utf-8-sig").count("\r\n") == 1

@@ -248,7 +248,7 @@ def _quarter_reports(summary: Summary, q: int, rules: PeriodRules) -> str:
     """'Quý I/2023 (hạn 14/3/2023): 11/12 đơn vị đã nộp, 9 đúng hạn; nộp trễ: …; chưa nộp: ….'"""
     year = summary.period.year
     due = deadline(year, q, rules)
-    reports = summary.reports[(summary.reports["quarter"] == q) & summary.reports["expected"]]
+    reports = summary.reports[(summary.reports["quarter"] == q) & summary.reports["expected"].astype(bool)]
     head = f"Quý {ROMAN[q]}/{year} (hạn nộp đến hết ngày {plain_date(due)})"
     if reports.empty:
         return f"{head}: không có đơn vị nào phải báo cáo."
@@ -312,7 +312,7 @@ def _summary_table(doc: Any, summary: Summary) -> None:
 
 def _report_counts(summary: Summary) -> dict[str, str]:
     """Unit code ("" for all units) → 'Đã nộp 3/4 (2 đúng hạn)' over the period's quarters already due."""
-    reports = summary.reports[summary.reports["expected"]]
+    reports = summary.reports[summary.reports["expected"].astype(bool)]
     due = reports[reports["status"] != "not_due"]
     out = {}
     for code, rows in [("", due), *due.groupby("unit_code", sort=False)]:
@@ -344,7 +344,7 @@ def _assessment(doc: Any, summary: Summary) -> None:
     hints = []
     if summary.uncovered_areas:
         hints.append("chưa tuyên truyền nội dung " + ", ".join(summary.uncovered_areas))
-    expected = summary.reports[summary.reports["expected"]]
+    expected = summary.reports[summary.reports["expected"].astype(bool)]
     missing = int((expected["status"] == "missing").sum())
     late = int((expected["status"] == "late").sum())
     if missing:

@@ -169,7 +169,7 @@ def summary_table(summary: Summary) -> Table:
     if quarterly:
         total += [f"Đã nộp {totals['reports_submitted']}/{totals['reports_expected']}", None]
     else:
-        expected = summary.reports[summary.reports["expected"]]
+        expected = summary.reports[summary.reports["expected"].astype(bool)]
         for q in period.quarters:
             of_q = expected[expected["quarter"] == q]
             done = int(of_q["status"].isin(["on_time", "late"]).sum())
