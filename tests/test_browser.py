@@ -126,6 +126,7 @@ def page(server: str):
         context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="vi-VN")
         tab = context.new_page()
         tab.set_default_timeout(60_000)
+        expect.set_options(timeout=60_000)  # assertions wait as long as actions: a cold first run is slow
         yield tab
         context.close()
         browser.close()
