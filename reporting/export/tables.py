@@ -197,7 +197,7 @@ def summary_notes(summary: Summary) -> list[str]:
     if summary.problems.get("errors"):
         notes.append(
             f"Có {fmt.number(summary.problems['errors'])} dòng dữ liệu bị lỗi nên không được tính vào bảng này "
-            "(xem danh sách lỗi bằng trang kiểm tra dữ liệu hoặc lệnh «check»)."
+            "(xem trang «Chất lượng dữ liệu» của ứng dụng hoặc lệnh «check»)."
         )
     return notes
 
