@@ -46,7 +46,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.dev
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python -m bench.run_all
 
 demo: $(VENV)/.runtime
 	$(BIN)/python -m reporting demo --out data/demo-2023.xlsx
