@@ -28,7 +28,7 @@ def _now(text: str | None) -> datetime:
 
 def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
     from sheets.errors import SourceError
-    from sheets.open import open_source
+    from sheets.open import is_google, open_source
 
     try:
         settings = Settings.from_mapping(os.environ)
@@ -37,7 +37,9 @@ def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
         raise SystemExit(2) from None
     source_text = args.source or settings.source
     try:
-        source = open_source(source_text, _service_account_from_env(), clock=lambda: _now(args.now))
+        # Only a Google source needs the key (and gspread's imports, a good part of a second).
+        account = _service_account_from_env() if source_text and is_google(source_text) else None
+        source = open_source(source_text, account, clock=lambda: _now(args.now))
         snapshot = source.read()
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat, zip_longest
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from reporting import values as v
 from reporting.catalog import GUIDE_TAB, SUBMISSIONS_TAB, UNITS_TAB
 from reporting.periods import DEFAULT_RULES, PeriodRules, periods_of
-from reporting.text import fold, nfc, show
+from reporting.text import fold, nfc, nfc_texts, show
 from sheets.source import SheetRow, Snapshot
 
 
@@ -241,16 +242,16 @@ def _cells_array(cells: list[Any]) -> np.ndarray:
 
 
 def _clean_cells(cells: list[Any]) -> np.ndarray:
-    """Raw cells with whitespace-only text made blank and booleans made text, without a Python loop per cell
-    unless a boolean is present (True == 1, so they would merge with 1 when values are de-duplicated)."""
-    if bool in set(map(type, cells)):
-        cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
-    array = _cells_array(cells)
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
-    if blank.any():
-        array[(codes >= 0) & blank[np.maximum(codes, 0)]] = None
-    return array
+    """Raw cells with whitespace-only text made blank, and booleans made text: True == 1, so they would
+    otherwise merge with 1 when values are de-duplicated."""
+    return _cells_array(
+        [
+            None
+            if (c.__class__ is str and not c.strip())
+            else (("TRUE" if c else "FALSE") if c.__class__ is bool else c)
+            for c in cells
+        ]
+    )
 
 
 def _parse_column(raw: pd.Series, parser: Callable[[Any], v.Parsed]) -> tuple[pd.Series, pd.Series]:
@@ -268,27 +269,27 @@ def _extract(tables: list[tuple[str, str | None, _Table]], columns: tuple[Column
     keys = [c.key for c in columns]
     out: dict[str, list[Any]] = {k: [] for k in ["tab", "unit_code", "row", *keys]}
     for tab, unit_code, table in tables:
-        if not table.data:
+        count = len(table.data)
+        if not count:
             continue
-        width = max(table.positions.values()) + 1
-        padded = [r.values[:width] + (None,) * (width - len(r.values)) for r in table.data]
-        by_position = list(zip(*padded, strict=True))
-        empty = (None,) * len(padded)
+        by_position = list(zip_longest(*(r.values for r in table.data)))  # columns, short rows padded with None
         for key in keys:
             pos = table.positions.get(key)
-            if pos is None:
-                out[key].extend(empty)
-                continue
-            out[key].extend(by_position[pos])
-        out["tab"].extend([tab] * len(padded))
-        out["unit_code"].extend([unit_code] * len(padded))
+            out[key].extend(by_position[pos] if pos is not None and pos < len(by_position) else repeat(None, count))
+        out["tab"].extend(repeat(tab, count))
+        out["unit_code"].extend(repeat(unit_code, count))
         out["row"].extend(r.number for r in table.data)
+    cleaned = {k: _clean_cells(out[k]) for k in keys}
+    filled = np.zeros(len(out["row"]), dtype=bool)
+    for array in cleaned.values():
+        filled |= ~pd.isna(array)
     # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
     frame = pd.DataFrame(
-        {k: _clean_cells(vals) if k in keys else _cells_array(vals) for k, vals in out.items()}, dtype=object
+        {"tab": _cells_array(out["tab"]), "unit_code": _cells_array(out["unit_code"]), **cleaned},
+        dtype=object,
+        copy=False,
     )
-    frame["row"] = frame["row"].astype("int64")
-    filled = frame[keys].notna().any(axis=1)
+    frame.insert(2, "row", np.asarray(out["row"], dtype="int64"))
     return frame[filled].reset_index(drop=True), int((~filled).sum())
 
 
@@ -306,8 +307,7 @@ def _validate(
         raw = frame[column.key]
         missing = raw.isna()
         if column.parser is None:  # free text: mostly distinct values, so no de-duplication
-            texts = [None if x is None else (nfc(x) if x.__class__ is str else show(x)) for x in raw.to_numpy()]
-            values = pd.Series(_cells_array(texts), index=raw.index, dtype=object)
+            values = pd.Series(_cells_array(nfc_texts(raw.to_numpy())), index=raw.index, dtype=object)
             reasons = pd.Series(None, index=raw.index, dtype=object)
         else:
             values, reasons = _parse_column(raw, column.parser)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -11,6 +12,18 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 def nfc(value: str) -> str:
     """NFC-normalise and strip: sheets often hold NFD text pasted from other tools."""
     return unicodedata.normalize("NFC", value).strip()
+
+
+def nfc_texts(values: Iterable[object]) -> list[str | None]:
+    """`nfc` over a column, with `show` for non-text cells and None kept.
+
+    Checking the whole column at once lets the usual case (text already NFC) skip normalising cell by cell.
+    """
+    cells = list(values)
+    texts = [c for c in cells if c.__class__ is str]
+    if unicodedata.is_normalized("NFC", "\x00".join(texts)):
+        return [None if c is None else (c.strip() if c.__class__ is str else show(c)) for c in cells]
+    return [None if c is None else (nfc(c) if c.__class__ is str else show(c)) for c in cells]
 
 
 def strip_marks(value: str) -> str:
