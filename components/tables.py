@@ -22,6 +22,8 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     "not_due": ("#e8eaed", "#374151", "○"),
 }
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+FULL = "Thông báo đầy đủ"  # problems_frame's column of whole sentences, read below the table
+SHOW_FULL = 200  # at most this many full sentences under a table
 
 
 def group_label(code: object) -> str:
@@ -138,13 +140,15 @@ def problems_frame(
                 for r, m in zip(ordered["reason"], ordered["message"], strict=True)
             ],
             "Mở ô": links,
+            FULL: ordered["message"].to_numpy(),
         }
     )
 
 
 def show_problems(frame: pd.DataFrame, key: str, with_unit: bool = True) -> None:
-    if not with_unit:
-        frame = frame.drop(columns="Đơn vị")
+    """The problems table, then every message as a whole sentence (a table cell cuts long text)."""
+    messages = frame[FULL].tolist()
+    frame = frame.drop(columns=FULL if with_unit else [FULL, "Đơn vị"])
     config = {
         "Mức độ": st.column_config.TextColumn("Mức độ", width="small"),
         "Trang": st.column_config.TextColumn("Trang", width="small"),
@@ -166,6 +170,12 @@ def show_problems(frame: pd.DataFrame, key: str, with_unit: bool = True) -> None
         height=_fit(len(frame), 15),
         placeholder="",
     )
+    with st.expander(f"Đọc đầy đủ {fmt.number(len(messages))} thông báo", key=f"{key}_full"):
+        st.markdown("\n".join(f"{i}. {m}" for i, m in enumerate(messages[:SHOW_FULL], start=1)))
+        if len(messages) > SHOW_FULL:
+            st.caption(
+                f"Còn {fmt.number(len(messages) - SHOW_FULL)} thông báo nữa: lọc theo đơn vị hoặc mức độ để xem."
+            )
 
 
 def excluded_rows(problems: pd.DataFrame) -> pd.DataFrame:

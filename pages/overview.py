@@ -29,7 +29,9 @@ def body(view: View) -> None:
     who = names.get(filters.unit, "") if filters.unit else "toàn Sở"
 
     st.title(f"Tổng quan {period.label}")
-    st.caption(f"{who} · {fmt.period_range(period)} · dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}")
+    st.caption(
+        f"{fmt.capitalize(who)} · {fmt.period_range(period)} · dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}"
+    )
     excluded = tables.excluded_rows(parsed.problems)
     if filters.units is not None:
         excluded = excluded[excluded["unit_code"].isin(filters.units)]

@@ -20,7 +20,7 @@ who = names[filters.unit] if filters.unit else "toàn bảng tính"
 
 st.title("Chất lượng dữ liệu")
 st.caption(
-    f"{who} · mọi dòng trong bảng tính đều được kiểm tra, không riêng quý đang chọn. "
+    f"{fmt.capitalize(who)} · mọi dòng trong bảng tính đều được kiểm tra, không riêng quý đang chọn. "
     "Dòng có lỗi không được tính vào số liệu cho đến khi sửa; dòng chỉ có cảnh báo vẫn được tính."
 )
 

@@ -19,9 +19,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import loader
+from reporting.demo import build_demo
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ
-from sheets.open import open_source
+from sheets.workbook import WorkbookSource
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -29,9 +30,21 @@ NOW = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
 PAGE_FILES = ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py")
 
 
+@pytest.fixture(scope="session")
+def private_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This session's own demo workbook (same seed, same rows), so nothing else rewriting data/ can race us."""
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo-2023.xlsx")
+
+
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def app_env(monkeypatch: pytest.MonkeyPatch, private_demo: Path) -> Iterator[None]:
     """No configured source (the demo workbook), the fixed clock, empty caches."""
+    default_open = loader.open_source
+
+    def open_source_or_private_demo(source, account, clock):
+        return WorkbookSource(private_demo, clock=clock) if not source else default_open(source, account, clock)
+
+    monkeypatch.setattr(loader, "open_source", open_source_or_private_demo)
     for name in ("CCHC_SOURCE", "CCHC_CACHE_TTL_SECONDS", "CCHC_AUTO_REFRESH_SECONDS", "CCHC_CALENDAR_QUARTERS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(loader.NOW_ENV, NOW.replace(tzinfo=None).isoformat())
@@ -43,9 +56,9 @@ def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def demo_parsed() -> Parsed:
+def demo_parsed(private_demo: Path) -> Parsed:
     """The demo workbook parsed as the app parses it (default rules)."""
-    return parse_snapshot(open_source(None, clock=lambda: NOW).read())
+    return parse_snapshot(WorkbookSource(private_demo, clock=lambda: NOW).read())
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 import loader
 from components.notices import STALE_TITLE
 from reporting import fmt
-from reporting.demo import ensure_demo
 from reporting.metrics import summarize_quarter
 from reporting.parse import parse_snapshot
 from sheets.errors import SourceUnavailable
@@ -23,10 +22,10 @@ from tests.app_fixtures import NOW, assert_clean, metrics, table, texts
 
 
 @pytest.fixture
-def workbook(tmp_path: Path) -> Path:
+def workbook(tmp_path: Path, private_demo: Path) -> Path:
     """A copy of the demo workbook configured as the app's source."""
     path = tmp_path / "so-theo-doi.xlsx"
-    shutil.copy(ensure_demo(), path)
+    shutil.copy(private_demo, path)
     return path
 
 
@@ -143,26 +142,27 @@ class _FlakyGoogle:
 
     name = "Sổ theo dõi CCHC"
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.reads = 0
 
     def read(self):
         self.reads += 1
         if self.reads > 1:
             raise SourceUnavailable("Google Sheets đang quá tải (mã 503); đã thử lại 4 lần.")
-        snapshot = WorkbookSource(ensure_demo(), clock=lambda: NOW).read()
+        snapshot = WorkbookSource(self.path, clock=lambda: NOW).read()
         ids = {title: 1000 + i for i, title in enumerate(snapshot.tabs)}
         return replace(snapshot, url="https://docs.google.com/spreadsheets/d/abc123/edit", sheet_ids=ids)
 
 
-def test_google_problems_link_to_their_cell_and_survive_an_outage(make_app, monkeypatch) -> None:
-    source = _FlakyGoogle()
+def test_google_problems_link_to_their_cell_and_survive_an_outage(make_app, monkeypatch, private_demo) -> None:
+    source = _FlakyGoogle(private_demo)
     monkeypatch.setattr(loader, "open_source", lambda *args: source)
     at = make_app(source="https://docs.google.com/spreadsheets/d/abc123/edit")
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     at.switch_page("pages/unit.py").run()
     shown = table(at, "Lỗi và cách sửa")
-    gid = 1000 + list(WorkbookSource(ensure_demo()).read().tabs).index("VP")
+    gid = 1000 + list(WorkbookSource(private_demo).read().tabs).index("VP")
     link = shown.loc[shown["Ô"] == "A5", "Mở ô"].iloc[0]
     assert link == f"https://docs.google.com/spreadsheets/d/abc123/edit#gid={gid}&range=A5"
     at.button(key="sidebar_refresh").click().run()
@@ -186,12 +186,12 @@ def test_auto_refresh_overview_runs_in_a_fragment(make_app, demo_parsed, monkeyp
     assert metrics(at)["Hoạt động"] == fmt.number(expected["activities"])
 
 
-def test_calendar_quarters_setting_reaches_the_pages(make_app, monkeypatch) -> None:
+def test_calendar_quarters_setting_reaches_the_pages(make_app, monkeypatch, private_demo) -> None:
     monkeypatch.setenv("CCHC_CALENDAR_QUARTERS", "true")
     at = make_app()
     caption = "\n".join(c.value for c in at.sidebar.caption)
     assert "01/10/2023 – 31/12/2023" in caption and "(quý dương lịch)" in caption
-    parsed = parse_snapshot(WorkbookSource(ensure_demo(), clock=lambda: NOW).read(), loader.settings().rules)
+    parsed = parse_snapshot(WorkbookSource(private_demo, clock=lambda: NOW).read(), loader.settings().rules)
     q4 = summarize_quarter(parsed, 2023, 4, NOW).totals
     assert metrics(at)["Hoạt động"] == fmt.number(q4["activities"])
 

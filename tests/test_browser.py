@@ -80,9 +80,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _require(sync_playwright is not None, "the playwright package is not installed")
     _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed")
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    home = tmp_path_factory.mktemp("streamlit")
+    log = home / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
     env["CCHC_NOW"] = "2024-01-10T09:00"  # after the 2023 Q4 deadline: every status is settled
+    env["CCHC_DEMO_PATH"] = str(home / "demo-2023.xlsx")  # its own demo workbook, written on first use
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
@@ -138,6 +140,8 @@ def _settle(page, title: str) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
     for chart in page.locator("[data-testid='stVegaLiteChart']").all():
         expect(chart.locator("canvas, svg").first).to_be_visible()
+    for table in page.locator("[data-testid='stDataFrame']").all():  # the grid paints into a canvas
+        expect(table.locator("canvas").first).to_be_visible()
 
 
 def _shoot(page, tmp_path: Path, name: str) -> Path:
