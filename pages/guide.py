@@ -62,7 +62,8 @@ if rules.calendar:
     st.markdown("Kỳ báo cáo tính theo **quý dương lịch** (cấu hình `calendar_quarters`).")
 else:
     st.markdown(
-        "Theo Nghị định 09/2019/NĐ-CP, số liệu quý tính **từ ngày 15 tháng trước kỳ đến ngày 14 tháng cuối quý**; "
+        f"Theo Nghị định 09/2019/NĐ-CP, số liệu quý tính **từ ngày {rules.cutoff_day} tháng trước kỳ đến ngày "
+        f"{rules.deadline_day} tháng cuối quý**; "
         "ví dụ hoạt động ngày 20/12 được tính vào quý I năm sau."
     )
 st.markdown(
