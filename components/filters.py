@@ -66,11 +66,14 @@ def render_sidebar(
     *,
     source_label: str,
     on_refresh: Callable[[], None],
+    allowed_units: Sequence[str] | None = None,
 ) -> Filters:
     """Draw the filters and the data's provenance in the sidebar; return the chosen filters.
 
     `default` may be a callable: it is then only asked when the session has no choice yet (finding the
     latest quarter with data sorts every activity, which a filter change should not pay for).
+    `allowed_units` (codes) narrows the unit filter to those units, without "every unit": for a signed-in
+    unit. A stored choice outside it (session state edited by hand) falls back to the first allowed unit.
     """
     if callable(default) and YEAR_KEY in st.session_state and QUARTER_KEY in st.session_state:
         default = (int(st.session_state[YEAR_KEY]), int(st.session_state[QUARTER_KEY]))
@@ -78,10 +81,15 @@ def render_sidebar(
         default = default()
     years = year_options(parsed, default[0])
     names = unit_names(parsed)
-    units = [ALL_UNITS, *names]
+    if allowed_units is None:
+        units = [ALL_UNITS, *names]
+    else:
+        units = [code for code in allowed_units if code in names]
+        if not units:  # never fall back to "every unit" for someone limited to some
+            raise ValueError("Không có đơn vị nào được phép xem trong trang «Đơn vị» của bảng tính.")
     _keep_valid(YEAR_KEY, years, default[0])
     _keep_valid(QUARTER_KEY, [1, 2, 3, 4], default[1])
-    _keep_valid(UNIT_KEY, units, ALL_UNITS)
+    _keep_valid(UNIT_KEY, units, units[0])
 
     with st.sidebar:
         st.markdown("**Kỳ báo cáo**")
@@ -98,6 +106,7 @@ def render_sidebar(
             units,
             key=UNIT_KEY,
             format_func=lambda code: names.get(code, "Tất cả đơn vị"),
+            disabled=len(units) == 1 and allowed_units is not None,
         )
         st.divider()
         st.caption(f"Nguồn: {source_label}")

@@ -169,3 +169,29 @@ def test_the_page_set_offers_pages_whose_file_exists(tmp_path, monkeypatch) -> N
         (tmp_path / "pages" / name).write_text("")
     monkeypatch.setattr(app, "HERE", tmp_path)
     assert [url for *_, url in app.page_specs()] == ["tong-quan", "huong-dan"]
+
+
+def _sidebar_for_one_unit() -> None:
+    """A script for AppTest: the sidebar limited to one unit, as a signed-in unit will see it."""
+    import streamlit as st
+
+    from components.filters import render_sidebar
+    from reporting.parse import parse_snapshot
+    from sheets.workbook import WorkbookSource
+
+    parsed = parse_snapshot(WorkbookSource(st.session_state["demo_path"]).read())
+    chosen = render_sidebar(parsed, (2023, 4), source_label="x", on_refresh=lambda: None, allowed_units=["VP"])
+    st.session_state["chosen"] = chosen.unit
+
+
+def test_a_limited_sidebar_offers_only_its_units_even_when_state_is_forged(private_demo) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_sidebar_for_one_unit)
+    at.session_state["demo_path"] = str(private_demo)
+    at.session_state["sidebar_unit"] = "DTN"  # forged: another unit
+    at.run()
+    assert not at.exception
+    box = at.selectbox(key="sidebar_unit")
+    assert box.options == ["Văn phòng Sở"] and box.disabled
+    assert at.session_state["chosen"] == "VP"
