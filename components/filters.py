@@ -109,7 +109,8 @@ def render_sidebar(
             disabled=len(units) == 1 and allowed_units is not None,
         )
         st.divider()
-        st.caption(f"Nguồn: {source_label}")
+        url = parsed.snapshot.url if parsed.snapshot is not None else None
+        st.caption(f"Nguồn: [{source_label}]({url})" if url else f"Nguồn: {source_label}")
         st.caption(f"Dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}")
         st.button(
             "Làm mới",
