@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,38 +76,22 @@ def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 90.0) -> No
     raise AssertionError(f"streamlit was not healthy within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require(sync_playwright is not None, "the playwright package is not installed")
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed")
+@contextmanager
+def _streamlit(home: Path, **env_extra: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port, its own demo workbook and clock; yields its URL.
+
+    On exit the server log must hold no traceback: errors reach the page in words, never as a dump.
+    """
     port = _free_port()
-    home = tmp_path_factory.mktemp("streamlit")
     log = home / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
     env["CCHC_NOW"] = "2024-01-10T09:00"  # after the 2023 Q4 deadline: every status is settled
     env["CCHC_DEMO_PATH"] = str(home / "demo-2023.xlsx")  # its own demo workbook, written on first use
+    env.update(env_extra)
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health")
             yield f"http://127.0.0.1:{port}"
@@ -121,8 +106,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert "Traceback" not in text, text[-3000:]
 
 
+def _require_browser() -> None:
+    _require(sync_playwright is not None, "the playwright package is not installed")
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the demo workbook (no source configured)."""
+    _require_browser()
+    with _streamlit(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
 @pytest.fixture
-def page(server: str):
+def page():
+    _require_browser()
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="vi-VN")
@@ -230,3 +229,27 @@ def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
         "04-chat-luong-du-lieu.png",
         "05-huong-dan.png",
     ]
+
+
+def test_a_failing_source_keeps_the_last_data_under_a_warning(page, tmp_path: Path) -> None:
+    from reporting.demo import build_demo
+
+    source = build_demo(tmp_path / "so-theo-doi.xlsx")
+    with _streamlit(tmp_path, CCHC_SOURCE=str(source)) as url:
+        page.goto(url + "/")
+        _settle(page, "Tổng quan quý I năm 2024")  # a configured source opens on the current period
+        _pick(page, "Năm", "2023")
+        _settle(page, "Tổng quan quý I năm 2023")
+        _pick(page, "Quý", "Quý IV")
+        _settle(page, "Tổng quan quý IV năm 2023")
+        main = page.get_by_test_id("stMain")
+        activities = main.get_by_test_id("stMetric").filter(has_text="Hoạt động").first
+        expect(activities.get_by_test_id("stMetricValue")).to_have_text("95")
+        source.unlink()  # the source disappears
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Làm mới").click()
+        warning = main.get_by_test_id("stAlert").filter(has_text="Không đọc được nguồn dữ liệu")
+        expect(warning).to_contain_text("Không tìm thấy tệp")
+        expect(warning).to_contain_text("Đang hiển thị bản dữ liệu đọc được gần nhất, lúc 09:00:00 10/01/2024")
+        _settle(page, "Tổng quan quý IV năm 2023")
+        expect(activities.get_by_test_id("stMetricValue")).to_have_text("95")  # the last good figures stay
+        _shoot(page, tmp_path, "07-nguon-du-lieu-loi")
