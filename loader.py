@@ -211,7 +211,8 @@ def _summarize(_parsed: Parsed, token: str, period: Period, units: tuple[str, ..
 
 # Figures per (data read, period, units, minute): no TTL, since a new read has a new token. Leadership
 # flipping between quarters, and every viewer of the same quarter, reuse them instead of recomputing.
-_figures = st.cache_data(max_entries=256, show_spinner=False)(_summarize)
+# Bounded: a Summary carries its quarter's activities (a few MB at 100,000 rows a year).
+_figures = st.cache_data(max_entries=48, show_spinner=False)(_summarize)
 
 
 def figures(loaded: Loaded, period: Period, units: tuple[str, ...] | None, at: datetime) -> Summary:

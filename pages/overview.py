@@ -66,11 +66,8 @@ def body(view: View) -> None:
         charts.show(charts.monthly_chart(months, (period.start, period.end)), key="overview_months")
 
     st.subheader("Tình hình nộp báo cáo quý")
-    st.caption(
-        f"Hạn nộp: trước ngày 15 của tháng cuối quý (đến hết {fmt.day(summary.reports['deadline'].iloc[0])}) "
-        if len(summary.reports)
-        else "Hạn nộp: trước ngày 15 của tháng cuối quý."
-    )
+    due = f" (đến hết {fmt.day(summary.reports['deadline'].iloc[0])})" if len(summary.reports) else ""
+    st.caption(f"Hạn nộp: trước ngày {parsed.rules.cutoff_day} của tháng cuối quý{due}.")
     tables.show_compliance(summary.reports, key="overview_compliance")
 
     st.subheader("Nội dung chưa được tuyên truyền trong quý")
