@@ -263,3 +263,17 @@ def test_no_english_leftovers_in_titles_and_captions(make_app) -> None:
     page_text = "\n".join(seen).lower()
     for word in ("nan", "none", "error", "traceback", "quarter", "unit "):
         assert f" {word} " not in f" {page_text} ", word
+
+
+@pytest.mark.parametrize(("unit", "q"), [("VP", 1), ("VP", 3), ("TTDVVL", 2), ("DTN", 4)])
+def test_unit_page_cards_follow_the_quarter(make_app, demo_parsed, unit, q) -> None:
+    at = make_app()
+    at.selectbox(key="sidebar_unit").set_value(unit).run()
+    at.switch_page("pages/unit.py").run()
+    at.selectbox(key="sidebar_quarter").set_value(q).run()
+    assert_clean(at)
+    row = summarize(demo_parsed, quarter(2023, q), NOW, [unit]).units.iloc[0]
+    assert metrics(at)["Hoạt động"] == fmt.number(row["activities"])
+    assert metrics(at)["Số lượng"] == fmt.number(row["quantity"])
+    assert metrics(at)["Nội dung đã phủ"] == f"{len(row['areas'])}/10"
+    assert len(table(at, "Tên hoạt động", "Hình thức")) == row["activities"]
