@@ -42,7 +42,7 @@ def _fit(rows: int, cap: int = 24) -> int:
 
 def compliance_frame(reports: pd.DataFrame) -> pd.DataFrame:
     """`Summary.reports` of one quarter as the compliance table: unit, deadline, status, submitted, late."""
-    rows = reports[reports["expected"]] if "expected" in reports else reports
+    rows = reports.loc[reports["expected"].astype(bool)] if "expected" in reports else reports
     return pd.DataFrame(
         {
             "Đơn vị": rows["name"].to_numpy(),

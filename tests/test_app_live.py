@@ -214,3 +214,22 @@ def test_a_unit_without_a_tab_is_told_how_to_make_one(make_app, workbook) -> Non
     assert_clean(at)
     assert "Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «MOI»" in texts(at)
     assert "Báo cáo quý: **Chưa nộp**" in texts(at)
+
+
+def test_an_empty_spreadsheet_shows_empty_states_not_errors(make_app, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    path = tmp_path / "trong.xlsx"
+    book = Workbook()
+    book.active.title = "Đơn vị"
+    book.active.append(["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"])
+    book.create_sheet("Nộp báo cáo").append(["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp"])
+    book.save(path)
+    at = make_app(source=str(path))
+    for page in ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py"):
+        at.switch_page(page).run()
+        assert_clean(at)
+    at.switch_page("pages/overview.py").run()
+    assert metrics(at)["Hoạt động"] == "0"
+    assert "Chưa có hoạt động nào được ghi cho quý I năm 2024" in texts(at)
+    assert "Không có đơn vị nào phải báo cáo" in texts(at)
