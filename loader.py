@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -33,6 +33,9 @@ from reporting.settings import Settings
 from sheets.errors import SourceError
 from sheets.snapshot_cache import LoadResult, SnapshotCache, StaleNotice, cache_key, load_with_fallback
 from sheets.source import Source
+
+if TYPE_CHECKING:
+    from sheets.append import RowWriter
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,21 @@ def service_account() -> dict[str, Any] | None:
     """The `[gcp_service_account]` table of the secrets, for a Google source."""
     info = _secrets().get("gcp_service_account")
     return dict(info) if isinstance(info, Mapping) else None
+
+
+def auth_config() -> dict[str, Any] | None:
+    """The `[auth]` table (st.login's OIDC settings) when sign-in is configured, else None (demo mode).
+
+    Only its presence and provider names are used here; its values go to Streamlit, never to a page.
+    """
+    auth = _secrets().get("auth")
+    return dict(auth) if isinstance(auth, Mapping) and auth else None
+
+
+def roles() -> dict[str, Any]:
+    """The `[roles]` table: `office` and `leadership` email lists (a unit's emails are in its `Email` cell)."""
+    table = _secrets().get("roles")
+    return dict(table) if isinstance(table, Mapping) else {}
 
 
 def now() -> datetime:
@@ -231,6 +249,24 @@ def refresh() -> None:
     for reader in _cached.values():
         reader.clear()  # type: ignore[attr-defined]
     _figures.clear()
+
+
+def writer(config: Settings) -> RowWriter:
+    """A writer that appends to the configured source (the demo workbook when none is configured)."""
+    from sheets.append import open_writer
+
+    return open_writer(open_source(config.source, service_account(), now))
+
+
+def after_write(config: Settings) -> None:
+    """Forget the cached read of `config`'s source, so the row just written shows on the next run.
+
+    The read is cached per (source, rules, clock) and only that entry goes; figures need no clearing, as
+    the new read has a new token.
+    """
+    reader = _reader(config.cache_ttl_seconds)
+    if reader is not _read:
+        reader.clear(config.source, config.rules, os.environ.get(NOW_ENV, ""))  # type: ignore[attr-defined]
 
 
 def reset(cache: SnapshotCache | None = None) -> None:

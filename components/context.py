@@ -17,6 +17,7 @@ from reporting.periods import Period, quarter
 
 if TYPE_CHECKING:
     from loader import Loaded
+    from reporting.access import User
     from reporting.parse import Parsed
     from reporting.settings import Settings
 
@@ -43,6 +44,7 @@ class View:
     filters: Filters
     settings: Settings
     now: datetime
+    user: User | None = None  # who is looking (signed in, or the demo picker's role); None only outside app.py
 
     @property
     def parsed(self) -> Parsed:
