@@ -1,21 +1,25 @@
 """Entry point: page config, navigation over the pages, the shared sidebar and the data for this run.
 
 Routing only (STYLE.md): the data comes from `loader`, the sidebar from `components.filters`, and each
-page under `pages/` draws itself from the `View` kept in session state. `page_set()` decides which pages
-are offered, so sign-in and roles can narrow it later.
+page under `pages/` draws itself from the `View` kept in session state. Who is looking comes from
+`components.session` (st.login when `[auth]` is configured, else the demo-mode role picker), and
+`page_set(role)` offers only that role's pages: a page left out cannot be opened by URL either.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
 import loader
-from components import notices
+from components import notices, session
 from components.context import VIEW_KEY, View
 from components.filters import default_period, render_sidebar
+from reporting.access import User, visible_units
+from reporting.parse import Parsed
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -30,10 +34,28 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+SIGN_IN = ("pages/sign_in.py", "Đăng nhập", ":material/login:", "dang-nhap")
+NO_ACCESS = ("pages/no_access.py", "Chưa có quyền truy cập", ":material/lock:", "chua-co-quyen")
+# url paths per role. Leadership sees everything, read-only; only the office exports; a unit sees the
+# overview and its own unit page (narrowed to its unit by the sidebar), and the guide, which holds no data.
+ROLE_PAGES: dict[str, tuple[str, ...]] = {
+    "office": tuple(url for *_, url in PAGES),
+    "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "huong-dan"),
+    "unit": ("tong-quan", "don-vi", "huong-dan"),
+}
+
+
 def page_specs(role: str | None = None) -> list[tuple[str, str, str, str]]:
-    """The pages offered to `role`: every page whose file exists, for now (roles come with issue 6)."""
-    del role  # every role sees every page until roles exist
-    return [spec for spec in PAGES if (HERE / spec[0]).exists()]
+    """The pages offered to `role` whose file exists; None: every page (no roles in play).
+
+    `signed_out` gets the sign-in page only; `unknown` (an email no list names) the no-access page only.
+    """
+    if role == "signed_out":
+        return [SIGN_IN]
+    if role is not None and role not in ROLE_PAGES:
+        return [NO_ACCESS]
+    allowed = ROLE_PAGES[role] if role is not None else None
+    return [spec for spec in PAGES if (HERE / spec[0]).exists() and (allowed is None or spec[3] in allowed)]
 
 
 def page_set(role: str | None = None) -> list[st.Page]:
@@ -44,6 +66,23 @@ def page_set(role: str | None = None) -> list[st.Page]:
     ]
 
 
+def _halt(show: Callable[[str], None], reason: str) -> None:
+    """Stop with a message before any role is known; the navigation offers nothing (no page list leaks)."""
+    st.navigation(page_set("signed_out" if loader.auth_config() is not None else None)[:1], position="hidden")
+    show(reason)
+    st.stop()
+
+
+def current_user(parsed: Parsed, signed_in: bool) -> User:
+    """Who is looking: the signed-in user's role, or (demo mode, no `[auth]`) the sidebar picker's."""
+    if signed_in:
+        user = session.signed_in_user(parsed.units, loader.roles())
+        if user.role != "unknown":
+            session.account_box(user)
+        return user
+    return session.demo_picker(parsed.units)
+
+
 def main() -> None:
     st.set_page_config(
         page_title="Truyền thông CCHC – Sở LĐ-TB&XH Bình Định",
@@ -51,27 +90,34 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    navigation = st.navigation(page_set())
+    auth = loader.auth_config() is not None
+    if auth and not session.is_signed_in():
+        st.navigation(page_set("signed_out"), position="hidden").run()
+        return
     try:
         settings = loader.settings()
     except ValueError as exc:
-        notices.bad_settings(str(exc))
-        st.stop()
+        _halt(notices.bad_settings, str(exc))
     try:
         loaded = loader.load(settings)
     except loader.LoadFailed as exc:
-        notices.load_failed(str(exc))
-        st.stop()
+        _halt(notices.load_failed, str(exc))
     now = loader.now()
     parsed = loaded.parsed
+    user = current_user(parsed, auth)
+    navigation = st.navigation(page_set(user.role))
+    if user.role == "unknown":
+        navigation.run()
+        return
     source_label = parsed.source_name if loaded.configured else f"{parsed.source_name} (sổ dữ liệu mẫu)"
     filters = render_sidebar(
         parsed,
         lambda: default_period(parsed, loaded.configured, now),
         source_label=source_label,
         on_refresh=loader.refresh,
+        allowed_units=None if user.sees_everything else visible_units(user, parsed.units),
     )
-    st.session_state[VIEW_KEY] = View(loaded, filters, settings, now)
+    st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user)
     st.caption(f"{settings.agency_name} TỈNH {settings.place.upper()} · Kế hoạch truyền thông về công tác CCHC")
     notices.stale_banner(loaded.stale)
     try:

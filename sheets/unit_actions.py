@@ -1,0 +1,122 @@
+"""What a unit does from its own page: confirm the quarter's report, add an activity to its tab.
+
+Each action checks, first and in this code path, that the user may write for that unit
+(`reporting.access.check_can_write`): no one acts for another unit, whatever the page showed or the
+session state says. Then it appends through a `RowWriter` (Google Sheets or .xlsx), passing the
+caller's record id so a retried or double-clicked action writes one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from reporting.access import User, check_can_write
+from reporting.catalog import CHANNEL_BY_CODE
+from reporting.forms import FormCheck, check_activity
+from reporting.periods import VN_TZ
+from sheets.append import AppendResult, RowWriter, append_activity, append_submission
+from sheets.errors import WriteRefused
+
+
+@dataclass(frozen=True)
+class ActivityOutcome:
+    """The form check, and where the row went (None when the check found errors and nothing was written)."""
+
+    check: FormCheck
+    result: AppendResult | None
+
+
+def _unit_row(units: pd.DataFrame, unit_code: str) -> pd.Series:
+    rows = units[units["code"] == unit_code]
+    if rows.empty:
+        raise WriteRefused(f"Không có đơn vị mã «{unit_code}» trong trang «Đơn vị» của bảng tính.")
+    return rows.iloc[0]
+
+
+def own_tab(units: pd.DataFrame, unit_code: str) -> str:
+    """The unit's own tab (the first one, when the sheet has several for it); WriteRefused if it has none."""
+    tabs = _unit_row(units, unit_code).get("tabs") or ()
+    if not tabs:
+        raise WriteRefused(
+            f"Đơn vị «{unit_code}» chưa có trang riêng trong bảng tính, nên chưa thêm được hoạt động. "
+            f"Hãy nhờ Văn phòng Sở tạo trang «{unit_code}»."
+        )
+    return str(tabs[0])
+
+
+def confirm_report(
+    writer: RowWriter,
+    user: User,
+    units: pd.DataFrame,
+    *,
+    unit_code: str,
+    year: int,
+    quarter: int,
+    at: datetime,
+    record_id: str,
+    note: str = "",
+) -> AppendResult:
+    """Append the unit's confirmation of its quarterly report to `Nộp báo cáo`, at `at` (the server's clock).
+
+    Raises PermissionError unless `user` is that unit's own user, WriteRefused on a bad request.
+    """
+    check_can_write(user, unit_code)
+    _unit_row(units, unit_code)
+    if at.tzinfo is None:
+        raise ValueError("the submission time must be timezone-aware (the server's clock)")
+    return append_submission(
+        writer,
+        unit_code=unit_code,
+        year=int(year),
+        quarter=int(quarter),
+        submitted_at=at.astimezone(VN_TZ).replace(microsecond=0, tzinfo=None),
+        submitted_by=user.email or "",
+        record_id=record_id,
+        note=note,
+    )
+
+
+def _typed(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def add_activity(
+    writer: RowWriter,
+    user: User,
+    units: pd.DataFrame,
+    *,
+    unit_code: str,
+    fields: Mapping[str, Any],
+    record_id: str,
+) -> ActivityOutcome:
+    """Check `fields` with the parser's rules and, when it has no error, append it to the unit's own tab.
+
+    `fields` uses the parser's keys (date, areas, channel, title, quantity, participants, evidence, note).
+    Raises PermissionError unless `user` is that unit's own user, WriteRefused when the unit has no tab.
+    """
+    check_can_write(user, unit_code)
+    tab = own_tab(units, unit_code)
+    check = check_activity(fields)
+    if not check.ok or check.activity is None:
+        return ActivityOutcome(check, None)
+    activity = check.activity
+    result = append_activity(
+        writer,
+        tab,
+        day=activity["date"],
+        areas=", ".join(activity["areas"]),
+        channel=CHANNEL_BY_CODE[activity["channel"]].label,  # the template's dropdown value
+        title=str(fields.get("title") or "").strip(),
+        record_id=record_id,
+        # A blank count stays blank in the sheet (the parser reads it as its default), as a person leaves it.
+        quantity=activity["quantity"] if _typed(fields.get("quantity")) else None,
+        participants=activity["participants"] if _typed(fields.get("participants")) else None,
+        evidence=str(fields.get("evidence") or "").strip(),
+        note=str(fields.get("note") or "").strip(),
+    )
+    return ActivityOutcome(check, result)
