@@ -247,6 +247,10 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         state["reset"].discard(FORM_KEY)
         for widget in FIELD_KEYS.values():
             st.session_state.pop(widget, None)
+    shown = (code, view.period.year, view.period.index)
+    if state.get("form_for") != shown:  # another quarter (or unit): the date starts inside it again
+        state["form_for"] = shown
+        st.session_state.pop(FIELD_KEYS["date"], None)
     receipt = state["receipts"].get(("activity", code))
     if receipt is not None:
         st.success(receipt.text, icon=":material/task_alt:")
