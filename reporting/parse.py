@@ -3,7 +3,7 @@
 Every non-blank row of a unit tab ends as exactly one of: an activity, or a row with at least one
 problem of severity "error" (which keeps it out of every figure). Stray tabs, units without a tab,
 missing required columns and duplicate headers are problems too. Cells are interpreted once per
-distinct value (`_parse_column`), which keeps 100,000 rows well under a second.
+distinct value (`_factorize`), which keeps 100,000 rows under a second.
 """
 
 from __future__ import annotations
@@ -241,31 +241,49 @@ def _cells_array(cells: list[Any]) -> np.ndarray:
     return array
 
 
-def _clean_cells(cells: list[Any]) -> np.ndarray:
-    """Raw cells with whitespace-only text made blank, and booleans made text: True == 1, so they would
-    otherwise merge with 1 when values are de-duplicated."""
-    return _cells_array(
-        [
-            None
-            if (c.__class__ is str and not c.strip())
-            else (("TRUE" if c else "FALSE") if c.__class__ is bool else c)
-            for c in cells
-        ]
-    )
+@dataclass
+class _Factor:
+    """A column as distinct values and, per cell, the index of its value (-1 for a blank cell)."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    def values(self, per_unique: list[Any]) -> np.ndarray:
+        """Per-cell values from one value per distinct value (tuples allowed); blanks get None."""
+        return _object_array([*per_unique, None])[self.codes]
+
+    def cells(self, per_unique: list[Any] | np.ndarray | None = None) -> np.ndarray:
+        """Per-cell values from flat values (no tuples), by default the distinct raw values themselves."""
+        flat = self.uniques if per_unique is None else per_unique
+        table = np.empty(len(flat) + 1, dtype=object)
+        table[:-1] = flat
+        table[-1] = None
+        return table[self.codes]
 
 
-def _parse_column(raw: pd.Series, parser: Callable[[Any], v.Parsed]) -> tuple[pd.Series, pd.Series]:
-    """Apply `parser` once per distinct non-blank value; returns (values, reasons) aligned with `raw`."""
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
-    results = [parser(u) for u in uniques]
-    # The extra last element is what blanks (code -1) map to.
-    parsed = _object_array([r[0] for r in results] + [None])[codes]
-    reasons = _object_array([r[1] for r in results] + [None])[codes]
-    return pd.Series(parsed, index=raw.index, dtype=object), pd.Series(reasons, index=raw.index, dtype=object)
+def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
+    """Distinct values of a column, with whitespace-only text counted as blank.
+
+    Booleans become text first: True == 1, so they would otherwise merge with 1. Free text is mostly
+    distinct, so hashing it buys nothing: each cell is its own "distinct value" there.
+    """
+    if bool in set(map(type, cells)):
+        cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
+    if free_text:
+        blank = np.fromiter((c is None or (c.__class__ is str and not c.strip()) for c in cells), bool, len(cells))
+        return _Factor(np.where(blank, -1, np.arange(len(cells))), _cells_array(cells))
+    codes, uniques = pd.factorize(_cells_array(cells), use_na_sentinel=True)
+    blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
+    if blank.any():
+        codes = np.where((codes >= 0) & blank[np.maximum(codes, 0)], -1, codes)
+    return _Factor(codes, uniques)
 
 
-def _extract(tables: list[tuple[str, str | None, _Table]], columns: tuple[Column, ...]) -> tuple[pd.DataFrame, int]:
-    """Non-blank data rows of several tabs as one raw frame (tab, unit_code, row, one column per key)."""
+def _extract(
+    tables: list[tuple[str, str | None, _Table]], columns: tuple[Column, ...]
+) -> tuple[pd.DataFrame, dict[str, _Factor], int]:
+    """Non-blank data rows of several tabs: a raw frame (tab, unit_code, row, one column per key) and each
+    key's column factorised, both aligned; and the number of blank rows."""
     keys = [c.key for c in columns]
     out: dict[str, list[Any]] = {k: [] for k in ["tab", "unit_code", "row", *keys]}
     for tab, unit_code, table in tables:
@@ -279,47 +297,54 @@ def _extract(tables: list[tuple[str, str | None, _Table]], columns: tuple[Column
         out["tab"].extend(repeat(tab, count))
         out["unit_code"].extend(repeat(unit_code, count))
         out["row"].extend(r.number for r in table.data)
-    cleaned = {k: _clean_cells(out[k]) for k in keys}
+    factors = {c.key: _factorize(out[c.key], free_text=c.parser is None) for c in columns}
     filled = np.zeros(len(out["row"]), dtype=bool)
-    for array in cleaned.values():
-        filled |= ~pd.isna(array)
+    for factor in factors.values():
+        filled |= factor.codes >= 0
+    factors = {k: _Factor(f.codes[filled], f.uniques) for k, f in factors.items()}
     # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
     frame = pd.DataFrame(
-        {"tab": _cells_array(out["tab"]), "unit_code": _cells_array(out["unit_code"]), **cleaned},
+        {
+            "tab": _cells_array(out["tab"])[filled],
+            "unit_code": _cells_array(out["unit_code"])[filled],
+            **{k: f.cells() for k, f in factors.items()},
+        },
         dtype=object,
         copy=False,
     )
-    frame.insert(2, "row", np.asarray(out["row"], dtype="int64"))
-    return frame[filled].reset_index(drop=True), int((~filled).sum())
+    frame.insert(2, "row", np.asarray(out["row"], dtype="int64")[filled])
+    return frame, factors, int((~filled).sum())
 
 
 def _validate(
     frame: pd.DataFrame,
+    factors: dict[str, _Factor],
     tables: dict[str, _Table],
     columns: tuple[Column, ...],
     problems: _Problems,
     defaults: dict[str, Any],
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Parse every column; record problems; return parsed values and a mask of rows with errors."""
-    errors = pd.Series(False, index=frame.index)
-    parsed = pd.DataFrame(index=frame.index)
+    """Parse every column once per distinct value; record problems; return parsed values and a mask of
+    rows with errors."""
+    errors = np.zeros(len(frame), dtype=bool)
+    parsed: dict[str, np.ndarray] = {}
     for column in columns:
-        raw = frame[column.key]
-        missing = raw.isna()
-        if column.parser is None:  # free text: mostly distinct values, so no de-duplication
-            values = pd.Series(_cells_array(nfc_texts(raw.to_numpy())), index=raw.index, dtype=object)
-            reasons = pd.Series(None, index=raw.index, dtype=object)
+        factor = factors[column.key]
+        missing = factor.codes < 0
+        if column.parser is None:  # free text
+            values, reasons = factor.cells(nfc_texts(factor.uniques)), np.full(len(frame), None, dtype=object)
         else:
-            values, reasons = _parse_column(raw, column.parser)
+            results = [column.parser(u) for u in factor.uniques]
+            values, reasons = factor.values([r[0] for r in results]), factor.cells([r[1] for r in results])
         if column.key in defaults:
-            values = values.where(~missing, defaults[column.key])
+            values[missing] = defaults[column.key]
         parsed[column.key] = values
-        bad = reasons.notna()
+        bad = reasons != None  # noqa: E711 (elementwise on an object array)
         required_missing = missing & column.required
-        flagged = (bad | required_missing).to_numpy()
-        rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
-        for (tab, row, unit_code), value, reason, is_missing, is_required in zip(
-            rows, raw[flagged], reasons[flagged], missing[flagged], required_missing[flagged], strict=True
+        flagged = bad | required_missing
+        rows = frame.loc[flagged, ["tab", "row", "unit_code", column.key]].itertuples(index=False)
+        for (tab, row, unit_code, value), reason, is_missing, is_required in zip(
+            rows, reasons[flagged], missing[flagged], required_missing[flagged], strict=True
         ):
             table = tables[tab]
             pos = table.positions.get(column.key)
@@ -331,7 +356,7 @@ def _validate(
             header = table.headers.get(column.key, column.header)
             problems.add(tab, int(row), header, pos, None if is_missing else value, severity, reason, unit_code)
         errors |= required_missing | (bad if column.severity == "error" else False)
-    return parsed, errors
+    return pd.DataFrame(parsed, index=frame.index, dtype=object, copy=False), pd.Series(errors, index=frame.index)
 
 
 def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
@@ -362,8 +387,8 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
                 "không tìm thấy dòng tiêu đề (Mã · Tên đơn vị · Nhóm · Email · Báo cáo quý)",
             )
         return pd.DataFrame(columns=columns)
-    raw, _blank = _extract([(tab, None, table)], UNIT_COLUMNS)
-    parsed, errors = _validate(raw, {tab: table}, UNIT_COLUMNS, problems, {"reports": True})
+    raw, factors, _blank = _extract([(tab, None, table)], UNIT_COLUMNS)
+    parsed, errors = _validate(raw, factors, {tab: table}, UNIT_COLUMNS, problems, {"reports": True})
     parsed["reports"] = parsed["reports"].where(parsed["reports"].notna(), True)
     units = pd.DataFrame(
         {
@@ -517,8 +542,8 @@ def _parse_activities(
                 )
         tables[tab] = table
         listed.append((tab, code, table))
-    raw, blank = _extract(listed, ACTIVITY_COLUMNS)
-    parsed, errors = _validate(raw, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0})
+    raw, factors, blank = _extract(listed, ACTIVITY_COLUMNS)
+    parsed, errors = _validate(raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0})
     error_rows = int(errors.sum()) + headerless
     for idx in raw.index[parsed["title"].isna() & ~errors]:
         tab = raw.at[idx, "tab"]
@@ -564,11 +589,11 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
                 "không tìm thấy dòng tiêu đề (Mã đơn vị · Năm · Quý · Thời điểm nộp · …)",
             )
         return empty
-    raw, _blank = _extract([(tab, None, table)], SUBMISSION_COLUMNS)
+    raw, factors, _blank = _extract([(tab, None, table)], SUBMISSION_COLUMNS)
     index = _UnitIndex(units)
     codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
     raw["unit_code"] = codes  # so a unit sees the problems of its own submission rows
-    parsed, errors = _validate(raw, {tab: table}, SUBMISSION_COLUMNS, problems, {})
+    parsed, errors = _validate(raw, factors, {tab: table}, SUBMISSION_COLUMNS, problems, {})
     for idx in raw.index[codes.isna() & parsed["unit"].notna()]:
         problems.add(
             tab,
