@@ -359,6 +359,15 @@ def _validate(
     return pd.DataFrame(parsed, index=frame.index, dtype=object, copy=False), pd.Series(errors, index=frame.index)
 
 
+def _read_list_table(tab: str, rows: list[SheetRow], columns: tuple[Column, ...], problems: _Problems) -> _Table | None:
+    """`_read_table` for the unit list and the submissions tab: a filled tab without a header is an error."""
+    table = _read_table(tab, rows, columns, problems)
+    if table is None and any(r.values for r in rows):
+        expected = " · ".join(c.header for c in columns if c.key != "record_id")
+        problems.add(tab, None, None, None, None, "error", f"không tìm thấy dòng tiêu đề ({expected})")
+    return table
+
+
 def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
     columns = ["code", "name", "group", "emails", "reports", "row", "key_code", "key_name"]
     rows = snapshot.tabs.get(_find_tab(snapshot, UNITS_TAB) or "", None)
@@ -374,18 +383,8 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
         )
         return pd.DataFrame(columns=columns)
     tab = _find_tab(snapshot, UNITS_TAB) or UNITS_TAB
-    table = _read_table(tab, rows, UNIT_COLUMNS, problems)
+    table = _read_list_table(tab, rows, UNIT_COLUMNS, problems)
     if table is None:
-        if any(r.values for r in rows):
-            problems.add(
-                tab,
-                None,
-                None,
-                None,
-                None,
-                "error",
-                "không tìm thấy dòng tiêu đề (Mã · Tên đơn vị · Nhóm · Email · Báo cáo quý)",
-            )
         return pd.DataFrame(columns=columns)
     raw, factors, _blank = _extract([(tab, None, table)], UNIT_COLUMNS)
     parsed, errors = _validate(raw, factors, {tab: table}, UNIT_COLUMNS, problems, {"reports": True})
@@ -576,18 +575,8 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
     empty = pd.DataFrame(columns=columns)
     if tab is None:
         return empty
-    table = _read_table(tab, snapshot.tabs[tab], SUBMISSION_COLUMNS, problems)
+    table = _read_list_table(tab, snapshot.tabs[tab], SUBMISSION_COLUMNS, problems)
     if table is None:
-        if any(r.values for r in snapshot.tabs[tab]):
-            problems.add(
-                tab,
-                None,
-                None,
-                None,
-                None,
-                "error",
-                "không tìm thấy dòng tiêu đề (Mã đơn vị · Năm · Quý · Thời điểm nộp · …)",
-            )
         return empty
     raw, factors, _blank = _extract([(tab, None, table)], SUBMISSION_COLUMNS)
     index = _UnitIndex(units)
