@@ -88,13 +88,6 @@ class SnapshotCache:
             with contextlib.suppress(OSError):
                 self._save(key, snapshot)
 
-    # The loader's `LastGood` protocol, so `loader.last_good = SnapshotCache()` keeps a copy on disk.
-    def remember(self, key: str, snapshot: Snapshot) -> None:
-        self.put(key, snapshot)
-
-    def recall(self, key: str) -> Snapshot | None:
-        return self.get(key)
-
     def clear(self) -> None:
         self.forget_memory()
         if self.directory is not None and self.directory.is_dir():
