@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from components.context import View
-from components.tables import show_areas
+from components.tables import area_label
 from reporting import fmt
 from reporting.access import User
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS
@@ -42,6 +42,7 @@ FIELD_KEYS = {
     name: f"unit_activity_{name}"
     for name in ("date", "areas", "channel", "title", "quantity", "participants", "evidence", "note")
 }
+EMPTY_FORM: dict[str, Any] = {"areas": [], "channel": None}  # the other fields: ""
 STATE_KEY = "unit_actions"  # record ids, receipts and pending resets of this session (not widgets)
 UPDATE_NOTE = "Nộp cập nhật"
 CHANNEL_LABELS = [channel.label for channel in CHANNELS]
@@ -109,9 +110,9 @@ def _deadline_text(view: View) -> tuple[str, bool]:
     due = fmt.day(deadline(period.year, period.index, rules))
     left = days_to_deadline(period.year, period.index, view.now, rules)
     if left > 0:
-        return f"Hạn nộp: hết ngày {due}, còn {fmt.days(left)}.", False
+        return f"Còn {fmt.days(left)} đến hạn (hết ngày {due}). Thời điểm bấm nút được ghi là thời điểm nộp.", False
     if left == 0:
-        return f"Hạn nộp: hết hôm nay, {due}.", False
+        return f"Hôm nay ({due}) là ngày cuối của hạn nộp. Thời điểm bấm nút được ghi là thời điểm nộp.", False
     return (
         f"Đã quá hạn {fmt.days(-left)} (hạn {due}): xác nhận bây giờ sẽ được tính là **trễ hạn**.",
         True,
@@ -243,15 +244,17 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         return
     st.subheader("Thêm hoạt động")
     state = _state()
+    # Values are set through session state before the widgets exist, which also sends them to the browser
+    # (removing a key would not: the browser would send its old value back).
+    shown = (code, view.period.year, view.period.index)
     if FORM_KEY in state["reset"]:  # the last activity was written: an empty form for the next one
         state["reset"].discard(FORM_KEY)
-        for widget in FIELD_KEYS.values():
-            st.session_state.pop(widget, None)
-    shown = (code, view.period.year, view.period.index)
-    if state.get("form_for") != shown:  # another quarter (or unit): the date starts inside it again
-        state["form_for"] = shown
-        st.session_state.pop(FIELD_KEYS["date"], None)
-    receipt = state["receipts"].get(("activity", code))
+        st.session_state.update({key: EMPTY_FORM.get(name, "") for name, key in FIELD_KEYS.items() if name != "date"})
+        state.pop("form_for", None)
+    if state.get("form_for") != shown or FIELD_KEYS["date"] not in st.session_state:
+        state["form_for"] = shown  # another quarter (or unit): the date starts inside it again
+        st.session_state[FIELD_KEYS["date"]] = _default_day(view)
+    receipt = state["receipts"].pop(("activity", code), None)  # once: the new row is in the table above
     if receipt is not None:
         st.success(receipt.text, icon=":material/task_alt:")
         if receipt.warnings:
@@ -264,7 +267,6 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         left, right = st.columns(2)
         day = left.date_input(
             "Ngày",
-            value=_default_day(view),
             min_value=date(MIN_YEAR, 1, 1),
             max_value=date(MAX_YEAR, 12, 31),
             format="DD/MM/YYYY",
@@ -287,21 +289,31 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         evidence = st.text_input("Minh chứng (đường dẫn)", placeholder="https://…", key=FIELD_KEYS["evidence"])
         note = st.text_area("Ghi chú", height=68, key=FIELD_KEYS["note"])
         submitted = st.form_submit_button("Thêm hoạt động", type="primary", icon=":material/add:", key=SUBMIT_KEY)
-    st.caption("Nội dung tuyên truyền theo Kế hoạch:")
-    show_areas(list(AREA_LETTERS), key="unit_form_areas")
-    if not submitted:
-        return
+    if submitted:
+        _submit_activity(
+            view,
+            backend,
+            user,
+            code,
+            {
+                "date": day,
+                "areas": list(areas),
+                "channel": channel or "",
+                "title": title,
+                "quantity": quantity,
+                "participants": participants,
+                "evidence": evidence,
+                "note": note,
+            },
+        )
+    with st.expander("Mười nội dung tuyên truyền của Kế hoạch, đầy đủ", key="unit_form_areas"):
+        st.markdown("\n\n".join(f"**{area_label(letter)}.** {AREA_BY_LETTER[letter].text}" for letter in AREA_LETTERS))
 
-    fields = {
-        "date": day,
-        "areas": list(areas),
-        "channel": channel or "",
-        "title": title,
-        "quantity": quantity,
-        "participants": participants,
-        "evidence": evidence,
-        "note": note,
-    }
+
+def _submit_activity(view: View, backend: Backend, user: User, code: str, fields: dict[str, Any]) -> None:
+    """Check and write one submitted form; messages go right below the form."""
+    state = _state()
+    title = str(fields["title"] or "")
     record_id = _record_id(("activity", code, _fingerprint(fields)))
     outcome = _write(
         lambda: unit_actions.add_activity(

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from reporting.catalog import UNITS_TAB
+from reporting.fmt import is_missing
 from reporting.parse import ACTIVITY_COLUMNS, parse_snapshot
 from reporting.periods import VN_TZ
 from sheets.source import Snapshot, rows_from_values
@@ -53,7 +54,8 @@ def check_activity(fields: Mapping[str, Any]) -> FormCheck:
     problems = parsed.problems[parsed.problems["row"] == 2]
     messages = {
         severity: [
-            f"{p.column}: " + (f"giá trị «{p.value}»: {p.reason}" if p.value else p.reason)
+            # A missing value reaches the problems frame as NaN: say only the reason, never «nan».
+            f"{p.column}: " + (p.reason if is_missing(p.value) or p.value == "" else f"giá trị «{p.value}»: {p.reason}")
             for p in problems[problems["severity"] == severity].itertuples(index=False)
         ]
         for severity in ("error", "warning")

@@ -220,7 +220,7 @@ def test_leadership_and_office_read_any_unit_but_act_for_none(app, email, workbo
 def test_confirming_writes_one_row_with_the_server_time_and_a_second_press_says_so(app, workbook) -> None:
     before = submissions(read_book(workbook), "CSCN")
     at = unit_page(app(CSCN).run())
-    assert "Hạn nộp: hết ngày 14/03/2024, còn 64 ngày." in texts(at)
+    assert "Còn 64 ngày đến hạn (hết ngày 14/03/2024)." in texts(at)
 
     at.button(key=unit_actions.CONFIRM_KEY).click().run()
     assert_clean(at)

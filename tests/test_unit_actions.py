@@ -187,3 +187,11 @@ def test_the_submission_time_must_be_the_servers_aware_clock(xlsx):
         confirm_report(
             writer, VP_USER, units, unit_code="VP", year=2023, quarter=1, at=AT.replace(tzinfo=None), record_id="c-9"
         )
+
+
+def test_a_missing_required_field_is_named_without_a_value():
+    errors = check_activity({"date": date(2023, 3, 8), "areas": [], "channel": ""}).errors
+    assert errors == [
+        "Nội dung: ô «Nội dung» đang trống; cột này là bắt buộc",
+        "Hình thức: ô «Hình thức» đang trống; cột này là bắt buộc",
+    ]
