@@ -58,12 +58,42 @@ def page_specs(role: str | None = None) -> list[tuple[str, str, str, str]]:
     return [spec for spec in PAGES if (HERE / spec[0]).exists() and (allowed is None or spec[3] in allowed)]
 
 
+def _not_offered(title: str, role: str | None) -> Callable[[], None]:
+    """The page drawn at the address of a page outside the role: a sentence, no data (the real file never runs)."""
+
+    def show() -> None:
+        st.title(title)
+        if role == "signed_out":
+            st.info("Cần đăng nhập để xem trang này.", icon=":material/lock:")
+            st.page_link(SIGN_IN[0], label="Đăng nhập", icon=":material/login:")
+        else:
+            st.info(
+                "Trang này không dành cho tài khoản đang dùng. Hãy chọn một trang ở thanh bên; "
+                "nếu cần thêm quyền, xin liên hệ Văn phòng Sở.",
+                icon=":material/lock:",
+            )
+
+    return show
+
+
 def page_set(role: str | None = None) -> list[st.Page]:
-    """`st.Page`s for `page_specs(role)`, the first one the default (Tổng quan)."""
-    return [
+    """`st.Page`s for `page_specs(role)`, the first one the default (Tổng quan).
+
+    Every other page's address gets a hidden stand-in saying it is not for this account, so a bookmark
+    or a typed address shows a Vietnamese sentence instead of Streamlit's "Page not found".
+    """
+    offered = page_specs(role)
+    pages = [
         st.Page(path, title=title, icon=icon, url_path=url, default=index == 0)
-        for index, (path, title, icon, url) in enumerate(page_specs(role))
+        for index, (path, title, icon, url) in enumerate(offered)
     ]
+    urls = {url for *_, url in offered}
+    pages += [
+        st.Page(_not_offered(title, role), title=title, icon=icon, url_path=url, visibility="hidden")
+        for _path, title, icon, url in PAGES
+        if url not in urls and role is not None
+    ]
+    return pages
 
 
 def _halt(show: Callable[[str], None], reason: str) -> None:

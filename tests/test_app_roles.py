@@ -167,17 +167,27 @@ def test_each_role_is_offered_its_pages_only(app, email) -> None:
                 at.switch_page(page)
 
 
-def test_a_page_outside_the_role_opened_by_its_address_shows_the_overview(app) -> None:
+@pytest.mark.parametrize(
+    ("user", "said"),
+    [
+        ({"is_logged_in": True, "email": CSCN}, "Trang này không dành cho tài khoản đang dùng."),
+        ({"is_logged_in": True, "email": LEADER}, "Trang này không dành cho tài khoản đang dùng."),
+        ({"is_logged_in": False}, "Cần đăng nhập để xem trang này."),
+    ],
+    ids=["unit", "leadership", "signed out"],
+)
+def test_the_address_of_a_page_outside_the_role_shows_a_sentence_not_the_page(app, user, said) -> None:
     office = app(OFFICE).run()
     export_hash = next(h for h, p in office._registered_pages.items() if p["script_path"].endswith("export.py"))
-    at = app(CSCN)
-    # What the browser sends for /xuat-bao-cao: the page's hash. AppTest has no public way to ask for a
-    # page it does not offer, so this sets the same field switch_page() sets.
+    at = app(user=user)
+    # What the browser asks for at /xuat-bao-cao: that address's page hash. AppTest has no public way to
+    # open a page it does not list by file, so this sets the field switch_page() sets.
     at._page_hash = export_hash
     at.run()
     assert_clean(at)
-    assert at.title[0].value.startswith("Tổng quan")
-    assert "Xuất báo cáo" not in texts(at)
+    assert at.title[0].value == "Xuất báo cáo"
+    assert said in texts(at)
+    assert not at.get("download_button") and not at.dataframe and not at.metric
 
 
 def test_signed_in_users_see_who_they_are_and_no_demo_picker(app) -> None:
