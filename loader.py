@@ -30,7 +30,7 @@ from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, Period, PeriodRules
 from reporting.settings import Settings
-from sheets.errors import SourceError
+from sheets.errors import SourceError, WriteRefused
 from sheets.snapshot_cache import LoadResult, SnapshotCache, StaleNotice, cache_key, load_with_fallback
 from sheets.source import Source
 
@@ -252,8 +252,19 @@ def refresh() -> None:
 
 
 def writer(config: Settings) -> RowWriter:
-    """A writer that appends to the configured source (the demo workbook when none is configured)."""
+    """A writer that appends to the configured source (the demo workbook when none is configured).
+
+    Without sign-in anyone can pick any role, so demo mode writes only to the built-in demo workbook,
+    unless `demo_writes` says otherwise (a test copy, a training sheet).
+    """
     from sheets.append import open_writer
+
+    if auth_config() is None and config.source and not config.demo_writes:
+        raise WriteRefused(
+            "Chưa cấu hình đăng nhập nên ứng dụng đang ở chế độ trình diễn: chỉ được ghi vào sổ dữ liệu mẫu, "
+            "không ghi vào bảng tính thật. Văn phòng Sở cần cấu hình đăng nhập (mục [auth]) để các đơn vị "
+            "tự xác nhận báo cáo và thêm hoạt động."
+        )
 
     return open_writer(open_source(config.source, service_account(), now))
 

@@ -24,6 +24,7 @@ class Settings:
     agency_name: str = "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI"
     agency_code: str = "SLĐTBXH"
     place: str = "Bình Định"
+    demo_writes: bool = False  # without sign-in, may the demo role picker write to a configured source?
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
@@ -51,12 +52,14 @@ class Settings:
                 raise ValueError(f"Cấu hình «{name}» phải trong khoảng {low}–{high}, không phải {number}.")
             return number
 
-        calendar_raw = str(get("calendar_quarters") or "").strip().lower()
+        def flag(name: str) -> bool:
+            return str(get(name) or "").strip().lower() in {"1", "true", "yes", "co", "có"}
+
         defaults = cls()
         return cls(
             source=(str(get("source")).strip() or None) if get("source") is not None else None,
             rules=PeriodRules(
-                calendar=calendar_raw in {"1", "true", "yes", "co", "có"},
+                calendar=flag("calendar_quarters"),
                 deadline_day=integer("deadline_day", 14, 1, 28),
             ),
             cache_ttl_seconds=integer("cache_ttl_seconds", 60, 0, 86400),
@@ -65,4 +68,5 @@ class Settings:
             agency_name=str(get("agency_name") or defaults.agency_name),
             agency_code=str(get("agency_code") or defaults.agency_code),
             place=str(get("place") or defaults.place),
+            demo_writes=flag("demo_writes"),
         )

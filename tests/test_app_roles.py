@@ -423,7 +423,7 @@ def test_demo_mode_shows_the_role_picker_and_no_sign_in(app) -> None:
 
 
 def test_demo_unit_role_acts_for_its_chosen_unit(app, workbook) -> None:
-    at = app(auth=False).run()
+    at = app(auth=False, demo_writes=True).run()
     at.selectbox(key="sidebar_demo_role").set_value("unit").run()
     at.selectbox(key="sidebar_demo_unit").set_value("CSCN").run()
     assert at.selectbox(key="sidebar_unit").options == [CSCN_NAME]
@@ -433,6 +433,19 @@ def test_demo_unit_role_acts_for_its_chosen_unit(app, workbook) -> None:
     at.button(key=unit_actions.CONFIRM_KEY).click().run()
     assert_clean(at)
     assert submissions(read_book(workbook), "CSCN")[-1]["submitter"] == "demo-cscn@demo.local"
+
+
+def test_demo_mode_does_not_write_to_a_configured_sheet(app, workbook) -> None:
+    """Without sign-in anyone may pick any role: a real (configured) sheet is then read-only."""
+    before = workbook.read_bytes()
+    at = app(auth=False).run()
+    at.selectbox(key="sidebar_demo_role").set_value("unit").run()
+    at.selectbox(key="sidebar_demo_unit").set_value("CSCN").run()
+    at = unit_page(at)
+    at.button(key=unit_actions.CONFIRM_KEY).click().run()
+    assert_clean(at)
+    assert [e.value for e in at.error if "chỉ được ghi vào sổ dữ liệu mẫu" in e.value]
+    assert workbook.read_bytes() == before
 
 
 # ---- the Google source -----------------------------------------------------------------------------------------
