@@ -27,18 +27,9 @@ from sheets.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from sheets.google import GoogleSheetSource
 from sheets.workbook import WorkbookSource
 from tests.fakesheets.fixtures import READ_AT
+from tests.snapshots import ACTIVITY_HEADER
 
 VN = READ_AT.tzinfo
-ACTIVITY_HEADER = [
-    "Ngày",
-    "Nội dung",
-    "Hình thức",
-    "Tên hoạt động",
-    "Số lượng",
-    "Số người tham gia",
-    "Minh chứng",
-    "Ghi chú",
-]
 TABS = {
     "Đơn vị": [["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"], ["VP", "Văn phòng Sở", "", "vp@x.vn", "Có"]],
     "VP": [ACTIVITY_HEADER, ["10/1/2023", "a", "Khác", "Họp đầu năm", 1], ["12/1/2023", "b", 3, "Tin bài", 2]],
