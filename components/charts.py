@@ -115,7 +115,8 @@ def _heatmap_spec() -> dict[str, Any]:
             alt.Color(
                 "count:Q",
                 title="Số hoạt động",
-                scale=alt.Scale(scheme=COVERED_SCHEME, domainMin=1),
+                # unionWith keeps the legend 1 → 2 or more when nothing is covered (else it reads "1 … 0").
+                scale=alt.Scale(scheme=COVERED_SCHEME, domainMin=1, domain={"unionWith": [1, 2]}),
                 legend=alt.Legend(orient="bottom", format="d", tickMinStep=1),
             ),
         )
