@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from reporting.parse import parse_snapshot
 from sheets.append import (
@@ -27,7 +27,7 @@ from sheets.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from sheets.google import GoogleSheetSource
 from sheets.workbook import WorkbookSource
 from tests.fakesheets.fixtures import READ_AT
-from tests.snapshots import ACTIVITY_HEADER
+from tests.snapshots import ACTIVITY_HEADER, workbook
 
 VN = READ_AT.tzinfo
 TABS = {
@@ -61,14 +61,7 @@ def google(fake, gclient):
 
 @pytest.fixture
 def xlsx(tmp_path: Path):
-    path = tmp_path / "cchc.xlsx"
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in TABS.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
+    path = workbook(tmp_path / "cchc.xlsx", TABS)
     return path, WorkbookSource(path, clock=lambda: READ_AT), WorkbookWriter(path)
 
 

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from reporting.access import User
 from reporting.forms import check_activity
@@ -18,6 +17,7 @@ from sheets.google import GoogleSheetSource
 from sheets.unit_actions import add_activity, confirm_report, own_tab
 from sheets.workbook import WorkbookSource
 from tests.fakesheets.fixtures import READ_AT
+from tests.snapshots import workbook
 
 VN = READ_AT.tzinfo
 ACTIVITY_HEADER = ["Ngày", "Nội dung", "Hình thức", "Tên hoạt động", "Số lượng", "Số người tham gia", "Minh chứng"]
@@ -55,14 +55,7 @@ def google(fake, gclient):
 
 @pytest.fixture
 def xlsx(tmp_path: Path):
-    path = tmp_path / "cchc.xlsx"
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in TABS.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
+    path = workbook(tmp_path / "cchc.xlsx", TABS)
     return WorkbookSource(path, clock=lambda: READ_AT), WorkbookWriter(path)
 
 
