@@ -156,6 +156,10 @@ class _Problems:
             }
         )
 
+    def add_tab(self, tab: str, severity: str, reason: str, unit_code: str | None = None) -> None:
+        """A problem of a whole tab (no row, column or value)."""
+        self.add(tab, None, None, None, None, severity, reason, unit_code)
+
     def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.items, columns=PROBLEM_COLUMNS)
         frame["row"] = frame["row"].astype("Int64")
@@ -364,26 +368,21 @@ def _read_list_table(tab: str, rows: list[SheetRow], columns: tuple[Column, ...]
     table = _read_table(tab, rows, columns, problems)
     if table is None and any(r.values for r in rows):
         expected = " · ".join(c.header for c in columns if c.key != "record_id")
-        problems.add(tab, None, None, None, None, "error", f"không tìm thấy dòng tiêu đề ({expected})")
+        problems.add_tab(tab, "error", f"không tìm thấy dòng tiêu đề ({expected})")
     return table
 
 
 def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
     columns = ["code", "name", "group", "emails", "reports", "row", "key_code", "key_name"]
-    rows = snapshot.tabs.get(_find_tab(snapshot, UNITS_TAB) or "", None)
-    if rows is None:
-        problems.add(
+    tab = _find_tab(snapshot, UNITS_TAB)
+    if tab is None:
+        problems.add_tab(
             UNITS_TAB,
-            None,
-            None,
-            None,
-            None,
             "error",
             "thiếu trang «Đơn vị» (danh sách đơn vị); mỗi trang tính khác được coi là một đơn vị",
         )
         return pd.DataFrame(columns=columns)
-    tab = _find_tab(snapshot, UNITS_TAB) or UNITS_TAB
-    table = _read_list_table(tab, rows, UNIT_COLUMNS, problems)
+    table = _read_list_table(tab, snapshot.tabs[tab], UNIT_COLUMNS, problems)
     if table is None:
         return pd.DataFrame(columns=columns)
     raw, factors, _blank = _extract([(tab, None, table)], UNIT_COLUMNS)
@@ -460,12 +459,8 @@ def _unit_tabs(
             filled = sum(1 for r in rows if any(not _is_blank(c) for c in r.values))
             severity = "error" if filled else "warning"
             detail = f"có {filled} dòng không được tính" if filled else "trang trống"
-            problems.add(
+            problems.add_tab(
                 tab,
-                None,
-                None,
-                None,
-                None,
                 severity,
                 f"tên trang không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}» ({detail}); "
                 f"hãy đổi tên trang theo mã đơn vị hoặc thêm đơn vị vào trang «{UNITS_TAB}»",
@@ -475,12 +470,8 @@ def _unit_tabs(
     seen: dict[str, str] = {}
     for tab, code in pairs:
         if code in seen:
-            problems.add(
+            problems.add_tab(
                 tab,
-                None,
-                None,
-                None,
-                None,
                 "warning",
                 f"đơn vị {code} có hai trang («{seen[code]}» và «{tab}»); cả hai đều được tính",
                 code,
