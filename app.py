@@ -18,7 +18,9 @@ import loader
 from components import notices, session
 from components.context import VIEW_KEY, View
 from components.filters import default_period, render_sidebar
+from components.safe import md
 from reporting.access import User, visible_units
+from reporting.config import Config, ConfigError, Mode, app_mode
 from reporting.parse import Parsed
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "office": tuple(url for *_, url in PAGES),
     "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "huong-dan"),
     "unit": ("tong-quan", "don-vi", "huong-dan"),
+    # kiosk = true without sign-in: a read-only screen; no data-quality page (it quotes cells) and no export.
+    "viewer": ("tong-quan", "don-vi", "huong-dan"),
 }
 
 
@@ -96,21 +100,53 @@ def page_set(role: str | None = None) -> list[st.Page]:
     return pages
 
 
-def _halt(show: Callable[[str], None], reason: str) -> None:
+def _halt(show: Callable[[], None]) -> None:
     """Stop with a message before any role is known; the navigation offers nothing (no page list leaks)."""
-    st.navigation(page_set("signed_out" if loader.auth_config() is not None else None)[:1], position="hidden")
-    show(reason)
+    st.navigation([st.Page(show, title="Truyền thông CCHC", url_path="thong-bao", default=True)], position="hidden")
+    show()
     st.stop()
 
 
-def current_user(parsed: Parsed, signed_in: bool) -> User:
-    """Who is looking: the signed-in user's role, or (demo mode, no `[auth]`) the sidebar picker's."""
-    if signed_in:
-        user = session.signed_in_user(parsed.units, loader.roles())
+def current_user(parsed: Parsed, config: Config, mode: Mode) -> User:
+    """Who is looking: the signed-in user's role, the kiosk's read-only viewer, or the demo picker's role."""
+    if mode == "sign_in":
+        accept = config.settings.email_verified_optional
+        user = session.signed_in_user(parsed.units, config.roles.as_mapping(), accept)
         if user.role != "unknown":
             session.account_box(user)
         return user
+    if mode == "kiosk":
+        return User(None, "viewer")
     return session.demo_picker(parsed.units)
+
+
+def _is_office(config: Config, mode: Mode) -> bool:
+    """Whether details of a failed read or a bad setting may be shown: the office (anyone, in demo mode on
+    this machine, may pick the office anyway). Known before the data is, from `[roles]` alone."""
+    if mode == "demo":
+        return True
+    email = session.signed_in_email(config.settings.email_verified_optional) if mode == "sign_in" else None
+    return email is not None and email in config.roles.office
+
+
+def _configuration() -> tuple[Config, Mode, list[str]]:
+    """The configuration and mode, or a stop on the configuration page (for everyone: nobody can be told
+    apart before sign-in works). When only settings are wrong and sign-in works, their problems are
+    returned so that only the office reads them, after signing in."""
+    try:
+        config, problems = loader.configuration(), []
+    except ConfigError as exc:
+        log.error("configuration: %s", " | ".join(exc.problems))
+        config, problems = exc.partial, exc.problems
+        if config is None:
+            _halt(lambda: notices.configuration(problems))
+    try:
+        mode = app_mode(config, loader.bind_address())
+    except ConfigError as exc:
+        refused = exc.problems
+        log.error("configuration: %s", " | ".join(refused))
+        _halt(lambda: notices.configuration(refused))
+    return config, mode, problems
 
 
 def main() -> None:
@@ -120,21 +156,23 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    auth = loader.auth_config() is not None
-    if auth and not session.is_signed_in():
+    config, mode, problems = _configuration()
+    if mode == "sign_in" and not session.is_signed_in():
         st.navigation(page_set("signed_out"), position="hidden").run()
         return
-    try:
-        settings = loader.settings()
-    except ValueError as exc:
-        _halt(notices.bad_settings, str(exc))
+    office = _is_office(config, mode)
+    if problems:
+        _halt((lambda: notices.configuration(problems)) if office else notices.unavailable)
+    settings = config.settings
     try:
         loaded = loader.load(settings)
     except loader.LoadFailed as exc:
-        _halt(notices.load_failed, str(exc))
+        reason = str(exc)
+        log.error("no data to show: %s", reason)
+        _halt(lambda: notices.load_failed(reason, detailed=office))
     now = loader.now()
     parsed = loaded.parsed
-    user = current_user(parsed, auth)
+    user = current_user(parsed, config, mode)
     navigation = st.navigation(page_set(user.role))
     if user.role == "unknown":
         navigation.run()
@@ -147,9 +185,9 @@ def main() -> None:
         on_refresh=loader.refresh,
         allowed_units=None if user.sees_everything else visible_units(user, parsed.units),
     )
-    st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user)
-    st.caption(f"{settings.agency_name} TỈNH {settings.place.upper()} · Kế hoạch truyền thông về công tác CCHC")
-    notices.stale_banner(loaded.stale)
+    st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user, detailed=user.role == "office" or office)
+    st.caption(f"{md(settings.agency_name)} TỈNH {md(settings.place.upper())} · Kế hoạch truyền thông về công tác CCHC")
+    notices.stale_banner(loaded.stale, detailed=user.role == "office" or office)
     try:
         navigation.run()
     except Exception:  # st.stop/st.rerun are BaseException and pass through; anything else is a bug

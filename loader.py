@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from reporting.config import Config, ConfigError, load_secrets_files, read_config
 from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, Period, PeriodRules
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NOW_ENV = "CCHC_NOW"
-_SECRET_SECTIONS = ("gcp_service_account", "auth", "roles")  # tables, not settings
 
 
 class LoadFailed(Exception):
@@ -69,46 +69,54 @@ class Loaded:
 # ---------------------------------------------------------------------------------------------- settings
 
 
-def _secrets() -> Mapping[str, Any]:
-    """The secrets file as a dict, or {} when there is none (the demo needs no configuration)."""
+def _secrets() -> dict[str, Any] | None:
+    """The secrets' tables; None when there is no secrets file (the demo needs no configuration).
+
+    The `.toml` files Streamlit reads (`secrets.files`) are parsed strictly here first, so a file that
+    does not parse stops the app with its line instead of silently counting as "no secrets". AppTest's
+    `at.secrets` and a secrets folder reach us through `st.secrets`.
+    """
+    data = load_secrets_files(list(st.get_option("secrets.files") or []))
+    if data is not None:
+        return data
     try:
-        if not st.secrets.load_if_toml_exists():
-            return {}
-        return st.secrets.to_dict()
-    except Exception:  # a malformed secrets file must not take the page down; Streamlit logs the cause
-        log.warning("secrets could not be read", exc_info=True)
-        return {}
+        if st.secrets.load_if_toml_exists():
+            return st.secrets.to_dict()
+    except Exception:
+        log.warning("Streamlit's secrets could not be read", exc_info=False)
+        raise ConfigError(["Không đọc được cấu hình bí mật (secrets) của ứng dụng."]) from None
+    return None
+
+
+def configuration() -> Config:
+    """The installation's configuration, read strictly; ConfigError (Vietnamese, no values) when it can't be used."""
+    return read_config(_secrets(), os.environ)
+
+
+def auth_table() -> dict[str, Any]:
+    """`[auth]` for the sign-in page: also when only settings are wrong (the office must be able to sign in
+    to read what is wrong). Empty when sign-in is not configured or the configuration is unreadable."""
+    try:
+        config = configuration()
+    except ConfigError as exc:
+        config = exc.partial
+    return dict(config.auth) if config is not None and config.auth else {}
 
 
 def settings() -> Settings:
-    """Settings from the secrets' top-level keys, overridden by `CCHC_*` environment variables.
-
-    Raises ValueError with a Vietnamese message naming a bad key.
-    """
-    flat = {k: v for k, v in _secrets().items() if k not in _SECRET_SECTIONS and not isinstance(v, Mapping)}
-    flat.update({k: v for k, v in os.environ.items() if k.startswith("CCHC_")})
-    return Settings.from_mapping(flat)
+    """The settings of `configuration()`; raises ConfigError."""
+    return configuration().settings
 
 
 def service_account() -> dict[str, Any] | None:
     """The `[gcp_service_account]` table of the secrets, for a Google source."""
-    info = _secrets().get("gcp_service_account")
-    return dict(info) if isinstance(info, Mapping) else None
+    account = configuration().service_account
+    return dict(account) if account is not None else None
 
 
-def auth_config() -> dict[str, Any] | None:
-    """The `[auth]` table (st.login's OIDC settings) when sign-in is configured, else None (demo mode).
-
-    Only its presence and provider names are used here; its values go to Streamlit, never to a page.
-    """
-    auth = _secrets().get("auth")
-    return dict(auth) if isinstance(auth, Mapping) and auth else None
-
-
-def roles() -> dict[str, Any]:
-    """The `[roles]` table: `office` and `leadership` email lists (a unit's emails are in its `Email` cell)."""
-    table = _secrets().get("roles")
-    return dict(table) if isinstance(table, Mapping) else {}
+def bind_address() -> str | None:
+    """The address the server listens on (`server.address`; empty: every interface)."""
+    return st.get_option("server.address")
 
 
 def now() -> datetime:
@@ -259,7 +267,10 @@ def writer(config: Settings) -> RowWriter:
     """
     from sheets.append import open_writer
 
-    if auth_config() is None and config.source and not config.demo_writes:
+    installed = configuration()
+    if installed.auth is None and installed.settings.kiosk:
+        raise WriteRefused("Màn hình chỉ xem (kiosk): ứng dụng không ghi dữ liệu khi chưa cấu hình đăng nhập.")
+    if installed.auth is None and config.source and not config.demo_writes:
         raise WriteRefused(
             "Chưa cấu hình đăng nhập nên ứng dụng đang ở chế độ trình diễn: chỉ được ghi vào sổ dữ liệu mẫu, "
             "không ghi vào bảng tính thật. Văn phòng Sở cần cấu hình đăng nhập (mục [auth]) để các đơn vị "

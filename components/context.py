@@ -45,6 +45,7 @@ class View:
     settings: Settings
     now: datetime
     user: User | None = None  # who is looking (signed in, or the demo picker's role); None only outside app.py
+    detailed: bool = False  # may this viewer read why a read failed (the office; anyone in demo mode)?
 
     @property
     def parsed(self) -> Parsed:

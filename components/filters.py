@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from components.context import Filters
+from components.safe import md
 from reporting import fmt
 from reporting.metrics import latest_quarter_with_data
 from reporting.parse import Parsed
@@ -110,7 +111,7 @@ def render_sidebar(
         )
         st.divider()
         url = parsed.snapshot.url if parsed.snapshot is not None else None
-        st.caption(f"Nguồn: [{source_label}]({url})" if url else f"Nguồn: {source_label}")
+        st.caption(f"Nguồn: [{md(source_label)}]({url})" if url else f"Nguồn: {md(source_label)}")
         st.caption(f"Dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}")
         st.button(
             "Làm mới",

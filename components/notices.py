@@ -6,39 +6,64 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from components.safe import md
 from reporting import fmt
 
 if TYPE_CHECKING:
     from loader import Stale
 
 STALE_TITLE = "Không đọc được nguồn dữ liệu"
+CALL_OFFICE = "Xin liên hệ Văn phòng Sở nếu tình trạng này kéo dài."
 
 
-def stale_text(stale: Stale) -> str:
+def stale_text(stale: Stale, detailed: bool = True) -> str:
+    """The stale banner; the reason (which may name the source) only for the office."""
+    why = f": {md(stale.reason)}" if detailed else "."
     return (
-        f"**{STALE_TITLE}** lúc {fmt.moment(stale.failed_at, seconds=True)}: {stale.reason}\n\n"
+        f"**{STALE_TITLE}** lúc {fmt.moment(stale.failed_at, seconds=True)}{why}\n\n"
         f"Đang hiển thị bản dữ liệu đọc được gần nhất, lúc {fmt.moment(stale.since, seconds=True)}. "
         "Số liệu có thể chưa cập nhật; bấm «Làm mới» ở thanh bên để thử đọc lại."
     )
 
 
-def stale_banner(stale: Stale | None) -> None:
+def stale_banner(stale: Stale | None, detailed: bool = True) -> None:
     if stale is not None:
-        st.warning(stale_text(stale), icon=":material/cloud_off:")
+        st.warning(stale_text(stale, detailed), icon=":material/cloud_off:")
 
 
-def load_failed(reason: str) -> None:
-    """Nothing to show at all: the reason, and what the office can do about it."""
+def load_failed(reason: str, detailed: bool = True) -> None:
+    """Nothing to show at all. The office reads the reason and what to do; everyone else a short notice."""
+    if not detailed:
+        unavailable()
+        return
     st.error(
-        f"**{STALE_TITLE}.** {reason}\n\n"
+        f"**{STALE_TITLE}.** {md(reason)}\n\n"
         "Chưa có bản dữ liệu nào đọc được trước đó để hiển thị thay. Kiểm tra cấu hình nguồn dữ liệu "
         "(mục `source` trong `.streamlit/secrets.toml` hoặc biến môi trường `CCHC_SOURCE`), rồi bấm «Làm mới».",
         icon=":material/error:",
     )
 
 
-def bad_settings(reason: str) -> None:
-    st.error(f"**Cấu hình chưa đúng.** {reason}", icon=":material/settings:")
+def unavailable() -> None:
+    """For leadership, units and anyone not yet known: data is unavailable for now, and whom to call."""
+    st.warning(
+        f"**Dữ liệu tạm thời chưa xem được.** Văn phòng Sở đã có thông tin chi tiết để khắc phục. {CALL_OFFICE}",
+        icon=":material/cloud_off:",
+    )
+
+
+def configuration(problems: list[str]) -> None:
+    """The configuration cannot be used: what is wrong (keys and lines, never values), and nothing else."""
+    st.title("Ứng dụng chưa chạy được: cấu hình chưa đúng")
+    st.error(
+        "**Cấu hình của ứng dụng chưa đúng nên ứng dụng dừng lại**, không mở dữ liệu và không cho đăng nhập "
+        "cho đến khi sửa xong:\n\n" + "\n".join(f"- {md(problem)}" for problem in problems),
+        icon=":material/settings:",
+    )
+    st.caption(
+        "Người quản trị sửa tệp .streamlit/secrets.toml hoặc biến môi trường CCHC_… theo README rồi khởi động "
+        f"lại ứng dụng. {CALL_OFFICE}"
+    )
 
 
 def crashed() -> None:

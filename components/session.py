@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.safe import md
 from reporting.access import ROLE_LABELS, User, demo_user, resolve_user
 
 DEMO_ROLE_KEY = "sidebar_demo_role"
@@ -31,23 +32,31 @@ def _user_info() -> dict[str, Any]:
 
 def is_signed_in() -> bool:
     """True when Streamlit holds a signed-in identity for this session."""
-    return bool(_user_info().get("is_logged_in"))
+    return _user_info().get("is_logged_in") is True
 
 
-def signed_in_email() -> str | None:
-    """The signed-in email, lower-cased; None when not signed in or when the provider says it is unverified."""
+def signed_in_email(accept_unverified: bool = False) -> str | None:
+    """The signed-in email, lower-cased, when the provider vouches for it; else None.
+
+    It counts only when the `email_verified` claim is the boolean true: a string "false", 0 or no claim
+    at all do not (some providers let a user type any address). `accept_unverified` (the documented
+    `email_verified_optional` setting) is for a provider that never sends the claim: then a missing claim
+    is accepted, but one that is present must still be true.
+    """
     info = _user_info()
-    if not info.get("is_logged_in"):
+    if info.get("is_logged_in") is not True:
         return None
-    if info.get("email_verified") is False:  # some OIDC providers let a user type any address
+    if ("email_verified" in info or not accept_unverified) and info.get("email_verified") is not True:
         return None
-    email = str(info.get("email") or "").strip().lower()
-    return email or None
+    email = info.get("email")
+    if not isinstance(email, str) or not email.strip():
+        return None
+    return email.strip().lower()
 
 
-def signed_in_user(units: pd.DataFrame, roles: Mapping[str, Any]) -> User:
+def signed_in_user(units: pd.DataFrame, roles: Mapping[str, Any], accept_unverified: bool = False) -> User:
     """The signed-in user's role; `unknown` for an email no list names (or no usable email)."""
-    email = signed_in_email()
+    email = signed_in_email(accept_unverified)
     if email is None:
         return User(None, "unknown")
     return resolve_user(email, units, roles)
@@ -87,9 +96,9 @@ def demo_picker(units: pd.DataFrame) -> User:
 
 def account_box(user: User) -> None:
     """Sidebar: who is signed in, as what, and «Đăng xuất»."""
-    who = ROLE_LABELS[user.role] + (f" · {user.unit_name}" if user.unit_name else "")
+    who = ROLE_LABELS[user.role] + (f" · {md(user.unit_name)}" if user.unit_name else "")
     with st.sidebar:
-        st.caption(f"Đăng nhập: **{user.email}**  \n{who}")
+        st.caption(f"Đăng nhập: **{md(user.email)}**  \n{who}")
         if st.button("Đăng xuất", key=LOGOUT_KEY, icon=":material/logout:"):
             st.logout()
         st.divider()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from components.safe import http_url, md
 from reporting import fmt
 from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, GROUP_BY_CODE, SUBMISSIONS_TAB, UNITS_TAB
 
@@ -85,7 +86,9 @@ def activities_frame(acts: pd.DataFrame) -> pd.DataFrame:
             "Tên hoạt động": ordered["title"].fillna("").to_numpy(),
             "Số lượng": [fmt.number(n) for n in ordered["quantity"]],
             "Số người tham gia": [fmt.number(n) if n else "" for n in ordered["participants"]],
-            "Minh chứng": ordered["evidence"].to_numpy(),
+            # A link only to an http(s) address; anything else typed there stays text beside it.
+            "Minh chứng": [http_url(e) for e in ordered["evidence"]],
+            "Minh chứng (ghi)": ["" if fmt.is_missing(e) or http_url(e) else str(e) for e in ordered["evidence"]],
             "Ghi chú": ordered["note"].fillna("").to_numpy(),
             "Dòng": [f"{t} · {r}" for t, r in zip(ordered["tab"], ordered["row"], strict=True)],
         }
@@ -171,7 +174,7 @@ def show_problems(frame: pd.DataFrame, key: str, with_unit: bool = True) -> None
         placeholder="",
     )
     with st.expander(f"Đọc đầy đủ {fmt.number(len(messages))} thông báo", key=f"{key}_full"):
-        st.markdown("\n".join(f"{i}. {m}" for i, m in enumerate(messages[:SHOW_FULL], start=1)))
+        st.markdown("\n".join(f"{i}. {md(m)}" for i, m in enumerate(messages[:SHOW_FULL], start=1)))
         if len(messages) > SHOW_FULL:
             st.caption(
                 f"Còn {fmt.number(len(messages) - SHOW_FULL)} thông báo nữa: lọc theo đơn vị hoặc mức độ để xem."
@@ -227,5 +230,5 @@ def area_label(letter: str) -> str:
 def show_areas(letters: list[str], key: str) -> None:
     """Each area with its short label, its full text from the plan folded beneath."""
     for letter in letters:
-        with st.expander(area_label(letter), expanded=False, key=f"{key}_{letter}"):
-            st.write(AREA_BY_LETTER[letter].text)
+        with st.expander(md(area_label(letter)), expanded=False, key=f"{key}_{letter}"):
+            st.markdown(md(AREA_BY_LETTER[letter].text))

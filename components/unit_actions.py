@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from components.context import View
+from components.safe import md
 from components.tables import area_label
 from reporting import fmt
 from reporting.access import User
@@ -155,13 +156,13 @@ def _confirm(view: View, backend: Backend, user: User, code: str, key: tuple[Any
 
 def _receipt_text(receipt: Receipt, period_label: str) -> str:
     result = receipt.result
-    where = f"trang «{result.tab}»" + (f", dòng {result.row}" if result.row else "")
+    where = f"trang «{md(result.tab)}»" + (f", dòng {result.row}" if result.row else "")
     if result.duplicate:
         return f"Yêu cầu này đã được ghi trước đó ({where}); không ghi thêm dòng nào."
     kind = "lần nộp cập nhật" if receipt.text == UPDATE_NOTE else "xác nhận báo cáo"
     return (
         f"Đã ghi {kind} {period_label}: lúc **{fmt.moment(receipt.at, seconds=True)}**, "
-        f"người nộp **{receipt.by}** ({where})."
+        f"người nộp **{md(receipt.by)}** ({where})."
     )
 
 
@@ -196,7 +197,7 @@ def report_actions(view: View, code: str, backend: Backend) -> None:
 
     first, last = mine.iloc[0], mine.iloc[-1]
     said = f"Báo cáo {period.label} đã được xác nhận lúc {fmt.moment(first['submitted_at'])}"
-    said += f" bởi {first['submitter']}." if first["submitter"] else "."
+    said += f" bởi {md(first['submitter'])}." if first["submitter"] else "."
     if len(mine) > 1:
         said += f" Có {len(mine) - 1} lần nộp cập nhật, gần nhất lúc {fmt.moment(last['submitted_at'])}."
     st.caption(said + " Lần nộp đầu tiên quyết định đúng hạn hay trễ hạn.")
@@ -230,7 +231,7 @@ def _fingerprint(fields: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _bullets(lines: list[str] | tuple[str, ...]) -> str:
-    return "\n".join(f"- {line}" for line in lines)
+    return "\n".join(f"- {md(line)}" for line in lines)
 
 
 def activity_form(view: View, code: str, backend: Backend) -> None:
@@ -260,7 +261,7 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         if receipt.warnings:
             st.warning("Hoạt động đã được tính, nhưng nên bổ sung:\n\n" + _bullets(receipt.warnings))
     st.caption(
-        f"Hoạt động được ghi thêm vào cuối trang «{tab}» của đơn vị, và được kiểm tra theo đúng quy tắc "
+        f"Hoạt động được ghi thêm vào cuối trang «{md(tab)}» của đơn vị, và được kiểm tra theo đúng quy tắc "
         "như khi nhập trực tiếp vào bảng tính."
     )
     with st.form(FORM_KEY, enter_to_submit=False):
@@ -307,7 +308,9 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
             },
         )
     with st.expander("Mười nội dung tuyên truyền của Kế hoạch, đầy đủ", key="unit_form_areas"):
-        st.markdown("\n\n".join(f"**{area_label(letter)}.** {AREA_BY_LETTER[letter].text}" for letter in AREA_LETTERS))
+        st.markdown(
+            "\n\n".join(f"**{md(area_label(letter))}.** {md(AREA_BY_LETTER[letter].text)}" for letter in AREA_LETTERS)
+        )
 
 
 def _submit_activity(view: View, backend: Backend, user: User, code: str, fields: dict[str, Any]) -> None:
@@ -331,14 +334,14 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
     result = outcome.result
     activity = outcome.check.activity or {}
     counted = quarter(*period_of(activity["date"], view.parsed.rules), view.parsed.rules)
-    where = f"trang «{result.tab}»" + (f", dòng {result.row}" if result.row else "")
+    where = f"trang «{md(result.tab)}»" + (f", dòng {result.row}" if result.row else "")
     if result.duplicate:
         text = (
             f"Hoạt động giống hệt đã được ghi trước đó ({where}); không ghi thêm. Nếu đây là một hoạt động khác, "
             "hãy sửa tên, ghi chú hoặc số lượng."
         )
     else:
-        name = f"«{title.strip()}» " if title.strip() else ""
+        name = f"«{md(title.strip())}» " if title.strip() else ""
         text = f"Đã thêm hoạt động {name}ngày {fmt.day(activity['date'])} vào {where}; tính vào {counted.label}."
     state["receipts"][("activity", code)] = Receipt(result, text=text, warnings=tuple(outcome.check.warnings))
     state["reset"].add(FORM_KEY)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.context import current_view
+from components.safe import md
 from reporting import fmt
 from reporting.catalog import AREAS, CHANNELS, SUBMISSIONS_TAB, UNITS_TAB
 from reporting.periods import deadline, quarter
@@ -48,13 +49,13 @@ liệt kê ở trang «Chất lượng dữ liệu» cùng trang, dòng, cột c
 st.header("2. Mười nội dung tuyên truyền (mục II.2 của Kế hoạch)")
 st.caption("Kế hoạch đánh chữ theo thứ tự tiếng Việt nên không có f, i, j: «a–m» là mười nội dung dưới đây.")
 for area in AREAS:
-    with st.expander(f"{area.letter}) {area.label}", key=f"guide_area_{area.letter}"):
-        st.write(area.text)
+    with st.expander(md(f"{area.letter}) {area.label}"), key=f"guide_area_{area.letter}"):
+        st.markdown(md(area.text))
 
 st.header("3. Sáu hình thức tuyên truyền")
 st.markdown(
     "Ghi cột «Hình thức» đúng một trong sáu giá trị dưới đây (có thể ghi số thứ tự):\n\n"
-    + "\n".join(f"{c.number}. {c.label}" for c in CHANNELS)
+    + "\n".join(f"{c.number}. {md(c.label)}" for c in CHANNELS)
 )
 
 st.header("4. Kỳ báo cáo và hạn nộp")

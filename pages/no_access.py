@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.safe import md
 from components.session import is_signed_in, signed_in_email
 
 email = signed_in_email()
 st.title("Chưa có quyền truy cập")
 if email:
-    st.warning(f"Tài khoản **{email}** chưa được cấp quyền xem ứng dụng này.", icon=":material/lock:")
+    st.warning(
+        f"Tài khoản **{md(email)}** chưa được cấp quyền xem ứng dụng này (hoặc email này được ghi cho nhiều "
+        "đơn vị cùng lúc).",
+        icon=":material/lock:",
+    )
 elif is_signed_in():
     st.warning(
         "Tài khoản vừa đăng nhập chưa có địa chỉ email đã xác minh, nên chưa xác định được quyền.",

@@ -15,6 +15,7 @@ import loader
 from components import charts, kpi, notices, tables
 from components.context import View, current_view
 from components.filters import unit_names
+from components.safe import md
 from reporting import fmt
 from reporting.metrics import monthly_counts, unit_area_matrix
 from reporting.periods import previous_quarter, quarter, whole_year
@@ -26,7 +27,7 @@ def body(view: View) -> None:
     summary = loader.figures(view.loaded, period, filters.units, view.now)
     before = quarter(*previous_quarter(period.year, period.index), parsed.rules)
     previous = loader.figures(view.loaded, before, filters.units, view.now)
-    who = names.get(filters.unit, "") if filters.unit else "toàn Sở"
+    who = md(names.get(filters.unit, "")) if filters.unit else "toàn Sở"  # Markdown-safe: it is data
 
     st.title(f"Tổng quan {period.label}")
     st.caption(
@@ -91,10 +92,10 @@ if seconds > 0:
         try:
             loaded = loader.load(current.settings)
         except loader.LoadFailed as exc:
-            notices.load_failed(str(exc))
+            notices.load_failed(str(exc), detailed=current.detailed)
             return
         if loaded.stale != current.loaded.stale:  # app.py already showed the banner of the full run
-            notices.stale_banner(loaded.stale)
+            notices.stale_banner(loaded.stale, detailed=current.detailed)
         body(replace(current, loaded=loaded, now=loader.now()))
 
     live()

@@ -7,6 +7,7 @@ import streamlit as st
 from components import kpi, tables
 from components.context import current_view
 from components.filters import unit_names
+from components.safe import md
 from reporting import fmt
 
 SEVERITY_KEY = "quality_severity"
@@ -16,7 +17,7 @@ view = current_view()
 parsed, filters = view.parsed, view.filters
 names = unit_names(parsed)
 problems = parsed.problems
-who = names[filters.unit] if filters.unit else "toàn bảng tính"
+who = md(names[filters.unit]) if filters.unit else "toàn bảng tính"  # Markdown-safe: it is data
 
 st.title("Chất lượng dữ liệu")
 st.caption(

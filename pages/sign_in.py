@@ -13,7 +13,7 @@ st.markdown(
     "Sở Lao động – Thương binh và Xã hội tỉnh Bình Định. Hãy đăng nhập bằng email công vụ đã đăng ký "
     "với Văn phòng Sở: lãnh đạo Sở, Văn phòng Sở và các đơn vị thấy phần việc của mình."
 )
-for provider in login_providers(loader.auth_config() or {}):
+for provider in login_providers(loader.auth_table()):
     label = "Đăng nhập" if provider is None else f"Đăng nhập bằng {provider.capitalize()}"
     if st.button(label, key=f"sign_in_{provider or 'default'}", type="primary", icon=":material/login:"):
         st.login(provider)

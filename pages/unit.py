@@ -8,6 +8,7 @@ import loader
 from components import kpi, tables, unit_actions
 from components.context import current_view
 from components.filters import select_unit, unit_names
+from components.safe import md
 from reporting import fmt
 from reporting.catalog import AREA_LETTERS
 from reporting.periods import days_to_deadline, deadline
@@ -39,8 +40,8 @@ row = summary.units.iloc[0]
 report = summary.reports.iloc[0]
 due = deadline(period.year, period.index, parsed.rules)
 
-st.header(f"{unit['name']} — {period.label}")
-st.caption(f"{tables.group_label(unit['group'])} · mã {code} · {fmt.period_range(period)}")
+st.header(f"{md(unit['name'])} — {period.label}", anchor=False)
+st.caption(f"{md(tables.group_label(unit['group']))} · mã {md(code)} · {fmt.period_range(period)}")
 
 # Report status and the deadline, in words.
 left_days = days_to_deadline(period.year, period.index, view.now, parsed.rules)
@@ -77,7 +78,7 @@ kpi.render_cards(
 st.subheader("Hoạt động trong quý")
 if not unit["tabs"]:
     st.warning(
-        f"Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «{code}» (hoặc «{unit['name']}») "
+        f"Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «{md(code)}» (hoặc «{md(unit['name'])}») "
         "với các cột như hướng dẫn, rồi bấm «Làm mới»."
     )
 elif summary.activities.empty:

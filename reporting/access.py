@@ -13,11 +13,12 @@ from typing import Literal
 
 import pandas as pd
 
-Role = Literal["leadership", "office", "unit", "unknown"]
+Role = Literal["leadership", "office", "unit", "viewer", "unknown"]
 ROLE_LABELS: dict[str, str] = {
     "leadership": "Lãnh đạo Sở",
     "office": "Văn phòng Sở",
     "unit": "Đơn vị",
+    "viewer": "Màn hình chỉ xem",
     "unknown": "Chưa được cấp quyền",
 }
 
@@ -31,7 +32,7 @@ class User:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in ("leadership", "office")
+        return self.role in ("leadership", "office", "viewer")
 
     @property
     def can_export(self) -> bool:
@@ -47,7 +48,11 @@ def _emails(values: Iterable[str] | str | None) -> set[str]:
 
 
 def resolve_user(email: str | None, units: pd.DataFrame, roles: Mapping[str, Iterable[str] | str]) -> User:
-    """The role of a signed-in email: office, then leadership (from `[roles]`), then a unit's `Email`."""
+    """The role of a signed-in email: office, then leadership (from `[roles]`), then a unit's `Email`.
+
+    An email found in the `Email` cells of several units gets no unit role (never silently the first):
+    the parser reports it to the office as a problem of the unit list.
+    """
     if not email:
         return User(None, "unknown")
     key = email.strip().lower()
@@ -55,9 +60,9 @@ def resolve_user(email: str | None, units: pd.DataFrame, roles: Mapping[str, Ite
         return User(key, "office")
     if key in _emails(roles.get("leadership")):
         return User(key, "leadership")
-    for unit in units.itertuples(index=False):
-        if key in {e.lower() for e in unit.emails}:
-            return User(key, "unit", str(unit.code), str(unit.name))
+    matches = [unit for unit in units.itertuples(index=False) if key in {e.lower() for e in unit.emails}]
+    if len(matches) == 1:  # an address listed for two units is a data problem: no unit role until fixed
+        return User(key, "unit", str(matches[0].code), str(matches[0].name))
     return User(key, "unknown")
 
 

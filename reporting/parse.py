@@ -411,7 +411,33 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
             "error",
             "mã đơn vị bị trùng với một dòng phía trên; dòng này bị bỏ qua",
         )
-    return units[~duplicated].reset_index(drop=True)
+    units = units[~duplicated].reset_index(drop=True)
+    _report_shared_emails(tab, table, units, problems)
+    return units
+
+
+def _report_shared_emails(tab: str, table: _Table, units: pd.DataFrame, problems: _Problems) -> None:
+    """An email in the `Email` cells of two units is an error on each of those rows: sign-in cannot tell
+    which unit the person acts for, so that address gets no unit role until it is fixed."""
+    owners: dict[str, list[int]] = {}
+    for index, emails in enumerate(units["emails"]):
+        for email in {e.lower() for e in emails}:
+            owners.setdefault(email, []).append(index)
+    for email, indexes in owners.items():
+        if len(indexes) < 2:
+            continue
+        codes = ", ".join(str(units.at[i, "code"]) for i in indexes)
+        for i in indexes:
+            problems.add(
+                tab,
+                int(units.at[i, "row"]),
+                table.headers.get("emails", "Email"),
+                table.positions.get("emails"),
+                email,
+                "error",
+                f"email này có ở nhiều đơn vị ({codes}); người dùng email đó chưa được nhận là cán bộ đơn vị nào "
+                "cho đến khi chỉ còn ở một đơn vị",
+            )
 
 
 def _find_tab(snapshot: Snapshot, title: str) -> str | None:

@@ -8,6 +8,7 @@ before and after each test; the snapshot cache is kept in memory so no test writ
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 import loader
@@ -37,9 +39,14 @@ def private_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, private_demo: Path) -> Iterator[None]:
-    """No configured source (the demo workbook), the fixed clock, empty caches."""
+def app_env(monkeypatch: pytest.MonkeyPatch, private_demo: Path, tmp_path: Path) -> Iterator[None]:
+    """No configured source (the demo workbook), no secrets file, served on loopback, the fixed clock,
+    empty caches. A developer's own `.streamlit/secrets.toml` never reaches a test."""
     default_open = loader.open_source
+    saved = {name: st_config.get_option(name) for name in ("secrets.files", "server.address")}
+    st_config.set_option("secrets.files", [str(tmp_path / "no-secrets.toml")])
+    st_config.set_option("server.address", "127.0.0.1")
+    st.secrets._reset()
 
     def open_source_or_private_demo(source, account, clock):
         return WorkbookSource(private_demo, clock=clock) if not source else default_open(source, account, clock)
@@ -53,6 +60,9 @@ def app_env(monkeypatch: pytest.MonkeyPatch, private_demo: Path) -> Iterator[Non
     yield
     st.cache_data.clear()
     loader.reset()
+    for name, value in saved.items():
+        st_config.set_option(name, value)
+    st.secrets._reset()
 
 
 @pytest.fixture
@@ -66,7 +76,11 @@ def make_app(app_env: None) -> Callable[..., AppTest]:
     """An AppTest of app.py, run once; `secrets` are handed to it as `.streamlit/secrets.toml` would be."""
 
     def build(**secrets: object) -> AppTest:
+        """Secrets without `[auth]` run the documented `demo_mode` (the role picker) unless a test says
+        otherwise: without it such a configuration stops on the configuration page."""
         at = AppTest.from_file(str(APP), default_timeout=120)
+        if secrets and "auth" not in secrets:
+            secrets.setdefault("demo_mode", True)
         for key, value in secrets.items():
             at.secrets[key] = value
         return at.run()
@@ -99,11 +113,20 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: object) -> str:
+    """What a reader sees of Markdown that `components.safe.md` made literal: escapes and joiners gone."""
+    return _ESCAPED.sub(r"\1", str(markdown)).replace("\u2060", "")
+
+
 def texts(at: AppTest) -> str:
-    """All markdown, captions, titles and alerts of the page, joined: for 'the page says…' assertions."""
+    """All markdown, captions, titles and alerts of the page as a reader sees them, joined: for 'the page
+    says…' assertions."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
-        parts.extend(str(e.value) for e in at.get(kind))
+        parts.extend(shown(e.value) for e in at.get(kind))
     return "\n".join(parts)
 
 

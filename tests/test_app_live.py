@@ -18,7 +18,7 @@ from reporting.metrics import summarize_quarter
 from reporting.parse import parse_snapshot
 from sheets.errors import SourceUnavailable
 from sheets.workbook import WorkbookSource
-from tests.app_fixtures import NOW, assert_clean, metrics, table, texts
+from tests.app_fixtures import NOW, assert_clean, metrics, shown, table, texts
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_a_configured_source_opens_on_the_current_nd09_quarter(make_app, workboo
     at = make_app(source=str(workbook))
     assert_clean(at)
     assert (at.selectbox(key="sidebar_year").value, at.selectbox(key="sidebar_quarter").value) == (2023, 3)
-    assert "Nguồn: so-theo-doi.xlsx" in "\n".join(c.value for c in at.sidebar.caption)
+    assert "Nguồn: so-theo-doi.xlsx" in "\n".join(shown(c.value) for c in at.sidebar.caption)
 
 
 def test_after_the_cutoff_the_default_is_next_years_first_quarter(make_app, workbook, monkeypatch) -> None:
@@ -175,7 +175,9 @@ def test_a_bad_setting_is_explained(make_app, monkeypatch) -> None:
     monkeypatch.setenv("CCHC_CACHE_TTL_SECONDS", "một phút")
     at = make_app()
     assert_clean(at)
-    assert "Cấu hình «cache_ttl_seconds» phải là số nguyên" in at.error[0].value
+    said = shown(at.error[0].value)
+    assert "Cấu hình «cache_ttl_seconds» (biến môi trường CCHC_CACHE_TTL_SECONDS) phải là số nguyên" in said
+    assert "một phút" not in said  # a message names the setting, never the value typed
 
 
 def test_auto_refresh_overview_runs_in_a_fragment(make_app, demo_parsed, monkeypatch) -> None:
@@ -189,7 +191,7 @@ def test_auto_refresh_overview_runs_in_a_fragment(make_app, demo_parsed, monkeyp
 def test_calendar_quarters_setting_reaches_the_pages(make_app, monkeypatch, private_demo) -> None:
     monkeypatch.setenv("CCHC_CALENDAR_QUARTERS", "true")
     at = make_app()
-    caption = "\n".join(c.value for c in at.sidebar.caption)
+    caption = "\n".join(shown(c.value) for c in at.sidebar.caption)
     assert "01/10/2023 – 31/12/2023" in caption and "(quý dương lịch)" in caption
     parsed = parse_snapshot(WorkbookSource(private_demo, clock=lambda: NOW).read(), loader.settings().rules)
     q4 = summarize_quarter(parsed, 2023, 4, NOW).totals

@@ -24,7 +24,7 @@ from reporting.metrics import summarize_quarter
 from reporting.parse import Parsed, parse_snapshot
 from sheets import factory
 from sheets.workbook import WorkbookSource
-from tests.app_fixtures import APP, NOW, assert_clean, metrics, table, texts
+from tests.app_fixtures import APP, NOW, assert_clean, metrics, shown, table, texts
 from tests.fakesheets.fixtures import make_policy
 
 AUTH = {
@@ -67,6 +67,8 @@ def app(app_env: None, workbook: Path) -> Callable[..., AppTest]:
         if auth:
             at.secrets["auth"] = AUTH
             at.secrets["roles"] = ROLES
+        else:
+            at.secrets["demo_mode"] = True  # a source without [auth] runs only when asked for
         for key, value in secrets.items():
             at.secrets[key] = value
         at.user = user if user is not None else {"is_logged_in": True, "email": email, "email_verified": True}
@@ -134,20 +136,33 @@ def test_before_sign_in_only_the_sign_in_page_is_offered(app, user) -> None:
 
 
 @pytest.mark.parametrize(
-    ("user", "shown"),
+    ("user", "expected"),
     [
-        ({"is_logged_in": True, "email": "nguoila@gmail.com"}, "Tài khoản **nguoila@gmail.com** chưa được cấp quyền"),
+        (
+            {"is_logged_in": True, "email": "nguoila@gmail.com", "email_verified": True},
+            "Tài khoản **nguoila@gmail.com** chưa được cấp quyền",
+        ),
         ({"is_logged_in": True, "email": CSCN, "email_verified": False}, "chưa có địa chỉ email đã xác minh"),
+        ({"is_logged_in": True, "email": CSCN, "email_verified": "false"}, "chưa có địa chỉ email đã xác minh"),
+        ({"is_logged_in": True, "email": CSCN, "email_verified": 1}, "chưa có địa chỉ email đã xác minh"),
+        ({"is_logged_in": True, "email": CSCN}, "chưa có địa chỉ email đã xác minh"),
         ({"is_logged_in": True}, "chưa có địa chỉ email đã xác minh"),
     ],
-    ids=["unknown email", "unverified unit email", "no email"],
+    ids=[
+        "unknown email",
+        "unverified unit email",
+        "email_verified as the string false",
+        "email_verified as the number 1",
+        "no email_verified claim",
+        "no email",
+    ],
 )
-def test_an_unknown_email_sees_a_polite_no_access_page(app, user, shown) -> None:
+def test_an_unknown_email_sees_a_polite_no_access_page(app, user, expected) -> None:
     at = app(user=user).run()
     assert_clean(at)
     assert at.title[0].value == "Chưa có quyền truy cập"
     said = texts(at)
-    assert shown in said and "liên hệ **Văn phòng Sở**" in said
+    assert expected in said and "liên hệ **Văn phòng Sở**" in said
     assert CSCN_NAME not in said and not at.sidebar.selectbox and not at.metric
     assert at.button(key="no_access_logout").label == "Đăng nhập bằng tài khoản khác"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -193,7 +208,7 @@ def test_the_address_of_a_page_outside_the_role_shows_a_sentence_not_the_page(ap
 def test_signed_in_users_see_who_they_are_and_no_demo_picker(app) -> None:
     at = app(CSCN).run()
     assert_clean(at)
-    sidebar = "\n".join(c.value for c in at.sidebar.caption)
+    sidebar = "\n".join(shown(c.value) for c in at.sidebar.caption)
     assert f"Đăng nhập: **{CSCN}**" in sidebar and f"Đơn vị · {CSCN_NAME}" in sidebar
     assert at.button(key="sidebar_logout").label == "Đăng xuất"
     assert "sidebar_demo_role" not in [s.key for s in at.sidebar.selectbox]
@@ -340,7 +355,7 @@ def test_the_form_refuses_what_the_parser_flags_with_its_messages(app, workbook)
     }
     expected = check_activity(fields).errors
     assert [e.split(":")[0] for e in expected] == ["Nội dung", "Hình thức", "Số lượng", "Số người tham gia"]
-    (error,) = [e.value for e in at.error if e.value.startswith("**Chưa ghi hoạt động.**")]
+    (error,) = [shown(e.value) for e in at.error if e.value.startswith("**Chưa ghi hoạt động.**")]
     assert [line.removeprefix("- ") for line in error.split("\n\n", 1)[1].splitlines()] == expected
     assert workbook.read_bytes() == before
 

@@ -36,10 +36,11 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(source: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def app(source: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> AppTest:
     for key in [k for k in os.environ if k.startswith("CCHC_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("CCHC_SOURCE", str(source))
+    monkeypatch.setenv("CCHC_DEMO_MODE", "1")  # a configured source without [auth] runs only when asked for
     monkeypatch.setenv("CCHC_NOW", NOW_TEXT)
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
     loader.reset()

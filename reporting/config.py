@@ -1,0 +1,266 @@
+"""The installation's configuration, read strictly: the secrets file, `[auth]`, `[roles]`, the settings.
+
+Fail closed: a configuration that cannot be read is never taken as "no configuration". Every problem
+becomes a Vietnamese sentence that names the file, the line or the key, never a value (a value typed in
+the wrong place may be a password or a private key). The app shows them on one configuration page and
+stops; the command line prints them and exits 2.
+
+The mode the app runs in follows from what was read (`app_mode`):
+- `sign_in`: `[auth]` is set; everyone signs in, roles come from `[roles]` and the unit list;
+- `demo`: no secrets file and no source (the built-in demo workbook), or `demo_mode = true`: a role
+  picker stands in for sign-in;
+- `kiosk`: `kiosk = true` without `[auth]`: read-only for everyone;
+- anything else without `[auth]` is refused: a real spreadsheet is never shown to whoever opens the page.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from reporting.settings import SETTING_NAMES, Settings, SettingsError
+
+Mode = Literal["sign_in", "demo", "kiosk"]
+SECTIONS = ("gcp_service_account", "auth", "roles", "connections")  # tables the secrets file may hold
+ROLE_KEYS = ("office", "leadership")
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_REASONS = (  # tomllib's message → what a clerk can fix
+    ("Cannot overwrite a value", "một khoá được khai báo hai lần"),
+    ("Cannot declare", "một mục [bảng] được khai báo hai lần"),
+    ("Unterminated string", "thiếu dấu nháy đóng chuỗi"),
+    ("Illegal character", "có ký tự không hợp lệ (thường là thiếu dấu nháy quanh giá trị)"),
+    ("Invalid value", "giá trị không hợp lệ (chuỗi phải đặt trong dấu nháy)"),
+    ("Expected '=' after a key", "thiếu dấu «=» sau tên khoá"),
+    ("Invalid initial character for a key part", "tên khoá không hợp lệ"),
+    ("Expected newline or end of document", "dòng có thêm ký tự sau giá trị"),
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` are Vietnamese sentences (no values).
+
+    `partial` is set when only settings are wrong while `[auth]` and `[roles]` were read without
+    problems: the app then lets people sign in and shows the details to the office only.
+    """
+
+    def __init__(self, problems: list[str], *, partial: Config | None = None) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+        self.partial = partial
+
+
+@dataclass(frozen=True)
+class Roles:
+    office: frozenset[str] = frozenset()
+    leadership: frozenset[str] = frozenset()
+
+    def as_mapping(self) -> dict[str, list[str]]:
+        return {"office": sorted(self.office), "leadership": sorted(self.leadership)}
+
+
+@dataclass(frozen=True)
+class Config:
+    settings: Settings
+    auth: Mapping[str, Any] | None = None  # st.login's settings; only its presence and provider names are used
+    roles: Roles = field(default_factory=Roles)
+    service_account: Mapping[str, Any] | None = None
+    has_secrets: bool = False  # a secrets file (or Streamlit's secrets) exists at all
+
+
+def parse_toml(text: str, label: str) -> dict[str, Any]:
+    """The secrets file's tables, or ConfigError naming the file and the line (tomllib's position)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = _TOML_WHERE.search(message)
+        place = f", dòng {where.group(1)}, cột {where.group(2)}" if where else ""
+        reason = next((vi for en, vi in _TOML_REASONS if en in message), "sai cú pháp TOML")
+        raise ConfigError(
+            [f"Tệp cấu hình {label} không đọc được{place}: {reason}. Sửa tệp rồi khởi động lại ứng dụng."]
+        ) from None
+
+
+def _auth_problems(auth: Any) -> list[str]:
+    if not isinstance(auth, Mapping):
+        return ["Mục [auth] phải là một bảng (dòng «[auth]» rồi các khoá bên dưới)."]
+    problems = []
+    for key in ("redirect_uri", "cookie_secret"):
+        if not _text(auth.get(key)):
+            problems.append(f"Mục [auth] thiếu khoá «{key}» (hoặc khoá này để trống).")
+    redirect = auth.get("redirect_uri")
+    if _text(redirect) and not str(redirect).strip().endswith("/oauth2callback"):
+        problems.append(
+            "Khoá «redirect_uri» của mục [auth] phải là địa chỉ của ứng dụng kết thúc bằng /oauth2callback."
+        )
+    providers = {name: value for name, value in auth.items() if isinstance(value, Mapping)}
+    direct = [key for key in PROVIDER_KEYS if key in auth]
+    if not providers and not direct:
+        problems.append(
+            "Mục [auth] chưa có nhà cung cấp đăng nhập: cần client_id, client_secret và server_metadata_url "
+            "(ngay trong [auth] hoặc trong một bảng [auth.TÊN])."
+        )
+    tables: list[tuple[str, Mapping[str, Any]]] = [("[auth]", auth)] if direct else []
+    tables += [(f"[auth.{name}]", value) for name, value in providers.items()]
+    for label, table in tables:
+        for key in PROVIDER_KEYS:
+            if not _text(table.get(key)):
+                problems.append(f"Mục {label} thiếu khoá «{key}» (hoặc khoá này để trống).")
+        metadata = table.get("server_metadata_url")
+        if _text(metadata) and not str(metadata).strip().startswith("https://"):
+            problems.append(f"Khoá «server_metadata_url» của mục {label} phải là một địa chỉ https://.")
+    return problems
+
+
+def _roles(table: Any) -> tuple[Roles, list[str]]:
+    if table is None:
+        return Roles(), []
+    if not isinstance(table, Mapping):
+        return Roles(), ["Mục [roles] phải là một bảng với hai khoá office và leadership."]
+    problems = [
+        f"Mục [roles] có khoá lạ «{key}»: chỉ dùng office (Văn phòng Sở) và leadership (Lãnh đạo Sở)."
+        for key in table
+        if key not in ROLE_KEYS
+    ]
+    lists: dict[str, frozenset[str]] = {}
+    for key in ROLE_KEYS:
+        value = table.get(key, [])
+        if not isinstance(value, list):
+            problems.append(
+                f"Khoá «{key}» của mục [roles] phải là một danh sách email trong ngoặc vuông, "
+                f'ví dụ {key} = ["ten@example.vn"].'
+            )
+            continue
+        emails = set()
+        for position, item in enumerate(value, start=1):
+            if not isinstance(item, str) or not EMAIL.match(item.strip()):
+                problems.append(
+                    f"Phần tử thứ {position} của khoá «{key}» trong mục [roles] không phải một địa chỉ email."
+                )
+            else:
+                emails.add(item.strip().lower())
+        lists[key] = frozenset(emails)
+    both = lists.get("office", frozenset()) & lists.get("leadership", frozenset())
+    if both:
+        problems.append(
+            f"{len(both)} địa chỉ email có trong cả office và leadership của mục [roles]: mỗi email chỉ một vai trò."
+        )
+    return Roles(lists.get("office", frozenset()), lists.get("leadership", frozenset())), problems
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def read_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -> Config:
+    """The configuration from the secrets' tables (None: no secrets file) and the `CCHC_*` environment.
+
+    Raises ConfigError listing every problem found.
+    """
+    data = dict(secrets or {})
+    problems: list[str] = []
+    for key, value in data.items():
+        if key in SECTIONS:
+            if not isinstance(value, Mapping):
+                problems.append(f"Mục [{key}] của tệp cấu hình phải là một bảng (dòng «[{key}]» rồi các khoá).")
+        elif key not in SETTING_NAMES:
+            kind = "bảng" if isinstance(value, Mapping) else "khoá"
+            problems.append(f"Tệp cấu hình có {kind} lạ «{key}»: không phải một mục cấu hình đã biết (xem README).")
+    auth = data.get("auth")
+    auth_problems = _auth_problems(auth) if auth is not None else []
+    roles, role_problems = _roles(data.get("roles"))
+    flat = {k: v for k, v in data.items() if k in SETTING_NAMES}
+    flat.update({k: v for k, v in environ.items() if k.startswith("CCHC_")})
+    try:
+        settings = Settings.from_mapping(flat)
+    except SettingsError as exc:
+        settings, setting_problems = Settings(), exc.problems
+    else:
+        setting_problems = []
+    structural = problems + auth_problems + role_problems
+    account = data.get("gcp_service_account")
+    config = Config(
+        settings=settings,
+        auth=dict(auth) if isinstance(auth, Mapping) else None,
+        roles=roles,
+        service_account=dict(account) if isinstance(account, Mapping) else None,
+        has_secrets=secrets is not None,
+    )
+    if structural or setting_problems:
+        partial = config if not structural and config.auth is not None else None
+        raise ConfigError(structural + setting_problems, partial=partial)
+    return config
+
+
+def is_loopback(address: str | None) -> bool:
+    """True when the server listens on loopback only (an empty address means every interface)."""
+    text = (address or "").strip().strip("[]")
+    if text == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False
+
+
+def app_mode(config: Config, bind_address: str | None) -> Mode:
+    """How the app may run with this configuration on this address; ConfigError when it may not run."""
+    settings = config.settings
+    if config.auth is not None:
+        return "sign_in"
+    if settings.kiosk:
+        return "kiosk"
+    demo_default = not config.has_secrets and not settings.source
+    if not (demo_default or settings.demo_mode):
+        raise ConfigError(
+            [
+                "Chưa cấu hình đăng nhập (mục [auth] của tệp cấu hình) nên ứng dụng không mở dữ liệu thật cho "
+                "người chưa đăng nhập. Văn phòng Sở cấu hình mục [auth] (xem README, phần Đăng nhập); để chạy thử "
+                "trên máy này với bộ chọn vai trò, đặt demo_mode = true; để làm màn hình chỉ xem, đặt kiosk = true."
+            ]
+        )
+    if settings.source and not is_loopback(bind_address):
+        raise ConfigError(
+            [
+                "Ứng dụng đang phục vụ qua mạng với một nguồn dữ liệu thật nhưng chưa cấu hình đăng nhập: ai mở "
+                "được trang cũng sẽ xem và ghi được. Hãy cấu hình mục [auth] (xem README, phần Đăng nhập), hoặc "
+                "chạy trên 127.0.0.1; màn hình chỉ xem không cần đăng nhập thì đặt kiosk = true."
+            ]
+        )
+    return "demo"
+
+
+def load_secrets_files(paths: list[str]) -> dict[str, Any] | None:
+    """The merged tables of the `.toml` files among `paths` that exist (later files win, as in Streamlit);
+    None when none exists. ConfigError when one exists but cannot be read or parsed."""
+    merged: dict[str, Any] | None = None
+    for name in paths:
+        path = Path(name).expanduser()
+        if path.suffix != ".toml":
+            continue
+        label = _label(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError):
+            raise ConfigError(
+                [f"Không đọc được tệp cấu hình {label} (không có quyền đọc, hoặc tệp không phải UTF-8)."]
+            ) from None
+        merged = {**(merged or {}), **parse_toml(text, label)}
+    return merged
+
+
+def _label(path: Path) -> str:
+    """The file as people know it: `.streamlit/secrets.toml`, relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
