@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from reporting import redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
 from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from sheets.append import RowWriter
 
 log = logging.getLogger(__name__)
+redact.install()  # every log line of the app passes the secrets filter
 
 NOW_ENV = "CCHC_NOW"
 

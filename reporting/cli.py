@@ -11,9 +11,12 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from datetime import datetime
 from pathlib import Path
 
+from reporting import redact
+from reporting.config import Config, ConfigError, load_secrets_files, read_config
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ
 from reporting.settings import Settings
@@ -26,19 +29,31 @@ def _now(text: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
+# Where Streamlit looks for its secrets by default; the command line reads the same files, just as strictly.
+SECRETS_FILES = ("~/.streamlit/secrets.toml", ".streamlit/secrets.toml")
+
+
+def _configuration() -> Config:
+    """The app's configuration (secrets file and `CCHC_*`); exit 2 with its Vietnamese problems when unusable."""
+    try:
+        return read_config(load_secrets_files(list(SECRETS_FILES)), os.environ)
+    except ConfigError as exc:
+        print("Lỗi: cấu hình chưa đúng.", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"- {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
     from sheets.errors import SourceError
     from sheets.open import is_google, open_source
 
-    try:
-        settings = Settings.from_mapping(os.environ)
-    except ValueError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+    config = _configuration()
+    settings = config.settings
     source_text = args.source or settings.source
     try:
         # Only a Google source needs the key (and gspread's imports, a good part of a second).
-        account = _service_account_from_env() if source_text and is_google(source_text) else None
+        account = _service_account(config) if source_text and is_google(source_text) else None
         source = open_source(source_text, account, clock=lambda: _now(args.now))
         snapshot = source.read()
     except SourceError as exc:
@@ -47,13 +62,14 @@ def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
     return parse_snapshot(snapshot, settings.rules), settings
 
 
-def _service_account_from_env() -> dict | None:
-    """The service-account dict for a Google source: GOOGLE_APPLICATION_CREDENTIALS or secrets.toml."""
-    try:
-        from sheets.factory import service_account_from_environment
-    except ImportError:
-        return None
-    return service_account_from_environment()
+def _service_account(config: Config) -> dict | None:
+    """The service-account dict for a Google source: GOOGLE_APPLICATION_CREDENTIALS, else the secrets file."""
+    from sheets.factory import load_key_file
+
+    from_file = load_key_file()
+    if from_file is not None:
+        return from_file
+    return dict(config.service_account) if config.service_account is not None else None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -134,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m reporting",
         description="Theo dõi công tác truyền thông CCHC: kiểm tra dữ liệu, tổng hợp số liệu, xuất báo cáo.",
     )
+    parser.add_argument("--debug", action="store_true", help="khi có lỗi ngoài ý muốn, in cả chi tiết kỹ thuật")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
@@ -168,5 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. An unexpected error prints one Vietnamese line (no traceback, which could quote a
+    secret a library was given); `--debug` prints the traceback too, with secrets blanked."""
+    redact.install()
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as exc:  # SystemExit (bad input, exit 2) passes through
+        print(f"Lỗi ngoài ý muốn ({type(exc).__name__}); chạy lại với --debug để xem chi tiết.", file=sys.stderr)
+        if args.debug:
+            print(redact.REDACTOR.clean(traceback.format_exc()), file=sys.stderr)
+        return 2

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from reporting.redact import REDACTOR, secret_values
 from reporting.settings import SETTING_NAMES, Settings, SettingsError
 
 Mode = Literal["sign_in", "demo", "kiosk"]
@@ -165,6 +166,7 @@ def read_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -
     Raises ConfigError listing every problem found.
     """
     data = dict(secrets or {})
+    REDACTOR.remember(secret_values(data))  # before anything can fail and be logged
     problems: list[str] = []
     for key, value in data.items():
         if key in SECTIONS:

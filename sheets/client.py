@@ -7,6 +7,7 @@ gspread and google-auth run unchanged, token exchange included.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,21 +30,41 @@ _FIX = (
 )
 
 
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
+# https anywhere; plain http only to loopback (a local token endpoint: an emulator, the tests' fake).
+_URL = re.compile(r"^(https://[A-Za-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:\d+)?(/[A-Za-z0-9._~/%-]*)?$")
+
+
 def normalise_service_account(info: Mapping[str, Any]) -> dict[str, Any]:
     """Check the key's shape and repair the usual paste damage, with a Vietnamese message when it can't.
 
+    Messages name the field, never its value: key material pasted into the wrong field must not be echoed.
+    `client_email` is checked to be an email because messages quote it (users share the sheet with it),
+    and `token_uri` to be an https address because a library error would quote whatever is there.
     TOML and environment variables often turn the key's newlines into a literal backslash-n; Google's
     parser then fails with an unhelpful message, so the common case is repaired here.
     """
     data = dict(info)
-    missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
+    missing = [name for name in REQUIRED_FIELDS if not isinstance(data.get(name), str) or not data[name].strip()]
     if missing:
         raise CredentialsInvalid(f"Khoá tài khoản dịch vụ không hợp lệ: thiếu trường {', '.join(missing)}. {_FIX}")
-    if data["type"] != "service_account":
+    if data["type"].strip() != "service_account":
         raise CredentialsInvalid(
-            f"Khoá trong [gcp_service_account] không phải khoá tài khoản dịch vụ (type = «{data['type']}»). {_FIX}"
+            "Khoá trong [gcp_service_account] không phải khoá tài khoản dịch vụ: trường type phải là "
+            f"«service_account». {_FIX}"
         )
-    key = str(data["private_key"])
+    if not _EMAIL.match(data["client_email"].strip()):
+        raise CredentialsInvalid(
+            f"Khoá tài khoản dịch vụ không hợp lệ: trường client_email không phải một địa chỉ email. {_FIX}"
+        )
+    if not _URL.match(data["token_uri"].strip()):
+        raise CredentialsInvalid(
+            f"Khoá tài khoản dịch vụ không hợp lệ: trường token_uri phải là một địa chỉ https://. {_FIX}"
+        )
+    for name in ("private_key_id", "client_id", "project_id"):
+        if name in data and not isinstance(data[name], str):
+            raise CredentialsInvalid(f"Khoá tài khoản dịch vụ không hợp lệ: trường {name} phải là chuỗi chữ. {_FIX}")
+    key = data["private_key"]
     if "\\n" in key and "\n" not in key.strip():
         key = key.replace("\\n", "\n")
     data["private_key"] = key
@@ -52,13 +73,28 @@ def normalise_service_account(info: Mapping[str, Any]) -> dict[str, Any]:
             "Khoá tài khoản dịch vụ không hợp lệ: trường private_key không chứa khoá riêng "
             f"(phải bắt đầu bằng «-----BEGIN PRIVATE KEY-----»). {_FIX}"
         )
+    data["client_email"], data["token_uri"] = data["client_email"].strip(), data["token_uri"].strip()
     return data
+
+
+class SheetsCredentials(Credentials):
+    """Google's service-account credentials without the regional access boundary lookup.
+
+    google-auth 2.62 starts a background request to iamcredentials.googleapis.com after every token
+    refresh, with no timeout and its own retries, to learn the account's allowed locations; it has no
+    public setting to turn that off. This app calls only the global Sheets endpoint and needs no such
+    header, so it asks nothing of a third Google service: the predicate google-auth consults says no.
+    A test checks that no lookup reaches the fake server after a token exchange.
+    """
+
+    def _is_regional_access_boundary_lookup_required(self) -> bool:
+        return False
 
 
 def credentials_from_info(info: Mapping[str, Any], scopes: Sequence[str] = SCOPES) -> Credentials:
     data = normalise_service_account(info)
     try:
-        return Credentials.from_service_account_info(data, scopes=list(scopes))
+        return SheetsCredentials.from_service_account_info(data, scopes=list(scopes))
     except (ValueError, MalformedError, TypeError, KeyError) as exc:
         # The library's message may quote part of the key: only the exception type is kept.
         raise CredentialsInvalid(

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import threading
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import Any
 
 from requests.adapters import BaseAdapter
 
+from reporting.config import ConfigError, load_secrets_files
+from reporting.redact import REDACTOR, secret_values
 from sheets.client import build_client
 from sheets.errors import CredentialsInvalid
 from sheets.google import GoogleSheetSource, spreadsheet_key
@@ -69,28 +70,37 @@ def forget_sources() -> None:
         _sources.clear()
 
 
+def load_key_file(path: str | Path | None = None) -> dict[str, Any] | None:
+    """A service-account key file: `path`, else GOOGLE_APPLICATION_CREDENTIALS; None when neither is given."""
+    candidate = path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if not candidate:
+        return None
+    try:
+        data = json.loads(Path(candidate).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CredentialsInvalid(
+            f"Không đọc được tệp khoá tài khoản dịch vụ «{Path(candidate).name}» ({type(exc).__name__})."
+        ) from None
+    if not isinstance(data, dict):
+        raise CredentialsInvalid("Tệp khoá tài khoản dịch vụ không phải một đối tượng JSON của Google Cloud.")
+    REDACTOR.remember(secret_values({"gcp_service_account": data}))
+    return data
+
+
 def load_service_account(
     path: str | Path | None = None, secrets_path: str | Path = SECRETS_PATH
 ) -> dict[str, Any] | None:
-    """For the command line: a key file (argument or GOOGLE_APPLICATION_CREDENTIALS), else the secrets file."""
-    candidate = path or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    if candidate:
-        try:
-            return json.loads(Path(candidate).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CredentialsInvalid(
-                f"Không đọc được tệp khoá tài khoản dịch vụ «{candidate}» ({type(exc).__name__})."
-            ) from None
-    secrets = Path(secrets_path)
-    if secrets.exists():
-        try:
-            data = tomllib.loads(secrets.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise CredentialsInvalid(f"Không đọc được {secrets} ({type(exc).__name__}).") from None
-        section = data.get(SECTION)
-        if isinstance(section, dict):
-            return dict(section)
-    return None
+    """For the command line: a key file (argument or GOOGLE_APPLICATION_CREDENTIALS), else the secrets file,
+    read as strictly as the app reads it (a file that does not parse is an error, never "no key")."""
+    from_file = load_key_file(path)
+    if from_file is not None:
+        return from_file
+    try:
+        data = load_secrets_files([str(secrets_path)])
+    except ConfigError as exc:
+        raise CredentialsInvalid(" ".join(exc.problems)) from None
+    section = (data or {}).get(SECTION)
+    return dict(section) if isinstance(section, dict) else None
 
 
 def service_account_from_environment() -> dict[str, Any] | None:

@@ -1,49 +1,36 @@
-"""Shared test set-up: no test may open a connection anywhere but loopback.
+"""Shared test set-up: nothing may reach anything but loopback, in this process or any it starts.
+
+`tests/netguard/sitecustomize.py` refuses connections and name lookups of non-loopback hosts. It is
+installed here for the test process, and put first on PYTHONPATH (with CCHC_TEST_NETGUARD=1) so every
+Python process a test starts (the CLI, `streamlit run`) installs it too. Chromium is started with its
+background networking off, and the browser tests abort any request that leaves the app's own address.
 
 Fixture modules of each area are listed in `pytest_plugins` so this file stays small.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import os
+from collections.abc import Iterator
 
 import pytest
 
+from tests.netguard import sitecustomize as netguard
+
 pytest_plugins: list[str] = ["tests.fakesheets.fixtures", "tests.app_fixtures"]
-
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-
-
-def _check_loopback(address: object) -> None:
-    if isinstance(address, tuple) and address:
-        host = address[0]
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            if host != "localhost":
-                raise ConnectionRefusedError(f"test tried to reach non-loopback host {host!r}") from None
-            return
-        if not ip.is_loopback:
-            raise ConnectionRefusedError(f"test tried to reach non-loopback address {host!r}")
-
-
-def _guarded_connect(self: socket.socket, address: object) -> None:
-    _check_loopback(address)
-    return _real_connect(self, address)
-
-
-def _guarded_connect_ex(self: socket.socket, address: object) -> int:
-    _check_loopback(address)
-    return _real_connect_ex(self, address)
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _loopback_only():
-    """Fail any connection to a non-loopback address (Google included) for the whole session."""
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+def _loopback_only() -> Iterator[None]:
+    """Refuse any connection or name lookup of a non-loopback host (Google included) for the whole session."""
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "CCHC_TEST_NETGUARD")}
+    os.environ["PYTHONPATH"] = netguard.with_guard(saved["PYTHONPATH"])
+    os.environ["CCHC_TEST_NETGUARD"] = "1"
+    netguard.install()
     yield
-    socket.socket.connect = _real_connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+    netguard.uninstall()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

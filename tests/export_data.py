@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from reporting.periods import VN_TZ
+from tests.netguard import sitecustomize as netguard
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=VN_TZ)
@@ -85,7 +86,7 @@ def write_workbook(path: Path, tabs: dict[str, list[list[object]]] = TABS) -> Pa
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`python -m reporting …` in a clean environment: no CCHC_* setting of the test machine leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = netguard.with_guard(str(ROOT))  # the loopback guard first, in the child too
     return subprocess.run(
         [sys.executable, "-m", "reporting", *args],
         cwd=ROOT,

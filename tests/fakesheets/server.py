@@ -59,6 +59,7 @@ class Recorded:
     method: str
     path: str
     query: dict[str, list[str]] = field(default_factory=dict)
+    host: str = ""  # the Google host the client meant (the adapter's X-Fake-Original-Host)
 
 
 _STATUS_NAMES = {
@@ -191,7 +192,7 @@ class FakeSheetsServer:
         """Requests received: Sheets API calls by default (token exchanges excluded), or one `op`."""
         with self.lock:
             if op is None:
-                return sum(1 for r in self.requests if r.op != "token")
+                return sum(1 for r in self.requests if r.op not in ("token", "allowedLocations"))
             return sum(1 for r in self.requests if r.op == op)
 
     def reset_counts(self) -> None:
@@ -330,6 +331,8 @@ def route(method: str, raw_path: str) -> tuple[str, str, str | None]:
     """(op, spreadsheet id, range) from a raw (still percent-encoded) path."""
     if raw_path == "/token":
         return "token", "", None
+    if raw_path.startswith("/v1/projects/-/serviceAccounts/") and raw_path.endswith("/allowedLocations"):
+        return "allowedLocations", "", None  # google-auth's regional access boundary lookup (iamcredentials)
     prefix = "/v4/spreadsheets/"
     if not raw_path.startswith(prefix):
         return "unknown", "", None
@@ -388,7 +391,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         with fake.lock:
-            fake.requests.append(Recorded(op, method, parts.path, query))
+            fake.requests.append(Recorded(op, method, parts.path, query, self.headers.get("X-Fake-Original-Host", "")))
         fault = fake.take_fault(op)
         if fault is not None and fault.kind == "slow":
             fake._release.wait(fault.delay)
@@ -427,6 +430,9 @@ class _Handler(BaseHTTPRequestHandler):
                     }
                 },
             )
+            return
+        if op == "allowedLocations":  # what Google answers for an account without a boundary
+            self._send(200, {"locations": [], "encodedLocations": "0x0"})
             return
         try:
             payload = json.loads(raw) if raw else None

@@ -1,0 +1,290 @@
+"""Fail closed: a configuration that cannot be read, or that would open a real sheet to anyone, stops the
+app on one Vietnamese configuration page — no demo picker, no data, no page list — and the command line
+exits 2 with the same sentences. Demo mode runs only with no secrets and no source, or when asked for.
+Each test's name says the attack."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+from reporting import cli
+from reporting.config import ConfigError, app_mode, is_loopback, read_config
+from tests.app_fixtures import APP, assert_clean, shown, texts
+from tests.test_app_roles import AUTH, LEADER, OFFICE, ROLES
+
+CONFIG_TITLE = "Ứng dụng chưa chạy được: cấu hình chưa đúng"
+PLANTED = "GIA-TRI-BI-MAT-7f3a9c"  # a value that must never be echoed back
+
+
+@pytest.fixture
+def secrets_file(app_env: None, tmp_path: Path) -> Callable[[str], Path]:
+    """Write `text` as the one secrets file Streamlit (and our strict reader) looks at."""
+
+    def write(text: str) -> Path:
+        path = tmp_path / ".streamlit" / "secrets.toml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        st_config.set_option("secrets.files", [str(path)])
+        return path
+
+    return write
+
+
+def run_app(**secrets: object) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    return at.run()
+
+
+def assert_stopped_on_configuration(at: AppTest) -> str:
+    """The configuration page and nothing else: no picker, no data, no navigation, no sign-in button."""
+    assert_clean(at)
+    assert [t.value for t in at.title] == [CONFIG_TITLE]
+    assert not at.sidebar.selectbox and not at.selectbox, "no demo picker and no filters"
+    assert not at.metric and not at.dataframe and not at.button, "no data and no sign-in"
+    said = texts(at)
+    assert "Chế độ trình diễn" not in said
+    return said
+
+
+# ---- a secrets file that does not parse ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "why"),
+    [
+        ('source = "/data/so.xlsx\ndeadline_day = 14\n', "dòng 1", "thiếu dấu nháy"),
+        ('deadline_day = 14\n[auth]\nredirect_uri = "x"\nredirect_uri = "y"\n', "dòng 4", "hai lần"),
+        ("[roles]\noffice = []\n[roles]\nleadership = []\n", "dòng 3", "hai lần"),
+        (f"deadline_day = {PLANTED}\n", "dòng 1", "giá trị không hợp lệ"),
+    ],
+    ids=["missing quote", "key given twice", "table given twice", "unquoted value"],
+)
+def test_a_secrets_file_with_a_typo_stops_the_app_instead_of_turning_sign_in_off(
+    secrets_file, text: str, line: str, why: str
+) -> None:
+    secrets_file(text)
+    said = assert_stopped_on_configuration(run_app())
+    assert ".streamlit/secrets.toml" in said and line in said and why in said
+    assert PLANTED not in said
+
+
+def test_a_secrets_file_that_cannot_be_read_stops_the_app(secrets_file) -> None:
+    path = secrets_file("")
+    path.write_bytes(b"source = '\xff\xfe'\n")  # not UTF-8
+    said = assert_stopped_on_configuration(run_app())
+    assert "không phải UTF-8" in said
+
+
+# ---- tables of the wrong shape ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("auth", "missing"),
+    [
+        ({}, "redirect_uri"),
+        ({k: v for k, v in AUTH.items() if k != "cookie_secret"}, "cookie_secret"),
+        ({k: v for k, v in AUTH.items() if k != "client_secret"}, "client_secret"),
+        ({"redirect_uri": AUTH["redirect_uri"], "cookie_secret": "x", "google": {"client_id": "x"}}, "[auth.google]"),
+    ],
+    ids=["empty [auth]", "no cookie_secret", "no client_secret", "provider table without its keys"],
+)
+def test_an_incomplete_auth_table_stops_the_app_and_never_shows_the_picker(app_env, auth, missing) -> None:
+    said = assert_stopped_on_configuration(run_app(source="/tmp/khong-co.xlsx", auth=auth, roles=ROLES))
+    assert missing in said
+
+
+@pytest.mark.parametrize(
+    ("roles", "where"),
+    [
+        ({"office": OFFICE}, "«office» của mục [roles] phải là một danh sách"),
+        ({"office": 5}, "«office» của mục [roles] phải là một danh sách"),
+        ({"office": [OFFICE, 7]}, "Phần tử thứ 2 của khoá «office»"),
+        ({"leadership": [PLANTED]}, "Phần tử thứ 1 của khoá «leadership»"),
+        ({"ofice": [OFFICE]}, "khoá lạ «ofice»"),
+        ({"office": [OFFICE], "leadership": [OFFICE]}, "cả office và leadership"),
+        ("office", "Mục [roles] phải là một bảng"),
+    ],
+    ids=["a string", "a number", "a non-string entry", "not an email", "misspelt key", "both roles", "not a table"],
+)
+def test_a_roles_table_of_the_wrong_shape_stops_the_app(app_env, roles, where) -> None:
+    said = assert_stopped_on_configuration(run_app(auth=AUTH, roles=roles))
+    assert where in said and PLANTED not in said
+
+
+def test_an_unknown_top_level_key_is_named_not_ignored(app_env) -> None:
+    said = assert_stopped_on_configuration(run_app(demo_mode=True, cache_ttl_second=30))
+    assert "khoá lạ «cache_ttl_second»" in said
+
+
+def test_a_bad_setting_names_the_key_and_never_the_value(app_env) -> None:
+    said = assert_stopped_on_configuration(run_app(demo_mode=True, deadline_day=PLANTED, kiosk="có lẽ"))
+    assert "«deadline_day»" in said and "«kiosk»" in said and PLANTED not in said and "có lẽ" not in said
+
+
+# ---- demo mode only where it is harmless ------------------------------------------------------------------------
+
+
+def test_a_secrets_file_without_auth_does_not_open_the_demo_picker_over_a_real_sheet(app_env, private_demo) -> None:
+    said = assert_stopped_on_configuration(run_app(source=str(private_demo)))
+    assert "[auth]" in said and "demo_mode = true" in said
+
+
+def test_a_source_from_the_environment_without_auth_is_refused(app_env, private_demo, monkeypatch) -> None:
+    monkeypatch.setenv("CCHC_SOURCE", str(private_demo))
+    assert_stopped_on_configuration(run_app())
+
+
+def test_no_secrets_and_no_source_is_the_demo(app_env) -> None:
+    at = run_app()
+    assert_clean(at)
+    assert at.selectbox(key="sidebar_demo_role").value == "office"
+
+
+def test_demo_mode_asked_for_explicitly_runs_the_picker_on_a_configured_source(app_env, private_demo) -> None:
+    at = run_app(source=str(private_demo), demo_mode=True)
+    assert_clean(at)
+    assert at.selectbox(key="sidebar_demo_role").value == "office"
+
+
+# ---- served on a network --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "", "192.0.2.10", "::"])
+def test_a_real_sheet_served_on_a_network_without_sign_in_is_refused(app_env, private_demo, address) -> None:
+    st_config.set_option("server.address", address)
+    said = assert_stopped_on_configuration(run_app(source=str(private_demo), demo_mode=True, demo_writes=True))
+    assert "phục vụ qua mạng" in said
+
+
+def test_the_kiosk_on_a_network_is_read_only_and_writes_nothing(app_env, tmp_path, private_demo, monkeypatch) -> None:
+    import loader
+    from sheets.errors import WriteRefused
+
+    workbook = Path(shutil.copy(private_demo, tmp_path / "so.xlsx"))
+    before = workbook.read_bytes()
+    st_config.set_option("server.address", "0.0.0.0")
+    for name, value in {"CCHC_SOURCE": str(workbook), "CCHC_KIOSK": "1", "CCHC_DEMO_WRITES": "1"}.items():
+        monkeypatch.setenv(name, value)
+    at = run_app()
+    assert_clean(at)
+    assert not at.sidebar.selectbox(key="sidebar_unit").disabled  # every unit, read-only
+    assert "sidebar_demo_role" not in [s.key for s in at.selectbox]
+    assert at.metric, "the overview shows its figures"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/export.py")
+    at.switch_page("pages/unit.py").run()
+    at.selectbox(key="sidebar_unit").set_value("VP").run()
+    assert_clean(at)
+    assert not [b for b in at.button if b.key and b.key.startswith("unit_")], "no confirm or add buttons"
+    with pytest.raises(WriteRefused, match="chỉ xem"):
+        loader.writer(loader.settings())  # the write path itself refuses, whatever the page shows
+    assert workbook.read_bytes() == before
+
+
+def test_the_demo_workbook_alone_may_be_served_on_a_network(app_env) -> None:
+    st_config.set_option("server.address", "0.0.0.0")
+    at = run_app()
+    assert_clean(at)
+    assert at.selectbox(key="sidebar_demo_role").value == "office"
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [("127.0.0.1", True), ("127.1.2.3", True), ("localhost", True), ("::1", True), ("[::1]", True)]
+    + [("", False), (None, False), ("0.0.0.0", False), ("::", False), ("10.0.0.5", False), ("example.vn", False)],
+)
+def test_only_loopback_addresses_count_as_this_machine(address, loopback) -> None:
+    assert is_loopback(address) is loopback
+
+
+def test_app_mode_in_words() -> None:
+    assert app_mode(read_config(None, {}), None) == "demo"
+    assert app_mode(read_config({"auth": AUTH}, {}), "0.0.0.0") == "sign_in"
+    assert app_mode(read_config({"kiosk": True, "source": "x.xlsx"}, {}), "0.0.0.0") == "kiosk"
+    with pytest.raises(ConfigError):
+        app_mode(read_config({"source": "x.xlsx"}, {}), "127.0.0.1")
+    with pytest.raises(ConfigError):
+        app_mode(read_config(None, {"CCHC_SOURCE": "x.xlsx", "CCHC_DEMO_MODE": "1"}), "0.0.0.0")
+
+
+# ---- only the office reads the details ---------------------------------------------------------------------------
+
+
+def signed_in(email: str | None, **secrets: object) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for key, value in {"auth": AUTH, "roles": ROLES, **secrets}.items():
+        at.secrets[key] = value
+    if email is not None:
+        at.user = {"is_logged_in": True, "email": email, "email_verified": True}
+    return at.run()
+
+
+def test_a_bad_setting_with_working_sign_in_asks_to_sign_in_first(app_env) -> None:
+    at = signed_in(None, deadline_day=40)
+    assert_clean(at)
+    assert at.title[0].value == "Theo dõi truyền thông CCHC" and at.button, "the sign-in page"
+    assert "deadline_day" not in texts(at)
+
+
+def test_a_bad_setting_is_explained_to_the_office_only(app_env) -> None:
+    office = signed_in(OFFICE, deadline_day=40)
+    assert "«deadline_day»" in assert_stopped_on_configuration(office)
+    leader = signed_in(LEADER, deadline_day=40)
+    assert_clean(leader)
+    said = texts(leader)
+    assert "Dữ liệu tạm thời chưa xem được" in said and "deadline_day" not in said and "CCHC_" not in said
+
+
+def test_a_failed_read_tells_the_office_why_and_others_only_whom_to_call(app_env, tmp_path) -> None:
+    missing = tmp_path / "bang-tinh-bi-mat.xlsx"
+    office = texts(signed_in(OFFICE, source=str(missing)))
+    assert "bang-tinh-bi-mat.xlsx" in office
+    for email in (LEADER, "nguoila@gmail.com"):
+        said = texts(signed_in(email, source=str(missing)))
+        assert "Dữ liệu tạm thời chưa xem được" in said
+        assert "bang-tinh-bi-mat" not in said and "source" not in said and "CCHC_SOURCE" not in said
+
+
+# ---- the command line says the same -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('source = "/data/so.xlsx\n', "dòng 1"),
+        ("[roles]\noffice = 5\n", "phải là một danh sách"),
+        (f"deadline_day = {PLANTED}\n", "giá trị không hợp lệ"),
+        (f'deadline_day = "{PLANTED}"\n', "«deadline_day»"),
+    ],
+    ids=["missing quote", "roles not a list", "unquoted value", "bad setting"],
+)
+def test_the_command_line_exits_2_on_the_same_configuration(tmp_path, monkeypatch, capsys, text, said) -> None:
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["check"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "cấu hình chưa đúng" in err and said in err and PLANTED not in err
+
+
+def test_configuration_messages_match_between_app_and_command_line(secrets_file, tmp_path, monkeypatch, capsys):
+    text = "[roles]\noffice = 5\n"
+    secrets_file(text)
+    page = shown(run_app().error[0].value)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with pytest.raises(SystemExit):
+        cli.main(["check"])
+    for line in capsys.readouterr().err.splitlines()[1:]:
+        assert line.removeprefix("- ") in page
