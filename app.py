@@ -152,7 +152,7 @@ def _configuration() -> tuple[Config, Mode, list[str]]:
 def main() -> None:
     st.set_page_config(
         page_title="Truyền thông CCHC – Sở LĐ-TB&XH Bình Định",
-        page_icon=":material/campaign:",
+        page_icon=str(HERE / "assets" / "favicon.png"),  # a file of ours: a :material: icon is fetched from a font CDN
         layout="wide",
         initial_sidebar_state="expanded",
     )

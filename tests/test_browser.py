@@ -240,7 +240,7 @@ def test_a_failing_source_keeps_the_last_data_under_a_warning(page, tmp_path: Pa
     from reporting.demo import build_demo
 
     source = build_demo(tmp_path / "so-theo-doi.xlsx")
-    with _streamlit(tmp_path, CCHC_SOURCE=str(source)) as url:
+    with _streamlit(tmp_path, CCHC_SOURCE=str(source), CCHC_DEMO_MODE="1") as url:
         page.goto(url + "/")
         _settle(page, "Tổng quan quý I năm 2024")  # a configured source opens on the current period
         _pick(page, "Năm", "2023")
