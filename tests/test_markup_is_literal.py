@@ -13,7 +13,7 @@ from components.safe import http_url, md
 from reporting.parse import parse_snapshot
 from sheets.workbook import WorkbookSource
 from tests.app_fixtures import APP, assert_clean, shown, table
-from tests.hostile import BAD_EVIDENCE, LINK_EVIDENCE, MARK, PAYLOAD, TAB_PAYLOAD, UNIT_NAME, TRAP, build_hostile
+from tests.hostile import BAD_EVIDENCE, LINK_EVIDENCE, MARK, PAYLOAD, TAB_PAYLOAD, TRAP, UNIT_NAME, build_hostile
 
 # What must never reach Markdown as typed: each would become markup, a link, an image, a formula or an icon.
 RAW = ("**đậm**", f"]({TRAP}", "![ảnh]", "<b>html", "$x^2$", ":smile:", ":red[", ":material/home:", "www.ex.example")
@@ -115,7 +115,12 @@ def test_md_keeps_every_character_a_reader_sees() -> None:
 
 def test_the_hostile_workbook_still_parses_without_loss(hostile) -> None:
     parsed = parse_snapshot(WorkbookSource(hostile).read())
-    assert parsed.rows == len(parsed.activities) + parsed.problems.dropna(subset=["row"]).query(
-        "severity == 'error' and unit_code.notna()", engine="python"
-    ).drop_duplicates(["tab", "row"]).shape[0]
+    assert (
+        parsed.rows
+        == len(parsed.activities)
+        + parsed.problems.dropna(subset=["row"])
+        .query("severity == 'error' and unit_code.notna()", engine="python")
+        .drop_duplicates(["tab", "row"])
+        .shape[0]
+    )
     assert TAB_PAYLOAD in set(parsed.problems["tab"])
