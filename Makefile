@@ -4,11 +4,14 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Loopback by default: nobody else on the network reaches the app. To serve a network, set ADDRESS=0.0.0.0
+# and configure sign-in ([auth]); without it the app refuses a real spreadsheet there (README, Sign-in).
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint format bench demo browser-deps clean help
 
 help:
-	@echo "make run          start the app (demo workbook unless CCHC_SOURCE or secrets say otherwise)"
+	@echo "make run          start the app on http://127.0.0.1:8501 (PORT=…, ADDRESS=… to change; demo workbook unless configured)"
 	@echo "make test         install everything and run ruff + the whole pytest suite"
 	@echo "make lint         ruff check and format check"
 	@echo "make format       ruff format and fix"
@@ -32,7 +35,7 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
 
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev browser-deps lint
 	$(BIN)/python -m pytest

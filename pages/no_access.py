@@ -26,8 +26,7 @@ st.markdown(
     "Để được cấp quyền, xin liên hệ **Văn phòng Sở**:\n"
     "- cán bộ của một đơn vị: Văn phòng Sở ghi email của anh/chị vào cột «Email» của đơn vị trong "
     "trang «Đơn vị» của bảng tính;\n"
-    "- lãnh đạo Sở và cán bộ Văn phòng Sở: Văn phòng Sở thêm email vào danh sách `[roles]` trong cấu hình "
-    "của ứng dụng.\n\n"
+    "- lãnh đạo Sở và cán bộ Văn phòng Sở: Văn phòng Sở thêm email vào danh sách người dùng của ứng dụng.\n\n"
     "Sau khi được thêm, đăng nhập lại là thấy trang của mình."
 )
 if is_signed_in() and st.button("Đăng nhập bằng tài khoản khác", key="no_access_logout", icon=":material/logout:"):

@@ -198,8 +198,19 @@ def test_the_demo_workbook_alone_may_be_served_on_a_network(app_env) -> None:
 
 @pytest.mark.parametrize(
     ("address", "loopback"),
-    [("127.0.0.1", True), ("127.1.2.3", True), ("localhost", True), ("::1", True), ("[::1]", True)]
-    + [("", False), (None, False), ("0.0.0.0", False), ("::", False), ("10.0.0.5", False), ("example.vn", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("", False),
+        (None, False),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("10.0.0.5", False),
+        ("example.vn", False),
+    ],
 )
 def test_only_loopback_addresses_count_as_this_machine(address, loopback) -> None:
     assert is_loopback(address) is loopback
@@ -288,3 +299,13 @@ def test_configuration_messages_match_between_app_and_command_line(secrets_file,
         cli.main(["check"])
     for line in capsys.readouterr().err.splitlines()[1:]:
         assert line.removeprefix("- ") in page
+
+
+def test_an_account_with_no_role_learns_nothing_about_the_installation(app_env, private_demo) -> None:
+    at = signed_in("nguoila@gmail.com", source=str(private_demo))
+    assert_clean(at)
+    said = texts(at) + "\n".join(shown(c.value) for c in at.sidebar.caption)
+    assert at.title[0].value == "Chưa có quyền truy cập"
+    for secret in (private_demo.name, str(private_demo.parent), "[roles]", "source", "CCHC_", "secrets.toml"):
+        assert secret not in said
+    assert not at.sidebar.selectbox and not at.metric and not at.dataframe

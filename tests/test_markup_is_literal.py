@@ -79,7 +79,7 @@ def test_the_reader_sees_exactly_what_was_typed(app_env, hostile) -> None:
     assert shown(at.header[0].value) == f"{UNIT_NAME} — quý IV năm 2023"
     at.selectbox(key="sidebar_unit").set_value("").run()
     at.switch_page("pages/quality.py").run()
-    full = [e for e in at.expander if e.label.startswith("Đọc đầy đủ")][0]
+    full = next(e for e in at.expander if e.label.startswith("Đọc đầy đủ"))
     said = shown("\n".join(m.value for m in full.markdown))
     assert f"Trang «{TAB_PAYLOAD}»" in said  # a tab title quoted by a problem message, literally
 
@@ -96,8 +96,19 @@ def test_an_evidence_link_is_a_link_only_when_it_is_http(app_env, hostile) -> No
 
 @pytest.mark.parametrize(
     "value",
-    ["javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "file:///etc/passwd", "//evil.example", "ftp://x"]
-    + ["http://a b", " ", "", None, 5],
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:x",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "//evil.example",
+        "ftp://x",
+        "http://a b",
+        " ",
+        "",
+        None,
+        5,
+    ],
 )
 def test_only_http_addresses_become_links(value) -> None:
     assert http_url(value) is None

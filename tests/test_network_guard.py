@@ -42,8 +42,15 @@ def _request(gclient):
 
 @pytest.mark.parametrize(
     ("host", "google"),
-    [("sheets.googleapis.com", True), ("iamcredentials.googleapis.com", True), ("oauth2.googleapis.com", True)]
-    + [("accounts.google.com", True), ("www.googleapis.com", True), ("evilgoogleapis.com", False), ("x.vn", False)],
+    [
+        ("sheets.googleapis.com", True),
+        ("iamcredentials.googleapis.com", True),
+        ("oauth2.googleapis.com", True),
+        ("accounts.google.com", True),
+        ("www.googleapis.com", True),
+        ("evilgoogleapis.com", False),
+        ("x.vn", False),
+    ],
 )
 def test_every_google_host_is_routed_to_the_fake(host, google) -> None:
     assert is_google(host) is google

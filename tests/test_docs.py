@@ -1,0 +1,29 @@
+"""Docs kept true by tests: every setting of `reporting.settings.SETTINGS` is in README's table (key and
+environment variable) and in `.streamlit/secrets.toml.example`, and the example parses as a valid
+configuration."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reporting.config import read_config
+from reporting.settings import SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLE = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_every_setting_is_documented_in_readme_and_the_example(setting) -> None:
+    assert f"`{setting.name}`" in README, f"README's settings table lacks {setting.name}"
+    assert setting.env in README, f"README lacks {setting.env}"
+    assert f"\n{setting.name} = " in EXAMPLE, f"secrets.toml.example lacks {setting.name}"
+
+
+def test_the_example_secrets_file_is_a_configuration_the_app_accepts() -> None:
+    config = read_config(tomllib.loads(EXAMPLE), {})
+    assert config.auth is not None and config.roles.office
