@@ -19,7 +19,7 @@ from components import notices, session
 from components.context import VIEW_KEY, View
 from components.filters import default_period, render_sidebar
 from components.safe import md
-from reporting.access import User, visible_units
+from reporting.access import User, pages_for, visible_units
 from reporting.config import Config, ConfigError, Mode, app_mode
 from reporting.parse import Parsed
 
@@ -38,15 +38,6 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 
 SIGN_IN = ("pages/sign_in.py", "Đăng nhập", ":material/login:", "dang-nhap")
 NO_ACCESS = ("pages/no_access.py", "Chưa có quyền truy cập", ":material/lock:", "chua-co-quyen")
-# url paths per role. Leadership sees everything, read-only; only the office exports; a unit sees the
-# overview and its own unit page (narrowed to its unit by the sidebar), and the guide, which holds no data.
-ROLE_PAGES: dict[str, tuple[str, ...]] = {
-    "office": tuple(url for *_, url in PAGES),
-    "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "huong-dan"),
-    "unit": ("tong-quan", "don-vi", "huong-dan"),
-    # kiosk = true without sign-in: a read-only screen; no data-quality page (it quotes cells) and no export.
-    "viewer": ("tong-quan", "don-vi", "huong-dan"),
-}
 
 
 def page_specs(role: str | None = None) -> list[tuple[str, str, str, str]]:
@@ -56,9 +47,9 @@ def page_specs(role: str | None = None) -> list[tuple[str, str, str, str]]:
     """
     if role == "signed_out":
         return [SIGN_IN]
-    if role is not None and role not in ROLE_PAGES:
+    if role is not None and not pages_for(role):
         return [NO_ACCESS]
-    allowed = ROLE_PAGES[role] if role is not None else None
+    allowed = pages_for(role) if role is not None else None
     return [spec for spec in PAGES if (HERE / spec[0]).exists() and (allowed is None or spec[3] in allowed)]
 
 

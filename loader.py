@@ -28,13 +28,13 @@ import streamlit as st
 
 from reporting import redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
+from reporting.errors import SourceError, WriteRefused
 from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, Period, PeriodRules
 from reporting.settings import Settings
-from sheets.errors import SourceError, WriteRefused
+from reporting.snapshot import Source
 from sheets.snapshot_cache import LoadResult, SnapshotCache, StaleNotice, cache_key, load_with_fallback
-from sheets.source import Source
 
 if TYPE_CHECKING:
     from sheets.append import RowWriter

@@ -35,7 +35,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import loader  # noqa: E402
 from bench.synthetic import snapshot  # noqa: E402
-from sheets.source import Snapshot  # noqa: E402
+from reporting.snapshot import Snapshot  # noqa: E402
 
 RUNS = 9
 

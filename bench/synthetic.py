@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.periods import VN_TZ
-from sheets.source import Snapshot, rows_from_values
+from reporting.snapshot import Snapshot, rows_from_values
 
 HEADER = ["Ngày", "Nội dung", "Hình thức", "Tên hoạt động", "Số lượng", "Số người tham gia", "Minh chứng", "Ghi chú"]
 

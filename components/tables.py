@@ -13,7 +13,8 @@ import streamlit as st
 
 from components.safe import http_url, md
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, GROUP_BY_CODE, SUBMISSIONS_TAB, UNITS_TAB
+from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, GROUP_BY_CODE
+from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 # Status → (background, text colour, marker); the words come from reporting (status_label).
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {

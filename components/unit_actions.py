@@ -26,11 +26,11 @@ from components.tables import area_label
 from reporting import fmt
 from reporting.access import User
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS
+from reporting.errors import SourceError
 from reporting.periods import days_to_deadline, deadline, period_of, quarter
 from reporting.values import MAX_YEAR, MIN_YEAR
 from sheets import unit_actions
 from sheets.append import AppendResult, RowWriter, new_record_id
-from sheets.errors import SourceError
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ import streamlit as st
 from components.context import current_view
 from components.safe import md
 from reporting import fmt
-from reporting.catalog import AREAS, CHANNELS, SUBMISSIONS_TAB, UNITS_TAB
+from reporting.catalog import AREAS, CHANNELS
 from reporting.periods import deadline, quarter
+from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 view = current_view()
 parsed, year = view.parsed, view.filters.year

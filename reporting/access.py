@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from reporting.errors import NotAllowed
+
 Role = Literal["leadership", "office", "unit", "viewer", "unknown"]
 ROLE_LABELS: dict[str, str] = {
     "leadership": "Lãnh đạo Sở",
@@ -21,6 +23,25 @@ ROLE_LABELS: dict[str, str] = {
     "viewer": "Màn hình chỉ xem",
     "unknown": "Chưa được cấp quyền",
 }
+
+
+# The app's pages by their url path, and which role sees which. Leadership sees everything, read-only;
+# only the office exports; a unit sees the overview and its own unit page (narrowed to its unit by the
+# sidebar), and the guide, which holds no data; the kiosk's read-only screen shows no data-quality page
+# (it quotes cells) and no export. Anyone else sees one page saying whom to ask.
+PAGES: tuple[str, ...] = ("tong-quan", "don-vi", "chat-luong-du-lieu", "xuat-bao-cao", "huong-dan")
+EXPORT_PAGE = "xuat-bao-cao"
+ROLE_PAGES: dict[str, tuple[str, ...]] = {
+    "office": PAGES,
+    "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "huong-dan"),
+    "unit": ("tong-quan", "don-vi", "huong-dan"),
+    "viewer": ("tong-quan", "don-vi", "huong-dan"),
+}
+
+
+def pages_for(role: str) -> tuple[str, ...]:
+    """The url paths of the pages `role` may open; none for an unknown role."""
+    return ROLE_PAGES.get(role, ())
 
 
 @dataclass(frozen=True)
@@ -36,7 +57,7 @@ class User:
 
     @property
     def can_export(self) -> bool:
-        return self.role == "office"
+        return EXPORT_PAGE in pages_for(self.role)
 
 
 def _emails(values: Iterable[str] | str | None) -> set[str]:
@@ -85,15 +106,11 @@ def visible_units(user: User, units: pd.DataFrame) -> list[str]:
     return []
 
 
-def can_view_unit(user: User, unit_code: str | None) -> bool:
-    return user.sees_everything or (user.role == "unit" and unit_code is not None and unit_code == user.unit_code)
-
-
 def check_can_write(user: User, unit_code: str | None) -> None:
-    """Raise PermissionError (Vietnamese) unless `user` is that unit's own user: no one acts for another unit."""
+    """Raise NotAllowed (Vietnamese) unless `user` is that unit's own user: no one acts for another unit."""
     if user.role != "unit" or not unit_code or unit_code != user.unit_code:
         who = user.email or "người dùng chưa đăng nhập"
-        raise PermissionError(
+        raise NotAllowed(
             f"Tài khoản {who} không có quyền ghi dữ liệu cho đơn vị {unit_code or '(không rõ)'}: "
             "chỉ chính đơn vị đó được xác nhận báo cáo hoặc thêm hoạt động của mình."
         )

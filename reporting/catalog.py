@@ -144,8 +144,3 @@ GROUPS: tuple[Group, ...] = (
     Group("doan_the", "Đoàn thể"),
 )
 GROUP_BY_CODE: dict[str, Group] = {g.code: g for g in GROUPS}
-
-# The spreadsheet's fixed tabs (DESIGN.md); any other tab must be a unit's.
-UNITS_TAB = "Đơn vị"
-SUBMISSIONS_TAB = "Nộp báo cáo"
-GUIDE_TAB = "Hướng dẫn"

@@ -45,7 +45,7 @@ def _configuration() -> Config:
 
 
 def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
-    from sheets.errors import SourceError
+    from reporting.errors import SourceError
     from sheets.open import is_google, open_source
 
     config = _configuration()

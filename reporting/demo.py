@@ -14,8 +14,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reporting.catalog import AREA_LETTERS, CHANNELS, SUBMISSIONS_TAB, UNITS_TAB
+from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.periods import deadline, quarter
+from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 SEED = 2023
 YEAR = 2023

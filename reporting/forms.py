@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reporting.catalog import UNITS_TAB
 from reporting.fmt import is_missing
-from reporting.parse import ACTIVITY_COLUMNS, parse_snapshot
+from reporting.parse import parse_snapshot
 from reporting.periods import VN_TZ
-from sheets.source import Snapshot, rows_from_values
+from reporting.schema import ACTIVITY_COLUMNS, UNITS_TAB
+from reporting.snapshot import Snapshot, rows_from_values
 
 FORM_TAB = "__form__"
 _CHECKED_AT = datetime(2000, 1, 1, tzinfo=VN_TZ)

@@ -8,7 +8,6 @@ distinct value (`_factorize`), which keeps 100,000 rows under a second.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat, zip_longest
@@ -18,69 +17,20 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from reporting import values as v
-from reporting.catalog import GUIDE_TAB, SUBMISSIONS_TAB, UNITS_TAB
 from reporting.periods import DEFAULT_RULES, PeriodRules, periods_of
+from reporting.schema import (
+    ACTIVITY_COLUMNS,
+    GUIDE_TAB,
+    SUBMISSION_COLUMNS,
+    SUBMISSIONS_TAB,
+    UNIT_COLUMNS,
+    UNITS_TAB,
+    Column,
+    find_header,
+)
+from reporting.snapshot import SheetRow, Snapshot
 from reporting.text import fold, nfc, nfc_texts, show
-from sheets.source import SheetRow, Snapshot
 
-
-@dataclass(frozen=True)
-class Column:
-    """A field of a tab: its canonical Vietnamese header, accepted aliases (folded), and its parser."""
-
-    key: str
-    header: str
-    aliases: tuple[str, ...]
-    required: bool = False
-    parser: Callable[[Any], v.Parsed] | None = None
-    severity: str = "error"  # of a value the parser rejects; "warning" keeps the row in
-
-
-ACTIVITY_COLUMNS: tuple[Column, ...] = (
-    Column("date", "Ngày", ("ngay", "date", "ngay thuc hien", "thoi gian", "ngay to chuc"), True, v.parse_date),
-    Column("areas", "Nội dung", ("noi dung", "content", "areas", "area", "noi dung tuyen truyen"), True, v.parse_areas),
-    Column("channel", "Hình thức", ("hinh thuc", "channel", "hinh thuc tuyen truyen"), True, v.parse_channel),
-    Column("title", "Tên hoạt động", ("ten hoat dong", "title", "activity", "hoat dong")),
-    Column("quantity", "Số lượng", ("so luong", "quantity", "qty"), False, v.parse_count),
-    Column(
-        "participants", "Số người tham gia", ("so nguoi tham gia", "participants", "so nguoi"), False, v.parse_count
-    ),
-    Column("evidence", "Minh chứng", ("minh chung", "evidence", "link", "duong dan")),
-    Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
-    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
-)
-UNIT_COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã", ("ma", "ma don vi", "code", "unit code"), True),
-    Column("name", "Tên đơn vị", ("ten don vi", "ten", "name", "unit", "unit name"), True),
-    Column("group", "Nhóm", ("nhom", "group", "nhom don vi"), False, v.parse_group, "warning"),
-    Column("emails", "Email", ("email", "e mail", "emails", "thu dien tu"), False, v.parse_emails, "warning"),
-    Column(
-        "reports",
-        "Báo cáo quý",
-        ("bao cao quy", "bao cao", "reports", "reports quarterly"),
-        False,
-        v.parse_yes_no,
-        "warning",
-    ),
-)
-SUBMISSION_COLUMNS: tuple[Column, ...] = (
-    Column("unit", "Mã đơn vị", ("ma don vi", "don vi", "unit", "ma", "unit code"), True),
-    Column("year", "Năm", ("nam", "year"), True, v.parse_year),
-    Column("quarter", "Quý", ("quy", "quarter"), True, v.parse_quarter),
-    Column(
-        "submitted_at",
-        "Thời điểm nộp",
-        ("thoi diem nop", "submitted at", "ngay nop", "thoi gian nop"),
-        True,
-        v.parse_datetime,
-    ),
-    Column("submitter", "Người nộp", ("nguoi nop", "submitted by", "submitter")),
-    Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
-    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
-)
-
-HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -170,23 +120,6 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def match_header(text: Any, columns: tuple[Column, ...]) -> Column | None:
-    """The column a header cell names, leniently: an alias, or an alias followed by extra words."""
-    key = fold(text)
-    if not key:
-        return None
-    for column in columns:
-        if key in column.aliases:
-            return column
-    # "Số lượng (tin, bài)" → "so luong tin bai": accept an alias followed by extra words, longest first.
-    best = max(
-        ((len(a), c) for c in columns for a in c.aliases if key.startswith(a + " ")),
-        default=None,
-        key=lambda pair: pair[0],
-    )
-    return best[1] if best else None
-
-
 @dataclass
 class _Table:
     """A tab's header row and where each known column sits."""
@@ -200,34 +133,25 @@ class _Table:
 def _read_table(
     tab: str, rows: list[SheetRow], columns: tuple[Column, ...], problems: _Problems, unit_code: str | None = None
 ) -> _Table | None:
-    """Find the header (the first of the top rows naming at least two known columns) and map columns."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        matched = [match_header(cell, columns) for cell in row.values]
-        if sum(m is not None for m in matched) < 2:
-            continue
-        positions: dict[str, int] = {}
-        headers: dict[str, str] = {}
-        for col_index, column in enumerate(matched):
-            if column is None:
-                continue
-            if column.key in positions:
-                first = get_column_letter(positions[column.key] + 1)
-                problems.add(
-                    tab,
-                    row.number,
-                    show(row.values[col_index]),
-                    col_index,
-                    None,
-                    "error",
-                    f"tiêu đề trùng với cột {first} («{headers[column.key]}»); chỉ cột {first} được "
-                    "đọc, hãy xóa hoặc đổi tên cột trùng",
-                    unit_code,
-                )
-                continue
-            positions[column.key] = col_index
-            headers[column.key] = show(row.values[col_index])
-        return _Table(row.number, positions, headers, rows[index + 1 :])
-    return None
+    """The tab's header (`reporting.schema.find_header`) and the rows below it; a repeated header is an error."""
+    header = find_header([row.values for row in rows], columns)
+    if header is None:
+        return None
+    row = rows[header.index]
+    for col, key, first in header.repeats:
+        letter = get_column_letter(first + 1)
+        problems.add(
+            tab,
+            row.number,
+            show(row.values[col]),
+            col,
+            None,
+            "error",
+            f"tiêu đề trùng với cột {letter} («{header.headers[key]}»); chỉ cột {letter} được "
+            "đọc, hãy xóa hoặc đổi tên cột trùng",
+            unit_code,
+        )
+    return _Table(row.number, header.positions, header.headers, rows[header.index + 1 :])
 
 
 def _object_array(items: list[Any]) -> np.ndarray:

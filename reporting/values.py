@@ -14,7 +14,7 @@ from reporting.catalog import AREA_LETTERS, CHANNELS, GROUPS
 from reporting.periods import VN_TZ
 from reporting.text import fold, nfc
 
-Parsed = tuple[Any, str | None]
+CellReading = tuple[Any, str | None]
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -57,7 +57,7 @@ def _split_date_text(text: str) -> tuple[date | None, str | None]:
     return None, None
 
 
-def parse_date(value: Any) -> Parsed:
+def parse_date(value: Any) -> CellReading:
     """Real dates, serial numbers and the text forms of DESIGN.md; slashed dates are day first."""
     if isinstance(value, datetime):
         day = value.date()
@@ -91,7 +91,7 @@ def _parse_clock(text: str | None) -> time | None:
     return None
 
 
-def parse_datetime(value: Any) -> Parsed:
+def parse_datetime(value: Any) -> CellReading:
     """A submission time as an aware datetime in Asia/Ho_Chi_Minh; naive values are Vietnam time."""
     hint = "ghi theo dạng ngày/tháng/năm giờ:phút, ví dụ 14/03/2023 17:30"
     moment: datetime | None
@@ -129,7 +129,7 @@ _AREA_SPLIT = re.compile(r"[\s,;/&+]+")
 AREA_HINT = "dùng các chữ a, b, c, d, e, g, h, k, l, m (không có f, i, j), ví dụ «a, b»"
 
 
-def parse_areas(value: Any) -> Parsed:
+def parse_areas(value: Any) -> CellReading:
     """Content areas of an activity: 'a', 'a, b', 'a; b', 'b)', 'A', 'Nội dung a', 'a - Tuyên truyền …'."""
     text = _AREA_PREFIX.sub("", fold(nfc(str(value))))
     tokens = [t for t in _AREA_SPLIT.split(text) if t and t != "va"]
@@ -170,7 +170,7 @@ _CHANNELS = _channel_lookup()
 CHANNEL_HINT = "chọn một trong: " + "; ".join(f"{c.number}. {c.label}" for c in CHANNELS)
 
 
-def parse_channel(value: Any) -> Parsed:
+def parse_channel(value: Any) -> CellReading:
     """A channel by its label (any case, with or without diacritics), its code or its number."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -190,7 +190,7 @@ def parse_channel(value: Any) -> Parsed:
 _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
-def parse_count(value: Any) -> Parsed:
+def parse_count(value: Any) -> CellReading:
     """A non-negative whole number: 3, 3.0, '1.200' (one thousand two hundred), '1 200'."""
     if isinstance(value, bool):
         return None, "phải là số nguyên không âm"
@@ -215,7 +215,7 @@ def parse_count(value: Any) -> Parsed:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
-def parse_quarter(value: Any) -> Parsed:
+def parse_quarter(value: Any) -> CellReading:
     """A quarter: 1–4, I–IV, 'Quý I', 'Q2'."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -227,7 +227,7 @@ def parse_quarter(value: Any) -> Parsed:
     return number, None
 
 
-def parse_year(value: Any) -> Parsed:
+def parse_year(value: Any) -> CellReading:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     key = fold(value).replace("nam ", "")
@@ -240,7 +240,7 @@ _YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}
 _NO = {"khong", "k", "no", "n", "false", "0", "sai"}
 
 
-def parse_yes_no(value: Any) -> Parsed:
+def parse_yes_no(value: Any) -> CellReading:
     if isinstance(value, bool):
         return value, None
     if isinstance(value, float) and value.is_integer():
@@ -260,7 +260,7 @@ _GROUP_WORDS = (
 )
 
 
-def parse_group(value: Any) -> Parsed:
+def parse_group(value: Any) -> CellReading:
     key = fold(value)
     for group in GROUPS:
         if key in (group.code.replace("_", " "), fold(group.label)):
@@ -275,7 +275,7 @@ def parse_group(value: Any) -> Parsed:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def parse_emails(value: Any) -> Parsed:
+def parse_emails(value: Any) -> CellReading:
     """One or more emails separated by commas, semicolons or spaces; returned lower-cased."""
     parts = [p for p in re.split(r"[,;\s]+", nfc(str(value)).lower()) if p]
     bad = [p for p in parts if not _EMAIL.match(p)]

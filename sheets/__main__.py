@@ -17,8 +17,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+from reporting.errors import CredentialsInvalid, SourceError
 from sheets.client import build_client
-from sheets.errors import CredentialsInvalid, SourceError
 from sheets.factory import load_service_account
 from sheets.setup import read_units_file, run_setup
 

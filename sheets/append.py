@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import requests
 from gspread.exceptions import APIError
@@ -32,18 +31,16 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from reporting.parse import ACTIVITY_COLUMNS, HEADER_SEARCH_ROWS, SUBMISSION_COLUMNS, Column, match_header
+from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
+from reporting.periods import VN_TZ
+from reporting.schema import ACTIVITY_COLUMNS, RECORD_ID_KEY, SUBMISSION_COLUMNS, SUBMISSIONS_TAB, Column, find_header
+from reporting.snapshot import Cell
 from reporting.text import fold
-from sheets.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
+from reporting.values import EXCEL_EPOCH
 from sheets.google import GoogleSheetSource
 from sheets.retry import RetryPolicy, http_status
-from sheets.source import Cell
 
 log = logging.getLogger(__name__)
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SUBMISSIONS_TAB = "Nộp báo cáo"
-RECORD_ID_KEY = "record_id"
-EPOCH = datetime(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -137,18 +134,12 @@ class _Plan:
 
 
 def plan_columns(rows: list[list[Cell]], columns: tuple[Column, ...], wanted: set[str]) -> _Plan:
-    """Find the header like the parser does; add headers for the record id and any missing wanted column."""
-    header_index = 0
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(match_header(cell, columns) is not None for cell in row) >= 2:
-            header_index = index
-            break
+    """The header as the parser finds it (`reporting.schema.find_header`; the first row of an empty or
+    headerless tab); headers added for the record id and any missing wanted column."""
+    found = find_header(rows, columns)
+    header_index = found.index if found is not None else 0
     header = list(rows[header_index]) if rows else []
-    positions: dict[str, int] = {}
-    for col, cell in enumerate(header):
-        column = match_header(cell, columns)
-        if column is not None and column.key not in positions:
-            positions[column.key] = col
+    positions: dict[str, int] = dict(found.positions) if found is not None else {}
     used = len(header)
     while used and (header[used - 1] is None or header[used - 1] == ""):
         used -= 1
@@ -195,10 +186,10 @@ def to_google(value: Cell) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(VN_TZ).replace(tzinfo=None)
-        days = (value - EPOCH).total_seconds() / 86400
+        days = (value - EXCEL_EPOCH).total_seconds() / 86400
         return round(days, 8)
     if isinstance(value, date):
-        return (value - EPOCH.date()).days
+        return (value - EXCEL_EPOCH.date()).days
     return value
 
 

@@ -18,7 +18,7 @@ from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2.service_account import Credentials
 from requests.adapters import BaseAdapter
 
-from sheets.errors import CredentialsInvalid
+from reporting.errors import CredentialsInvalid
 from sheets.retry import RetryingHTTPClient, RetryPolicy
 
 SCOPES: tuple[str, ...] = ("https://www.googleapis.com/auth/spreadsheets",)

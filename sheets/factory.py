@@ -19,9 +19,9 @@ from typing import Any
 from requests.adapters import BaseAdapter
 
 from reporting.config import ConfigError, load_secrets_files
+from reporting.errors import CredentialsInvalid
 from reporting.redact import REDACTOR, secret_values
 from sheets.client import build_client
-from sheets.errors import CredentialsInvalid
 from sheets.google import GoogleSheetSource, spreadsheet_key
 from sheets.retry import RetryPolicy
 

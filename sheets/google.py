@@ -17,7 +17,6 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import gspread
 import requests
@@ -25,21 +24,21 @@ from google.auth import exceptions as auth_exceptions
 from gspread.exceptions import APIError, NoValidUrlKeyFound
 from gspread.utils import absolute_range_name, extract_id_from_url
 
-from reporting.text import fold
-from sheets.client import service_account_email
-from sheets.errors import (
+from reporting.errors import (
     CredentialsInvalid,
     SourceAccessDenied,
     SourceError,
     SourceNotFound,
     SourceUnavailable,
 )
+from reporting.periods import VN_TZ
+from reporting.schema import UNIT_COLUMNS, UNITS_TAB, find_header
+from reporting.snapshot import Snapshot, rows_from_values
+from reporting.text import fold
+from sheets.client import service_account_email
 from sheets.retry import http_status
-from sheets.source import Snapshot, rows_from_values
 
 log = logging.getLogger(__name__)
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-UNIT_LIST_TAB = "Đơn vị"
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets.properties(sheetId,title,index)"
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -179,18 +178,19 @@ class GoogleSheetSource:
 
     @staticmethod
     def _units_missing_a_tab(tabs: dict[str, Any], meta: Metadata) -> frozenset[str]:
-        """Units in `Đơn vị` (by code or name) that match no tab, compared leniently."""
-        unit_tab = next((t for t in tabs if fold(t) == fold(UNIT_LIST_TAB)), None)
+        """Units in `Đơn vị` (by code or name) that match no tab, found with the parser's own header rule."""
+        unit_tab = next((t for t in tabs if fold(t) == fold(UNITS_TAB)), None)
         if unit_tab is None or not tabs[unit_tab]:
             return frozenset()
-        rows = tabs[unit_tab]
-        header = [fold(v) for v in rows[0].values]
-        code_col = next((i for i, h in enumerate(header) if h in ("ma", "madonvi", "code", "unitcode")), None)
-        name_col = next((i for i, h in enumerate(header) if h in ("tendonvi", "ten", "name", "unitname")), None)
+        rows = [row.values for row in tabs[unit_tab]]
+        header = find_header(rows, UNIT_COLUMNS)
+        if header is None:
+            return frozenset()
+        columns = [header.positions[key] for key in ("code", "name") if key in header.positions]
         titles = {fold(t) for t in meta.sheet_ids}
         missing = set()
-        for row in rows[1:]:
-            keys = [fold(row.values[i]) for i in (code_col, name_col) if i is not None and i < len(row.values)]
+        for row in rows[header.index + 1 :]:
+            keys = [fold(row[i]) for i in columns if i < len(row)]
             keys = [k for k in keys if k]
             if keys and not any(k in titles for k in keys):
                 missing.add(keys[0])

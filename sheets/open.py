@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sheets.source import Source
+from reporting.snapshot import Source
 from sheets.workbook import WorkbookSource
 
 GOOGLE_URL = re.compile(r"^(https://docs\.google\.com/spreadsheets/d/[\w-]+|[\w-]{25,})")

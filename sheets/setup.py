@@ -24,14 +24,22 @@ import gspread
 from gspread.utils import absolute_range_name
 from openpyxl import load_workbook
 
-from reporting.catalog import AREAS, CHANNELS, GROUP_BY_CODE, SUBMISSIONS_TAB, UNITS_TAB
-from reporting.parse import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, UNIT_COLUMNS, Column, match_header
+from reporting.catalog import AREAS, CHANNELS, GROUP_BY_CODE
+from reporting.errors import SourceError
+from reporting.schema import (
+    ACTIVITY_COLUMNS,
+    SUBMISSION_COLUMNS,
+    SUBMISSIONS_TAB,
+    UNIT_COLUMNS,
+    UNITS_TAB,
+    Column,
+    find_header,
+)
+from reporting.snapshot import Cell
 from reporting.text import fold
 from reporting.values import parse_emails, parse_group
 from sheets.client import service_account_email
-from sheets.errors import SourceError
 from sheets.google import GoogleSheetSource
-from sheets.source import Cell
 
 DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
 DATE_TIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
@@ -118,16 +126,9 @@ def read_units_file(path: str | Path) -> list[Unit]:
 
 # ---- planning -------------------------------------------------------------------------------------------------
 def _header(rows: Sequence[Sequence[Cell]], columns: tuple[Column, ...]) -> tuple[int | None, dict[str, int]]:
-    """(0-based header row, column key -> index), the header being a top row naming ≥ 2 known columns."""
-    for index, row in enumerate(rows[:10]):
-        positions: dict[str, int] = {}
-        for col, cell in enumerate(row):
-            column = match_header(cell, columns)
-            if column is not None and column.key not in positions:
-                positions[column.key] = col
-        if len(positions) >= 2:
-            return index, positions
-    return None, {}
+    """(0-based header row, column key -> index) as the parser finds them; (None, {}) without a header."""
+    found = find_header(rows, columns)
+    return (found.index, dict(found.positions)) if found is not None else (None, {})
 
 
 def _is_empty(rows: Sequence[Sequence[Cell]]) -> bool:

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sheets.errors import SourceError
-from sheets.source import SheetRow, Snapshot, Source
+from reporting.errors import SourceError
+from reporting.periods import VN_TZ
+from reporting.snapshot import SheetRow, Snapshot, Source
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_DIR = Path(".cache") / "snapshots"
 FORMAT_VERSION = 1
 

@@ -17,10 +17,10 @@ import pandas as pd
 
 from reporting.access import User, check_can_write
 from reporting.catalog import CHANNEL_BY_CODE
+from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
 from reporting.periods import VN_TZ
 from sheets.append import AppendResult, RowWriter, append_activity, append_submission
-from sheets.errors import WriteRefused
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zipfile import BadZipFile
-from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from sheets.errors import SourceError, SourceNotFound
-from sheets.source import Snapshot, rows_from_values
-
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from reporting.errors import SourceError, SourceNotFound
+from reporting.periods import VN_TZ
+from reporting.snapshot import Snapshot, rows_from_values
 
 
 class WorkbookSource:

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from reporting.periods import VN_TZ
-from sheets.source import Snapshot, rows_from_values
+from reporting.snapshot import Snapshot, rows_from_values
 
 READ_AT = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
 UNIT_HEADER = ["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"]

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 import loader
 from components.notices import STALE_TITLE
 from reporting import fmt
+from reporting.errors import SourceUnavailable
 from reporting.metrics import summarize_quarter
 from reporting.parse import parse_snapshot
-from sheets.errors import SourceUnavailable
 from sheets.workbook import WorkbookSource
 from tests.app_fixtures import NOW, assert_clean, metrics, shown, table, texts
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from reporting.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.parse import parse_snapshot
 from sheets.append import (
     AppendResult,
@@ -23,7 +24,6 @@ from sheets.append import (
     new_record_id,
     open_writer,
 )
-from sheets.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from sheets.google import GoogleSheetSource
 from sheets.workbook import WorkbookSource
 from tests.fakesheets.fixtures import READ_AT

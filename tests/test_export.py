@@ -54,7 +54,7 @@ from reporting.metrics import summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, PeriodRules, half, quarter, whole_year
 from reporting.settings import Settings
-from sheets.source import Snapshot, rows_from_values
+from reporting.snapshot import Snapshot, rows_from_values
 from sheets.workbook import WorkbookSource
 
 SETTINGS = Settings()

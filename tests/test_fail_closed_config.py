@@ -166,7 +166,7 @@ def test_a_real_sheet_served_on_a_network_without_sign_in_is_refused(app_env, pr
 
 def test_the_kiosk_on_a_network_is_read_only_and_writes_nothing(app_env, tmp_path, private_demo, monkeypatch) -> None:
     import loader
-    from sheets.errors import WriteRefused
+    from reporting.errors import WriteRefused
 
     workbook = Path(shutil.copy(private_demo, tmp_path / "so.xlsx"))
     before = workbook.read_bytes()

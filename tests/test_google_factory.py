@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sheets.errors import CredentialsInvalid, SourceNotFound
+from reporting.errors import CredentialsInvalid, SourceNotFound
 from sheets.factory import forget_sources, load_service_account, open_google_source
 from sheets.open import open_source
 from sheets.snapshot_cache import SnapshotCache, cache_key

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from reporting.errors import CredentialsInvalid, SourceAccessDenied, SourceNotFound, SourceUnavailable
 from sheets.client import build_client
-from sheets.errors import CredentialsInvalid, SourceAccessDenied, SourceNotFound, SourceUnavailable
 from sheets.google import GoogleSheetSource
 from sheets.snapshot_cache import LoadResult, SnapshotCache, load_with_fallback
 from tests.fakesheets.fixtures import READ_AT, make_policy

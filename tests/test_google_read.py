@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from reporting.snapshot import SheetRow
 from sheets.google import GoogleSheetSource, spreadsheet_key
-from sheets.source import SheetRow
 from tests.fakesheets.fixtures import READ_AT
 
 UNITS = [["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"], ["VP", "Văn phòng Sở", "Phòng", "vp@x.vn", "Có"]]

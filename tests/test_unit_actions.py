@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from reporting.access import User
+from reporting.errors import WriteRefused
 from reporting.forms import check_activity
 from reporting.parse import parse_snapshot
 from sheets.append import GoogleSheetWriter, WorkbookWriter
-from sheets.errors import WriteRefused
 from sheets.google import GoogleSheetSource
 from sheets.unit_actions import add_activity, confirm_report, own_tab
 from sheets.workbook import WorkbookSource

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import Workbook
 from snapshots import ACTIVITY_HEADER, UNIT_HEADER, UNITS, workbook
 
+from reporting.errors import SourceError, SourceNotFound
 from reporting.parse import parse_snapshot
-from sheets.errors import SourceError, SourceNotFound
 from sheets.workbook import WorkbookSource
 
 

@@ -31,6 +31,7 @@ from reporting.export.tables import Col, Table, all_tables
 from reporting.metrics import Summary
 from reporting.parse import Parsed
 from reporting.settings import Settings
+from reporting.values import EXCEL_EPOCH
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -38,7 +39,7 @@ SIZE = 12
 NUMBER_FORMAT = '[>=1000000]#"."###"."##0;[>=1000]#"."##0;0'
 DATE_FORMAT = "dd/mm/yyyy"
 MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
-EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1/1/1900 in Excel's (Lotus-compatible) count, for dates after 1/3/1900
+EXCEL_DAY_ZERO = EXCEL_EPOCH.date()  # serial 1 is 1/1/1900 in Excel's (Lotus-compatible) count
 LEFT_BLOCK, RIGHT_BLOCK = 40.0, 52.0  # widths (characters) of the header block's two halves
 POINTS_PER_LINE = 16.0  # Times New Roman 12
 
@@ -314,7 +315,7 @@ def _write_rows(sheet: Worksheet, row: int, table: Table, fm: _Formats) -> int:
             elif kind is date:
                 serial = serials.get(value)
                 if serial is None:
-                    serial = serials[value] = (value - EXCEL_EPOCH).days
+                    serial = serials[value] = (value - EXCEL_DAY_ZERO).days
                 write_number(row, col, serial, f.date)
             elif isinstance(value, datetime):
                 write_datetime(row, col, value, f.moment)

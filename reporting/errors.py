@@ -1,4 +1,9 @@
-"""A small error hierarchy for data sources, each carrying a Vietnamese message fit for a page."""
+"""The one error hierarchy: every failure a person may see carries a Vietnamese message fit for a page.
+
+`SourceError` and its kinds come from reading or writing the spreadsheet (the adapters in `sheets/`
+raise them); `WriteRefused` is a write stopped before it reached the backend, `NotAllowed` one the user
+may not make. `reporting.config.ConfigError` is the configuration's own (it carries a list of problems).
+"""
 
 from __future__ import annotations
 
@@ -28,3 +33,7 @@ class WriteRefused(SourceError):
 
 class CredentialsInvalid(SourceError):
     """The service-account key is malformed, revoked or refused by Google's token endpoint."""
+
+
+class NotAllowed(WriteRefused, PermissionError):
+    """The user may not make this write (another unit's, or a read-only role). Also a PermissionError."""

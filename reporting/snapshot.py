@@ -55,7 +55,7 @@ class Source(Protocol):
     name: str
 
     def read(self) -> Snapshot:
-        """Read every tab; raise `sheets.errors.SourceError` with a Vietnamese message on failure."""
+        """Read every tab; raise `reporting.errors.SourceError` with a Vietnamese message on failure."""
         ...
 
 

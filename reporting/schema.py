@@ -1,0 +1,134 @@
+"""The spreadsheet's schema, defined once: tab names, each tab's columns with their aliases, and the one
+header finder every reader and writer uses (the parser, the .xlsx and Google writers, provisioning, the
+Google source's check for new unit tabs).
+
+Headers are matched leniently: case, diacritics, NFC/NFD, spacing and punctuation do not matter
+(`reporting.text.fold`), English aliases are accepted, and an alias followed by extra words counts
+("Số lượng (tin, bài)"). The header is the first of the top `HEADER_SEARCH_ROWS` rows that names at
+least two known columns, so title rows above it are allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reporting import values as v
+from reporting.snapshot import Cell
+from reporting.text import fold, show
+
+UNITS_TAB = "Đơn vị"
+SUBMISSIONS_TAB = "Nộp báo cáo"
+GUIDE_TAB = "Hướng dẫn"
+RECORD_ID_KEY = "record_id"  # the `Mã ghi` column the app writes on every row it adds
+HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of a tab: its canonical Vietnamese header, accepted aliases (folded), and its parser."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...]
+    required: bool = False
+    parser: Callable[[Any], v.CellReading] | None = None
+    severity: str = "error"  # of a value the parser rejects; "warning" keeps the row in
+
+
+ACTIVITY_COLUMNS: tuple[Column, ...] = (
+    Column("date", "Ngày", ("ngay", "date", "ngay thuc hien", "thoi gian", "ngay to chuc"), True, v.parse_date),
+    Column("areas", "Nội dung", ("noi dung", "content", "areas", "area", "noi dung tuyen truyen"), True, v.parse_areas),
+    Column("channel", "Hình thức", ("hinh thuc", "channel", "hinh thuc tuyen truyen"), True, v.parse_channel),
+    Column("title", "Tên hoạt động", ("ten hoat dong", "title", "activity", "hoat dong")),
+    Column("quantity", "Số lượng", ("so luong", "quantity", "qty"), False, v.parse_count),
+    Column(
+        "participants", "Số người tham gia", ("so nguoi tham gia", "participants", "so nguoi"), False, v.parse_count
+    ),
+    Column("evidence", "Minh chứng", ("minh chung", "evidence", "link", "duong dan")),
+    Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
+    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
+)
+UNIT_COLUMNS: tuple[Column, ...] = (
+    Column("code", "Mã", ("ma", "ma don vi", "code", "unit code"), True),
+    Column("name", "Tên đơn vị", ("ten don vi", "ten", "name", "unit", "unit name"), True),
+    Column("group", "Nhóm", ("nhom", "group", "nhom don vi"), False, v.parse_group, "warning"),
+    Column("emails", "Email", ("email", "e mail", "emails", "thu dien tu"), False, v.parse_emails, "warning"),
+    Column(
+        "reports",
+        "Báo cáo quý",
+        ("bao cao quy", "bao cao", "reports", "reports quarterly"),
+        False,
+        v.parse_yes_no,
+        "warning",
+    ),
+)
+SUBMISSION_COLUMNS: tuple[Column, ...] = (
+    Column("unit", "Mã đơn vị", ("ma don vi", "don vi", "unit", "ma", "unit code"), True),
+    Column("year", "Năm", ("nam", "year"), True, v.parse_year),
+    Column("quarter", "Quý", ("quy", "quarter"), True, v.parse_quarter),
+    Column(
+        "submitted_at",
+        "Thời điểm nộp",
+        ("thoi diem nop", "submitted at", "ngay nop", "thoi gian nop"),
+        True,
+        v.parse_datetime,
+    ),
+    Column("submitter", "Người nộp", ("nguoi nop", "submitted by", "submitter")),
+    Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
+    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
+)
+
+
+def match_header(text: Any, columns: tuple[Column, ...]) -> Column | None:
+    """The column a header cell names, leniently: an alias, or an alias followed by extra words."""
+    key = fold(text)
+    if not key:
+        return None
+    for column in columns:
+        if key in column.aliases:
+            return column
+    # "Số lượng (tin, bài)" → "so luong tin bai": accept an alias followed by extra words, longest first.
+    best = max(
+        ((len(a), c) for c in columns for a in c.aliases if key.startswith(a + " ")),
+        default=None,
+        key=lambda pair: pair[0],
+    )
+    return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a tab's header is and what it names.
+
+    `index` is the header's 0-based position in the rows searched; `positions` maps a column key to its
+    0-based column (the first one, when a header is repeated) and `headers` to the text as typed;
+    `repeats` lists (column index, key, first column index) of each repeated header.
+    """
+
+    index: int
+    positions: dict[str, int]
+    headers: dict[str, str]
+    repeats: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+def find_header(rows: Sequence[Sequence[Cell]], columns: tuple[Column, ...]) -> Header | None:
+    """The header of a tab (see the module's rule), or None when none of the top rows is one."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matched = [match_header(cell, columns) for cell in row]
+        if sum(m is not None for m in matched) < 2:
+            continue
+        positions: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        repeats: list[tuple[int, str, int]] = []
+        for col, column in enumerate(matched):
+            if column is None:
+                continue
+            if column.key in positions:
+                repeats.append((col, column.key, positions[column.key]))
+                continue
+            positions[column.key] = col
+            headers[column.key] = show(row[col])
+        return Header(index, positions, headers, repeats)
+    return None
