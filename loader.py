@@ -37,7 +37,7 @@ from reporting.snapshot import Source
 from sheets.snapshot_cache import LoadResult, SnapshotCache, StaleNotice, cache_key, load_with_fallback
 
 if TYPE_CHECKING:
-    from sheets.append import RowWriter
+    from reporting.actions import RowWriter
 
 log = logging.getLogger(__name__)
 redact.install()  # every log line of the app passes the secrets filter

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import loader
-from components import kpi, tables, unit_actions
+from components import kpi, tables, unit_forms
 from components.context import current_view
 from components.filters import select_unit, unit_names
 from components.safe import md
@@ -60,10 +60,10 @@ else:
     when = "hôm nay là ngày cuối" if left_days == 0 else f"còn {fmt.days(left_days)}"
     st.info(f"Báo cáo quý: **Chưa đến hạn** — {when} để nộp (hạn {fmt.day(due)}).")
 
-backend = unit_actions.Backend(
+backend = unit_forms.Backend(
     writer=lambda: loader.writer(view.settings), now=loader.now, after_write=lambda: loader.after_write(view.settings)
 )
-unit_actions.report_actions(view, code, backend)
+unit_forms.report_actions(view, code, backend)
 
 covered = list(row["areas"])
 kpi.render_cards(
@@ -85,7 +85,7 @@ elif summary.activities.empty:
     st.info(f"Chưa có hoạt động nào của đơn vị trong {period.label} ({fmt.period_range(period)}).")
 else:
     tables.show_activities(summary.activities, key="unit_activities")
-unit_actions.activity_form(view, code, backend)
+unit_forms.activity_form(view, code, backend)
 
 st.subheader("Nội dung chưa tuyên truyền")
 missing = [letter for letter in AREA_LETTERS if letter not in covered]

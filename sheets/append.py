@@ -1,6 +1,6 @@
-"""Append-only writes from the app: a report submission to `Nộp báo cáo`, an activity to a unit's tab.
+"""The writers: append-only rows to Google Sheets or an .xlsx file (`reporting.actions.RowWriter`).
 
-The same API for Google Sheets and .xlsx. Existing rows are never rewritten. Every row the app writes
+What to write and who may is decided in `reporting.actions`; this module only puts a record in a tab. Existing rows are never rewritten. Every row the app writes
 carries a record id in a `Mã ghi` column (added to the header when missing); before writing, and again
 after any failure that leaves it unclear whether the row landed (a timeout, a dropped connection, a 5xx),
 the writer looks for that id, so a retried or double-clicked submit writes one row, not two.
@@ -17,12 +17,11 @@ import re
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import requests
 from gspread.exceptions import APIError
@@ -31,9 +30,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from reporting.actions import AppendResult, RowWriter
 from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.periods import VN_TZ
-from reporting.schema import ACTIVITY_COLUMNS, RECORD_ID_KEY, SUBMISSION_COLUMNS, SUBMISSIONS_TAB, Column, find_header
+from reporting.schema import RECORD_ID_KEY, Column, find_header
 from reporting.snapshot import Cell
 from reporting.text import fold
 from reporting.values import EXCEL_EPOCH
@@ -41,87 +41,6 @@ from sheets.google import GoogleSheetSource
 from sheets.retry import RetryPolicy, http_status
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class AppendResult:
-    """Where the record is. `duplicate` is True when it was already there and nothing was written."""
-
-    tab: str
-    row: int | None
-    record_id: str
-    duplicate: bool = False
-
-
-class RowWriter(Protocol):
-    """Appends one record (column key -> value, keys as in `reporting.parse`) to a tab."""
-
-    def append_record(
-        self, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
-    ) -> AppendResult: ...
-
-
-def new_record_id() -> str:
-    """A fresh id for one form; reuse it for every retry of that form."""
-    return uuid.uuid4().hex[:16]
-
-
-# ---- what the unit pages call -------------------------------------------------------------------------------
-def append_submission(
-    writer: RowWriter,
-    *,
-    unit_code: str,
-    year: int,
-    quarter: int,
-    submitted_at: datetime,
-    submitted_by: str,
-    record_id: str,
-    note: str = "",
-) -> AppendResult:
-    """A unit confirms its quarterly report: one row in `Nộp báo cáo`."""
-    if not unit_code.strip():
-        raise WriteRefused("Thiếu mã đơn vị: không ghi được báo cáo.")
-    if quarter not in (1, 2, 3, 4):
-        raise WriteRefused(f"Quý phải từ 1 đến 4 (nhận được {quarter}).")
-    record = {
-        "unit": unit_code.strip(),
-        "year": year,
-        "quarter": quarter,
-        "submitted_at": submitted_at,
-        "submitter": submitted_by,
-        "note": note,
-    }
-    return writer.append_record(SUBMISSIONS_TAB, record, SUBMISSION_COLUMNS, record_id)
-
-
-def append_activity(
-    writer: RowWriter,
-    unit_tab: str,
-    *,
-    day: date,
-    areas: str,
-    channel: str,
-    title: str,
-    record_id: str,
-    quantity: int | None = None,
-    participants: int | None = None,
-    evidence: str = "",
-    note: str = "",
-) -> AppendResult:
-    """A new activity at the end of the unit's own tab (values as a person would type them)."""
-    if not areas.strip() or not channel.strip():
-        raise WriteRefused("Hoạt động cần có Nội dung và Hình thức.")
-    record = {
-        "date": day,
-        "areas": areas,
-        "channel": channel,
-        "title": title,
-        "quantity": quantity,
-        "participants": participants,
-        "evidence": evidence,
-        "note": note,
-    }
-    return writer.append_record(unit_tab, record, ACTIVITY_COLUMNS, record_id)
 
 
 # ---- shared planning: where each value goes -----------------------------------------------------------------

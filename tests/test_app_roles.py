@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import loader
-from components import unit_actions
+from components import unit_forms as unit_actions
 from components.context import VIEW_KEY
 from reporting.access import User
 from reporting.catalog import CHANNELS

@@ -12,18 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from reporting.actions import AppendResult, append_activity, append_submission, new_record_id
 from reporting.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.parse import parse_snapshot
-from sheets.append import (
-    AppendResult,
-    FileLock,
-    GoogleSheetWriter,
-    WorkbookWriter,
-    append_activity,
-    append_submission,
-    new_record_id,
-    open_writer,
-)
+from sheets.append import FileLock, GoogleSheetWriter, WorkbookWriter, open_writer
 from sheets.google import GoogleSheetSource
 from sheets.workbook import WorkbookSource
 from tests.fakesheets.fixtures import READ_AT

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from reporting.access import User
+from reporting.actions import add_activity, confirm_report, own_tab
 from reporting.errors import WriteRefused
 from reporting.forms import check_activity
 from reporting.parse import parse_snapshot
 from sheets.append import GoogleSheetWriter, WorkbookWriter
 from sheets.google import GoogleSheetSource
-from sheets.unit_actions import add_activity, confirm_report, own_tab
 from sheets.workbook import WorkbookSource
 from tests.fakesheets.fixtures import READ_AT
 from tests.snapshots import workbook

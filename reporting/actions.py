@@ -1,17 +1,19 @@
-"""What a unit does from its own page: confirm the quarter's report, add an activity to its tab.
+"""What a unit does from its own page, as rules: confirm the quarter's report, add an activity to its tab.
 
 Each action checks, first and in this code path, that the user may write for that unit
 (`reporting.access.check_can_write`): no one acts for another unit, whatever the page showed or the
-session state says. Then it appends through a `RowWriter` (Google Sheets or .xlsx), passing the
-caller's record id so a retried or double-clicked action writes one row.
+session state says. Then it hands one record to a `RowWriter` (the Google Sheets or .xlsx writer of
+`sheets.append`, injected by the caller), with the caller's record id so a retried or double-clicked
+action writes one row. Nothing here does I/O.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -20,7 +22,88 @@ from reporting.catalog import CHANNEL_BY_CODE
 from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
 from reporting.periods import VN_TZ
-from sheets.append import AppendResult, RowWriter, append_activity, append_submission
+from reporting.schema import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, SUBMISSIONS_TAB, Column
+from reporting.snapshot import Cell
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """Where the record is. `duplicate` is True when it was already there and nothing was written."""
+
+    tab: str
+    row: int | None
+    record_id: str
+    duplicate: bool = False
+
+
+class RowWriter(Protocol):
+    """Appends one record (column key -> value, keys as in `reporting.schema`) to a tab, exactly once."""
+
+    def append_record(
+        self, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
+    ) -> AppendResult: ...
+
+
+def new_record_id() -> str:
+    """A fresh id for one form; reuse it for every retry of that form."""
+    return uuid.uuid4().hex[:16]
+
+
+def append_submission(
+    writer: RowWriter,
+    *,
+    unit_code: str,
+    year: int,
+    quarter: int,
+    submitted_at: datetime,
+    submitted_by: str,
+    record_id: str,
+    note: str = "",
+) -> AppendResult:
+    """A unit confirms its quarterly report: one row in `Nộp báo cáo`."""
+    if not unit_code.strip():
+        raise WriteRefused("Thiếu mã đơn vị: không ghi được báo cáo.")
+    if quarter not in (1, 2, 3, 4):
+        raise WriteRefused(f"Quý phải từ 1 đến 4 (nhận được {quarter}).")
+    record = {
+        "unit": unit_code.strip(),
+        "year": year,
+        "quarter": quarter,
+        "submitted_at": submitted_at,
+        "submitter": submitted_by,
+        "note": note,
+    }
+    return writer.append_record(SUBMISSIONS_TAB, record, SUBMISSION_COLUMNS, record_id)
+
+
+def append_activity(
+    writer: RowWriter,
+    unit_tab: str,
+    *,
+    day: date,
+    areas: str,
+    channel: str,
+    title: str,
+    record_id: str,
+    quantity: int | None = None,
+    participants: int | None = None,
+    evidence: str = "",
+    note: str = "",
+) -> AppendResult:
+    """A new activity at the end of the unit's own tab (values as a person would type them)."""
+    if not areas.strip() or not channel.strip():
+        raise WriteRefused("Hoạt động cần có Nội dung và Hình thức.")
+    record = {
+        "date": day,
+        "areas": areas,
+        "channel": channel,
+        "title": title,
+        "quantity": quantity,
+        "participants": participants,
+        "evidence": evidence,
+        "note": note,
+    }
+    return writer.append_record(unit_tab, record, ACTIVITY_COLUMNS, record_id)
 
 
 @dataclass(frozen=True)

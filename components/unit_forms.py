@@ -1,6 +1,6 @@
 """The unit page's two actions for the unit's own user: confirm the quarter's report, add an activity.
 
-Widgets and messages only. The writes go through `sheets.unit_actions`, which checks there that the user
+Widgets and messages only. The writes go through `reporting.actions`, which checks there that the user
 may write for the unit, so hiding these widgets from other roles is convenience, not the protection.
 The writer, the clock and the cache reset are handed in (`Backend`): components fetch nothing.
 
@@ -23,14 +23,13 @@ import streamlit as st
 from components.context import View
 from components.safe import md
 from components.tables import area_label
-from reporting import fmt
+from reporting import actions, fmt
 from reporting.access import User
+from reporting.actions import AppendResult, RowWriter, new_record_id
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS
 from reporting.errors import SourceError
 from reporting.periods import days_to_deadline, deadline, period_of, quarter
 from reporting.values import MAX_YEAR, MIN_YEAR
-from sheets import unit_actions
-from sheets.append import AppendResult, RowWriter, new_record_id
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ def _write(action: Callable[[], Any]) -> Any:
     """Run a write; show a refused or failed write as a sentence (never a traceback) and return None."""
     try:
         return action()
-    except (PermissionError, SourceError) as exc:
+    except SourceError as exc:  # NotAllowed and WriteRefused included
         st.error(str(exc), icon=":material/block:")
     except Exception:
         log.exception("a unit's write failed")
@@ -131,7 +130,7 @@ def _confirm(view: View, backend: Backend, user: User, code: str, key: tuple[Any
     record_id = _record_id(key)
     at = backend.now()
     result = _write(
-        lambda: unit_actions.confirm_report(
+        lambda: actions.confirm_report(
             backend.writer(),
             user,
             view.parsed.units,
@@ -240,7 +239,7 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
     if user is None:
         return
     try:
-        tab = unit_actions.own_tab(view.parsed.units, code)
+        tab = actions.own_tab(view.parsed.units, code)
     except SourceError:  # no tab of its own: the page already says how to add one
         return
     st.subheader("Thêm hoạt động")
@@ -319,7 +318,7 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
     title = str(fields["title"] or "")
     record_id = _record_id(("activity", code, _fingerprint(fields)))
     outcome = _write(
-        lambda: unit_actions.add_activity(
+        lambda: actions.add_activity(
             backend.writer(), user, view.parsed.units, unit_code=code, fields=fields, record_id=record_id
         )
     )
