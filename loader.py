@@ -6,7 +6,7 @@ lives in one place. A read goes: settings (secrets, then `CCHC_*` environment va
 cached for `cache_ttl_seconds` (60 by default); "Làm mới" calls `refresh()`.
 
 When the source fails, the last snapshot that was read successfully (`sheets.snapshot_cache`, kept in
-memory and on disk) is parsed and shown instead, with a `Stale` note saying since when and why; only
+memory and on disk) is parsed and shown instead, with a `reporting.snapshot.Stale` note saying since when and why; only
 when there is none does `load()` raise `LoadFailed`.
 
 The clock: `now()` is the real time in Asia/Ho_Chi_Minh unless the environment variable `CCHC_NOW` holds
@@ -33,8 +33,8 @@ from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, Period, PeriodRules
 from reporting.settings import Settings
-from reporting.snapshot import Source
-from sheets.snapshot_cache import LoadResult, SnapshotCache, StaleNotice, cache_key, load_with_fallback
+from reporting.snapshot import Source, Stale
+from sheets.snapshot_cache import LoadResult, SnapshotCache, cache_key, load_with_fallback
 
 if TYPE_CHECKING:
     from reporting.actions import RowWriter
@@ -47,15 +47,6 @@ NOW_ENV = "CCHC_NOW"
 
 class LoadFailed(Exception):
     """The source failed and no earlier snapshot exists; `str(err)` is a Vietnamese message."""
-
-
-@dataclass(frozen=True)
-class Stale:
-    """The source failed at `failed_at` because of `reason`; the data shown was read at `since`."""
-
-    reason: str
-    failed_at: datetime
-    since: datetime
 
 
 @dataclass(frozen=True)
@@ -183,7 +174,7 @@ def _read_with_fallback(source: Source) -> LoadResult:
         wrapped = SourceError(_failure_text(exc))
         if previous is None:
             return LoadResult(snapshot=None, error=wrapped)
-        return LoadResult(previous, StaleNotice(previous.read_at, str(wrapped)), wrapped)
+        return LoadResult(previous, Stale(previous.read_at, str(wrapped)), wrapped)
 
 
 def _read(source: str | None, rules: PeriodRules, clock_text: str) -> Loaded | str:
@@ -205,7 +196,7 @@ def _read(source: str | None, rules: PeriodRules, clock_text: str) -> Loaded | s
         return _failure_text(result.error)
     stale = None
     if result.stale is not None:
-        stale = Stale(reason=result.stale.reason, failed_at=now(), since=result.stale.read_at)
+        stale = replace(result.stale, failed_at=now())
     return Loaded(_light(parse_snapshot(result.snapshot, rules)), stale, configured=bool(source))
 
 

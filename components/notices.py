@@ -10,7 +10,7 @@ from components.safe import md
 from reporting import fmt
 
 if TYPE_CHECKING:
-    from loader import Stale
+    from reporting.snapshot import Stale
 
 STALE_TITLE = "Không đọc được nguồn dữ liệu"
 CALL_OFFICE = "Xin liên hệ Văn phòng Sở nếu tình trạng này kéo dài."

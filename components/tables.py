@@ -14,6 +14,7 @@ import streamlit as st
 from components.safe import http_url, md
 from reporting import fmt
 from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, GROUP_BY_CODE
+from reporting.metrics import severity_counts
 from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 # Status → (background, text colour, marker); the words come from reporting (status_label).
@@ -212,8 +213,8 @@ def problem_counts_frame(problems: pd.DataFrame, units: pd.DataFrame) -> pd.Data
         rows.append(
             {
                 "Đơn vị": "Ngoài trang đơn vị (trang lạ, «Đơn vị», «Nộp báo cáo»)",
-                "Lỗi": int((orphans["severity"] == "error").sum()),
-                "Cảnh báo": int((orphans["severity"] == "warning").sum()),
+                "Lỗi": severity_counts(orphans)["errors"],
+                "Cảnh báo": severity_counts(orphans)["warnings"],
                 "Dòng bị loại": 0,
             }
         )

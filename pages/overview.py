@@ -57,8 +57,7 @@ def body(view: View) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Hình thức tuyên truyền")
-        quantities = summary.activities.groupby("channel")["quantity"].sum()
-        charts.show(charts.channel_chart(summary.channels, quantities), key="overview_channels")
+        charts.show(charts.channel_chart(summary.channels, summary.channel_quantity), key="overview_channels")
     with right:
         year = whole_year(period.year, parsed.rules)
         st.subheader(f"Hoạt động theo tháng, {year.label}")

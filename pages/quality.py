@@ -9,6 +9,7 @@ from components.context import current_view
 from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
+from reporting.metrics import severity_counts
 
 SEVERITY_KEY = "quality_severity"
 SEVERITIES = {"all": "Tất cả", "error": "Lỗi", "warning": "Cảnh báo"}
@@ -28,8 +29,8 @@ st.caption(
 if filters.unit:
     problems = problems[problems["unit_code"] == filters.unit]
 excluded = tables.excluded_rows(problems)
-errors = int((problems["severity"] == "error").sum())
-warnings = int((problems["severity"] == "warning").sum())
+counts = severity_counts(problems)
+errors, warnings = counts["errors"], counts["warnings"]
 # Rows read = rows counted + rows with errors (the rule of no silent loss), per unit as in total.
 counted = int((parsed.activities["unit_code"] == filters.unit).sum()) if filters.unit else len(parsed.activities)
 rows_read = counted + len(excluded)

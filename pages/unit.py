@@ -11,6 +11,7 @@ from components.filters import select_unit, unit_names
 from components.safe import md
 from reporting import fmt
 from reporting.catalog import AREA_LETTERS
+from reporting.metrics import severity_counts, uncovered
 from reporting.periods import days_to_deadline, deadline
 
 PICK_KEY = "unit_pick"
@@ -88,7 +89,7 @@ else:
 unit_forms.activity_form(view, code, backend)
 
 st.subheader("Nội dung chưa tuyên truyền")
-missing = [letter for letter in AREA_LETTERS if letter not in covered]
+missing = uncovered(covered)
 if missing:
     st.caption(f"{len(missing)}/10 nội dung của Kế hoạch chưa có hoạt động của đơn vị trong quý: {', '.join(missing)}.")
     tables.show_areas(missing, key="unit_uncovered")
@@ -100,10 +101,10 @@ problems = parsed.problems[parsed.problems["unit_code"] == code]
 if problems.empty:
     st.success("Không có lỗi nào trong các dòng của đơn vị.")
 else:
-    errors = int((problems["severity"] == "error").sum())
+    counts = severity_counts(problems)
     st.caption(
-        f"{fmt.number(errors)} lỗi (dòng có lỗi không được tính vào số liệu cho đến khi sửa), "
-        f"{fmt.number(len(problems) - errors)} cảnh báo. Lỗi dữ liệu được kiểm tra trên mọi dòng, không riêng quý này."
+        f"{fmt.number(counts['errors'])} lỗi (dòng có lỗi không được tính vào số liệu cho đến khi sửa), "
+        f"{fmt.number(counts['warnings'])} cảnh báo. Lỗi dữ liệu được kiểm tra trên mọi dòng, không riêng quý này."
     )
     cell_url = parsed.snapshot.cell_url if parsed.snapshot is not None else None
     tables.show_problems(tables.problems_frame(problems, names, cell_url), key="unit_problems", with_unit=False)

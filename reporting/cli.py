@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reporting import redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
+from reporting.metrics import severity_counts
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ
 from reporting.settings import Settings
@@ -85,7 +86,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """List the data problems; exit 1 when there is at least one error."""
     parsed, _ = _load(args)
     problems = parsed.problems
-    errors = int((problems["severity"] == "error").sum())
+    errors = severity_counts(problems)["errors"]
     if args.json:
         payload = {
             "rows": parsed.rows,

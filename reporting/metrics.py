@@ -41,6 +41,8 @@ class Summary:
     units: pd.DataFrame  # one row per unit: figures, areas covered, report status (quarters only)
     reports: pd.DataFrame  # one row per unit and quarter of the period: REPORT_COLUMNS
     channels: pd.Series  # channel code → activities (all six, zeros kept)
+    channel_quantity: pd.Series  # channel code → sum of «Số lượng» (units differ by channel: never add them up)
+    channel_participants: pd.Series  # channel code → participants
     areas: pd.Series  # area letter → activities (all ten, zeros kept)
     totals: dict[str, Any]
     problems: dict[str, int]
@@ -92,6 +94,17 @@ class Summary:
         }
 
 
+def uncovered(covered: tuple[str, ...] | list[str]) -> list[str]:
+    """The plan's areas not in `covered` (one unit's `areas`), in the plan's order."""
+    return [letter for letter in AREA_LETTERS if letter not in covered]
+
+
+def severity_counts(problems: pd.DataFrame) -> dict[str, int]:
+    """{"errors": n, "warnings": m} of a problems frame: the one place problems are counted by severity."""
+    severity = problems["severity"]
+    return {"errors": int((severity == "error").sum()), "warnings": int((severity == "warning").sum())}
+
+
 def select_units(parsed: Parsed, units: list[str] | tuple[str, ...] | None) -> pd.DataFrame:
     frame = parsed.units
     return frame if not units else frame[frame["code"].isin(units)]
@@ -115,6 +128,12 @@ def area_counts(activities: pd.DataFrame) -> pd.Series:
 
 def channel_counts(activities: pd.DataFrame) -> pd.Series:
     return activities["channel"].value_counts().reindex(list(CHANNEL_CODES), fill_value=0).astype("int64")
+
+
+def channel_sums(activities: pd.DataFrame, column: str) -> pd.Series:
+    """Sum of `column` (quantity, participants) per channel code, all six channels present."""
+    sums = activities.groupby("channel")[column].sum() if len(activities) else pd.Series(dtype="int64")
+    return sums.reindex(list(CHANNEL_CODES), fill_value=0).astype("int64")
 
 
 def _cross(frame: pd.DataFrame, rows: str, columns: str, values: str | None = None) -> pd.DataFrame:
@@ -232,11 +251,19 @@ def summarize(
     problems = parsed.problems
     if units:
         problems = problems[problems["unit_code"].isin(units)]
-    counts = {
-        "errors": int((problems["severity"] == "error").sum()),
-        "warnings": int((problems["severity"] == "warning").sum()),
-    }
-    return Summary(period, now, acts, unit_frame, reports, channel_counts(acts), areas, totals, counts)
+    return Summary(
+        period,
+        now,
+        acts,
+        unit_frame,
+        reports,
+        channel_counts(acts),
+        channel_sums(acts, "quantity"),
+        channel_sums(acts, "participants"),
+        areas,
+        totals,
+        severity_counts(problems),
+    )
 
 
 def summarize_quarter(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from reporting.metrics import severity_counts
 from reporting.parse import Parsed
 
 
 def check_report(parsed: Parsed) -> str:
     """A summary line, then each problem's message, errors first."""
     problems = parsed.problems
-    errors = int((problems["severity"] == "error").sum())
-    warnings = int((problems["severity"] == "warning").sum())
+    counts = severity_counts(problems)
+    errors, warnings = counts["errors"], counts["warnings"]
     lines = [
         f"Nguồn: {parsed.source_name}",
         f"Đã đọc {parsed.rows} dòng hoạt động: {len(parsed.activities)} hoạt động được tính, "

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from reporting.periods import VN_TZ
+
 Cell = Any
 """A raw cell value: str, int, float, bool, datetime.date/datetime, or None."""
 
@@ -46,6 +48,23 @@ class Snapshot:
         if not base.endswith("/edit"):
             base = base.rstrip("/") + "/edit"
         return f"{base}#gid={self.sheet_ids[tab]}&range={a1}"
+
+
+@dataclass(frozen=True)
+class Stale:
+    """The data shown was read at `since`; a later read failed (at `failed_at`, when known) for `reason`."""
+
+    since: datetime
+    reason: str
+    failed_at: datetime | None = None
+
+    @property
+    def message(self) -> str:
+        moment = self.since.astimezone(VN_TZ) if self.since.tzinfo else self.since
+        return (
+            f"Đang hiển thị dữ liệu đọc lúc {moment:%H:%M} ngày {moment:%d/%m/%Y} vì lần làm mới vừa rồi "
+            f"không thành công: {self.reason}"
+        )
 
 
 @runtime_checkable

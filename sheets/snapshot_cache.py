@@ -19,27 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from reporting.errors import SourceError
-from reporting.periods import VN_TZ
-from reporting.snapshot import SheetRow, Snapshot, Source
+from reporting.snapshot import SheetRow, Snapshot, Source, Stale
 
 DEFAULT_DIR = Path(".cache") / "snapshots"
 FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class StaleNotice:
-    """The data shown is older than the refresh that was asked for."""
-
-    read_at: datetime
-    reason: str
-
-    @property
-    def message(self) -> str:
-        moment = self.read_at.astimezone(VN_TZ) if self.read_at.tzinfo else self.read_at
-        return (
-            f"Đang hiển thị dữ liệu đọc lúc {moment:%H:%M} ngày {moment:%d/%m/%Y} vì lần làm mới vừa rồi "
-            f"không thành công: {self.reason}"
-        )
 
 
 @dataclass(frozen=True)
@@ -47,7 +30,7 @@ class LoadResult:
     """What the app loader gets: a snapshot (maybe stale) and/or the error that stopped the refresh."""
 
     snapshot: Snapshot | None
-    stale: StaleNotice | None = None
+    stale: Stale | None = None
     error: SourceError | None = None
 
     @property
@@ -135,7 +118,7 @@ def load_with_fallback(source: Source, cache: SnapshotCache) -> LoadResult:
         previous = cache.get(key)
         if previous is None:
             return LoadResult(snapshot=None, error=err)
-        return LoadResult(snapshot=previous, stale=StaleNotice(previous.read_at, str(err)), error=err)
+        return LoadResult(snapshot=previous, stale=Stale(previous.read_at, str(err)), error=err)
     cache.put(key, snapshot)
     return LoadResult(snapshot=snapshot)
 

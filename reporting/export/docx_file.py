@@ -216,7 +216,7 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
         _para(doc, f"- Cả {len(AREA_LETTERS)} nội dung của Kế hoạch đều đã được tuyên truyền.", indent=True)
 
     _heading(doc, "3. Kết quả theo hình thức tuyên truyền", level=2)
-    people = summary.activities.groupby("channel")["participants"].sum()
+    people = summary.channel_participants
     for channel in CHANNELS:
         count = int(summary.channels[channel.code])
         if not count:
