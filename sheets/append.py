@@ -34,11 +34,12 @@ from reporting.actions import AppendResult, RowWriter
 from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.periods import VN_TZ
 from reporting.schema import RECORD_ID_KEY, Column, find_header
-from reporting.snapshot import Cell
+from reporting.snapshot import Cell, Source
 from reporting.text import fold
 from reporting.values import EXCEL_EPOCH
 from sheets.google import GoogleSheetSource
 from sheets.retry import RetryPolicy, http_status
+from sheets.workbook import WorkbookSource
 
 log = logging.getLogger(__name__)
 
@@ -135,10 +136,10 @@ class GoogleSheetWriter:
 
     @property
     def _policy(self) -> RetryPolicy:
-        return getattr(self.source.client.http_client, "policy", None) or RetryPolicy()
+        return self.source.http.policy
 
     def _read(self, tab: str) -> list[list[Cell]]:
-        http = self.source.client.http_client
+        http = self.source.http
         params = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
         try:
             return http.values_get(self.source.key, absolute_range_name(tab), params=params).get("values", [])
@@ -150,7 +151,7 @@ class GoogleSheetWriter:
     def append_record(
         self, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
     ) -> AppendResult:
-        http = self.source.client.http_client
+        http = self.source.http
         with self._lock(tab), self.source.errors(), self._budget():
             rows = self._read(tab)
             plan = plan_columns(rows, columns, _wanted(record))
@@ -193,8 +194,7 @@ class GoogleSheetWriter:
                         return AppendResult(tab, found, record_id)
 
     def _budget(self) -> Any:
-        http = self.source.client.http_client
-        return http.budget() if hasattr(http, "budget") else contextlib.nullcontext()
+        return self.source.http.budget()
 
 
 def _row_of(answer: Mapping[str, Any]) -> int | None:
@@ -324,11 +324,10 @@ def _save_atomically(book: Any, path: Path) -> None:
         raise
 
 
-def open_writer(source: Any) -> RowWriter:
-    """The writer for a source opened by `sheets.factory.open_source`."""
+def open_writer(source: Source) -> RowWriter:
+    """The writer for a source opened by `sheets.open.open_source`."""
     if isinstance(source, GoogleSheetSource):
         return GoogleSheetWriter(source)
-    path = getattr(source, "path", None)
-    if path is not None:
-        return WorkbookWriter(path)
+    if isinstance(source, WorkbookSource):
+        return WorkbookWriter(source.path)
     raise WriteRefused("Nguồn dữ liệu này không cho phép ghi.")

@@ -121,12 +121,19 @@ def build_client(
         for target in (token_session, session):
             target.mount("https://", adapter)
             target.mount("http://", adapter)
-    client = gspread.Client(auth=creds, session=session)
-    client.http_client = RetryingHTTPClient(creds, session, policy)
-    return client
+    # Injected the way gspread means it: Client builds its HTTP client from the class (here with our policy).
+    return gspread.Client(auth=creds, session=session, http_client=RetryingHTTPClient.with_policy(policy))
+
+
+def retrying_http(client: gspread.Client) -> RetryingHTTPClient:
+    """The client's HTTP layer, which `build_client` made a `RetryingHTTPClient`: its budget and policy."""
+    http = client.http_client
+    if not isinstance(http, RetryingHTTPClient):
+        raise TypeError("a Google source needs a client made by sheets.client.build_client")
+    return http
 
 
 def service_account_email(client: gspread.Client) -> str | None:
     """The service account's email (not a secret: it is what users share the sheet with)."""
-    auth = getattr(client.http_client, "auth", None)
-    return getattr(auth, "service_account_email", None)
+    auth = retrying_http(client).auth
+    return auth.service_account_email if isinstance(auth, Credentials) else None

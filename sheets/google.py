@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,7 +35,7 @@ from reporting.periods import VN_TZ
 from reporting.schema import UNIT_COLUMNS, UNITS_TAB, find_header
 from reporting.snapshot import Snapshot, rows_from_values
 from reporting.text import fold
-from sheets.client import service_account_email
+from sheets.client import retrying_http, service_account_email
 from sheets.retry import http_status
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ class GoogleSheetSource:
         self.client = client
         self.name = f"Google Sheets {self.key[:8]}…"
         self._clock = clock or (lambda: datetime.now(VN_TZ))
-        self._monotonic = monotonic or _policy_clock(client)
+        self.http = retrying_http(client)  # budget, retry policy and clock of every request
+        self._monotonic = monotonic or self.http.policy.clock
         self._max_age = metadata_max_age
         self._metadata: Metadata | None = None
         self._units_without_tab: frozenset[str] = frozenset()
@@ -124,16 +125,6 @@ class GoogleSheetSource:
                 sheet_ids=dict(meta.sheet_ids),
             )
 
-    def metadata(self, refresh: bool = False) -> Metadata:
-        with self.errors(), self._budget():
-            if refresh or self._metadata is None:
-                self._fetch_metadata()
-            assert self._metadata is not None
-            return self._metadata
-
-    def forget_metadata(self) -> None:
-        self._metadata = None
-
     @contextmanager
     def errors(self) -> Iterator[None]:
         """Turn whatever gspread, requests or google-auth raise into a `SourceError` with a Vietnamese message."""
@@ -150,11 +141,10 @@ class GoogleSheetSource:
 
     # ---- requests ------------------------------------------------------------------------------------
     def _budget(self) -> Any:
-        http = self.client.http_client
-        return http.budget() if hasattr(http, "budget") else nullcontext()
+        return self.http.budget()
 
     def _fetch_metadata(self) -> Metadata:
-        raw = self.client.http_client.fetch_sheet_metadata(
+        raw = self.http.fetch_sheet_metadata(
             self.key, params={"includeGridData": "false", "fields": METADATA_FIELDS}
         )
         sheets = sorted(raw.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
@@ -170,7 +160,7 @@ class GoogleSheetSource:
         if not titles:
             return {}
         ranges = [absolute_range_name(title) for title in titles]
-        raw = self.client.http_client.values_batch_get(self.key, ranges, params=dict(READ_PARAMS))
+        raw = self.http.values_batch_get(self.key, ranges, params=dict(READ_PARAMS))
         value_ranges = raw.get("valueRanges", [])
         if len(value_ranges) != len(titles):
             raise ValueError("batchGet answered a different number of ranges")
@@ -195,15 +185,6 @@ class GoogleSheetSource:
             if keys and not any(k in titles for k in keys):
                 missing.add(keys[0])
         return frozenset(missing)
-
-
-def _policy_clock(client: gspread.Client) -> Callable[[], float]:
-    policy = getattr(client.http_client, "policy", None)
-    if policy is not None:
-        return policy.clock
-    import time
-
-    return time.monotonic
 
 
 # ---- error translation -------------------------------------------------------------------------------

@@ -84,11 +84,30 @@ class RetryingHTTPClient(HTTPClient):
         session: requests.Session | None = None,
         policy: RetryPolicy | None = None,
     ) -> None:
+        # Per thread: the budget and the timeout of the request in flight (a page's read and a form's append
+        # may run at once on this one client); set before gspread's __init__ writes `timeout`.
+        self._local = threading.local()
         super().__init__(auth, session)  # type: ignore[arg-type]
         self.auth = auth  # type: ignore[assignment]  # kept even with an injected session (expiry)
         self.policy = policy or RetryPolicy()
-        self._local = threading.local()  # one budget per thread: a page's read and a form's append may overlap
         self.retries = 0
+
+    @classmethod
+    def with_policy(cls, policy: RetryPolicy | None) -> Callable[..., RetryingHTTPClient]:
+        """What `gspread.Client(auth, session, http_client=…)` instantiates: this class with `policy` bound."""
+
+        def make(auth: Credentials, session: requests.Session | None = None) -> RetryingHTTPClient:
+            return cls(auth, session, policy)
+
+        return make
+
+    @property
+    def timeout(self) -> Any:  # gspread's HTTPClient.request reads self.timeout: one value per thread
+        return getattr(self._local, "timeout", None)
+
+    @timeout.setter
+    def timeout(self, value: Any) -> None:
+        self._local.timeout = value
 
     @property
     def _deadline(self) -> float | None:
