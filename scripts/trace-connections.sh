@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (or the pytest arguments given) under strace and fails if any process it
-# started — pytest, the CLI, `streamlit run`, Chromium — connected anywhere but loopback.
+# started — pytest, the CLI, `streamlit run`, Chromium — connected or sent a datagram anywhere but
+# loopback (scripts/connections.py reads the trace).
 # Usage: scripts/trace-connections.sh [pytest arguments…]   (Debian's strace is installed when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,6 @@ if ! command -v strace >/dev/null 2>&1; then
 fi
 trace="$(mktemp -d)/connect.trace"
 status=0
-strace -f -qq -e trace=connect -o "$trace" .venv/bin/python -m pytest -q "$@" || status=$?
+strace -f -qq -e trace=connect,socket,sendto,sendmsg,sendmmsg,close,clone,clone3,fork,vfork -o "$trace" .venv/bin/python -m pytest -q "$@" || status=$?
 .venv/bin/python scripts/connections.py "$trace"
 exit "$status"

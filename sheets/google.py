@@ -144,9 +144,7 @@ class GoogleSheetSource:
         return self.http.budget()
 
     def _fetch_metadata(self) -> Metadata:
-        raw = self.http.fetch_sheet_metadata(
-            self.key, params={"includeGridData": "false", "fields": METADATA_FIELDS}
-        )
+        raw = self.http.fetch_sheet_metadata(self.key, params={"includeGridData": "false", "fields": METADATA_FIELDS})
         sheets = sorted(raw.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
         meta = Metadata(
             title=raw.get("properties", {}).get("title", ""),

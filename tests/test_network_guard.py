@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,32 @@ def test_the_guard_is_installed_in_the_processes_tests_start() -> None:
     code = "import socket\ntry:\n    socket.getaddrinfo('example.com', 443)\nexcept ConnectionRefusedError:\n    print('refused')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.stdout.strip() == "refused", done.stderr
+
+
+def test_the_trace_reader_tells_a_route_probe_from_traffic() -> None:
+    """scripts/connections.py, on strace lines: a connected UDP socket that sends nothing is a probe; a DNS
+    query, a TCP connection or a datagram sent outside is traffic; loopback is fine."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    import connections
+
+    probe = [
+        "10 socket(AF_INET6, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_IP) = 20",
+        '10 connect(20, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+        "10 close(20) = 0",
+    ]
+    dns = [
+        "11 socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK, IPPROTO_IP) = 5",
+        "11 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0}, 88) = 12",
+        '12 connect(5, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.255.255.53")}, 16) = 0',
+        '12 sendto(5, "\\x12\\x34", 2, MSG_NOSIGNAL, NULL, 0) = 2',
+    ]
+    tcp = [
+        "13 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 7",
+        '13 connect(7, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("142.250.1.1")}, 16 <unfinished ...>',
+        "13 <... connect resumed>) = -1 EINPROGRESS",
+    ]
+    local = ['14 connect(3, {sa_family=AF_INET, sin_port=htons(8501), sin_addr=inet_addr("127.0.0.1")}, 16) = 0']
+    report = connections.analyse(probe + local)
+    assert not report.left and report.probes["2001:4860:4860::8888:443"] == 1 and report.loopback
+    assert connections.analyse(dns).left == {"10.255.255.53:53": 1}
+    assert connections.analyse(tcp).left == {"142.250.1.1:443": 1}
