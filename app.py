@@ -1,7 +1,7 @@
 """Entry point: page config, navigation over the pages, the shared sidebar and the data for this run.
 
 Routing only (STYLE.md): the data comes from `loader`, the sidebar from `components.filters`, and each
-page under `pages/` draws itself from the `View` kept in session state. Who is looking comes from
+page under `content/` draws itself from the `View` kept in session state. Who is looking comes from
 `components.session` (st.login when `[auth]` is configured, else the demo-mode role picker), and
 `page_set(role)` offers only that role's pages: a page left out cannot be opened by URL either.
 """
@@ -28,16 +28,16 @@ HERE = Path(__file__).resolve().parent
 
 # file, title, icon, url path. A file that does not exist yet (another issue's page) is left out.
 PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("pages/overview.py", "Tổng quan", ":material/dashboard:", "tong-quan"),
-    ("pages/unit.py", "Đơn vị", ":material/apartment:", "don-vi"),
-    ("pages/quality.py", "Chất lượng dữ liệu", ":material/fact_check:", "chat-luong-du-lieu"),
-    ("pages/export.py", "Xuất báo cáo", ":material/download:", "xuat-bao-cao"),
-    ("pages/guide.py", "Hướng dẫn", ":material/menu_book:", "huong-dan"),
+    ("content/overview.py", "Tổng quan", ":material/dashboard:", "tong-quan"),
+    ("content/unit.py", "Đơn vị", ":material/apartment:", "don-vi"),
+    ("content/quality.py", "Chất lượng dữ liệu", ":material/fact_check:", "chat-luong-du-lieu"),
+    ("content/export.py", "Xuất báo cáo", ":material/download:", "xuat-bao-cao"),
+    ("content/guide.py", "Hướng dẫn", ":material/menu_book:", "huong-dan"),
 )
 
 
-SIGN_IN = ("pages/sign_in.py", "Đăng nhập", ":material/login:", "dang-nhap")
-NO_ACCESS = ("pages/no_access.py", "Chưa có quyền truy cập", ":material/lock:", "chua-co-quyen")
+SIGN_IN = ("content/sign_in.py", "Đăng nhập", ":material/login:", "dang-nhap")
+NO_ACCESS = ("content/no_access.py", "Chưa có quyền truy cập", ":material/lock:", "chua-co-quyen")
 
 
 def page_specs(role: str | None = None) -> list[tuple[str, str, str, str]]:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from components.context import Loaded
 from reporting import redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
 from reporting.errors import SourceError, WriteRefused
@@ -47,16 +47,6 @@ NOW_ENV = "CCHC_NOW"
 
 class LoadFailed(Exception):
     """The source failed and no earlier snapshot exists; `str(err)` is a Vietnamese message."""
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """What a page shows: the parsed frames, whether they are stale, and whether a source is configured."""
-
-    parsed: Parsed
-    stale: Stale | None
-    configured: bool  # False: no source set, the demo workbook is shown
-    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # new on every read: keys the figures
 
 
 # ---------------------------------------------------------------------------------------------- settings

@@ -110,7 +110,7 @@ def filter_changes(source: MemorySource | None) -> dict[str, tuple[float, float]
         results[f"Tổng quan: change quarter, {when}"] = _median_change(at, quarter, fresh)
         results[f"Tổng quan: change unit, {when}"] = _median_change(at, unit, fresh)
     at.selectbox(key="sidebar_unit").set_value("").run()
-    for page, label in (("pages/unit.py", "Đơn vị"), ("pages/quality.py", "Chất lượng dữ liệu")):
+    for page, label in (("content/unit.py", "Đơn vị"), ("content/quality.py", "Chất lượng dữ liệu")):
         at.switch_page(page).run()
         at.selectbox(key="sidebar_unit").set_value(codes[0]).run()
         results[f"{label}: change quarter, new filter"] = _median_change(at, quarter, True)

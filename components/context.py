@@ -7,7 +7,8 @@ later sign-in layer can pin them (a unit user's unit) before the sidebar is draw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,10 +17,10 @@ import streamlit as st
 from reporting.periods import Period, quarter
 
 if TYPE_CHECKING:
-    from loader import Loaded
     from reporting.access import User
     from reporting.parse import Parsed
     from reporting.settings import Settings
+    from reporting.snapshot import Stale
 
 VIEW_KEY = "view"
 
@@ -36,6 +37,16 @@ class Filters:
     def units(self) -> tuple[str, ...] | None:
         """The `units` argument of `reporting.metrics` functions."""
         return (self.unit,) if self.unit else None
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a page shows: the parsed frames, whether they are stale, and whether a source is configured."""
+
+    parsed: Parsed
+    stale: Stale | None
+    configured: bool  # False: no source set, the demo workbook is shown
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # new on every read: keys the figures
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""`python -m reporting`: see reporting.cli."""
+"""`python -m reporting COMMAND`: the command line lives in `cli.reports` (on top of the core)."""
 
-from reporting.cli import main
+from cli.reports import main
 
 raise SystemExit(main())

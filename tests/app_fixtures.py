@@ -29,7 +29,7 @@ from sheets.workbook import WorkbookSource
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 NOW = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
-PAGE_FILES = ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py")
+PAGE_FILES = ("content/overview.py", "content/unit.py", "content/quality.py", "content/guide.py")
 
 
 @pytest.fixture(scope="session")

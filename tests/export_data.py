@@ -3,9 +3,6 @@ missing report, an empty quarter (Q4 2023), and one activity outside Q1 on each 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +10,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from reporting.periods import VN_TZ
-from tests.netguard import sitecustomize as netguard
+from tests import cli_run
+from tests.cli_run import Done
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=VN_TZ)
@@ -83,16 +81,6 @@ def write_workbook(path: Path, tabs: dict[str, list[list[object]]] = TABS) -> Pa
     return path
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m reporting …` in a clean environment: no CCHC_* setting of the test machine leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
-    env["PYTHONPATH"] = netguard.with_guard(str(ROOT))  # the loopback guard first, in the child too
-    return subprocess.run(
-        [sys.executable, "-m", "reporting", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def run_cli(*args: str) -> Done:
+    """`python -m reporting …` in this process, with a clean environment: no CCHC_* setting leaks in."""
+    return cli_run.run_cli(*args)

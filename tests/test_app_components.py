@@ -164,9 +164,9 @@ def test_the_page_set_offers_pages_whose_file_exists(tmp_path, monkeypatch) -> N
     import app  # `main()` only runs under `streamlit run`
 
     assert [title for _, title, _, _ in app.page_specs()][:3] == ["Tổng quan", "Đơn vị", "Chất lượng dữ liệu"]
-    (tmp_path / "pages").mkdir()
+    (tmp_path / "content").mkdir()
     for name in ("overview.py", "guide.py"):
-        (tmp_path / "pages" / name).write_text("")
+        (tmp_path / "content" / name).write_text("")
     monkeypatch.setattr(app, "HERE", tmp_path)
     assert [url for *_, url in app.page_specs()] == ["tong-quan", "huong-dan"]
 

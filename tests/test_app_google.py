@@ -60,7 +60,7 @@ def test_the_overview_on_google_equals_reporting(make_app, google, private_demo)
 def test_unit_problems_open_their_cell_in_google_sheets(make_app, google) -> None:
     at = _open(make_app, google)
     at.selectbox(key="sidebar_unit").set_value("VP").run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     shown = table(at, "Lỗi và cách sửa")
     vp = next(s for s in google["book"].sheets if s.title == "VP")
     link = shown.loc[shown["Ô"] == "A5", "Mở ô"].item()

@@ -95,7 +95,7 @@ def test_a_failing_source_shows_the_last_good_data_with_a_warning(make_app, work
     assert "Không tìm thấy tệp" in warning  # why, in the source's own words
     assert "gần nhất, lúc 09:00:00 10/01/2024" in warning  # since when the data is
     assert metrics(at) == good  # the last good figures are still there
-    for page in ("pages/unit.py", "pages/quality.py", "pages/guide.py"):
+    for page in ("content/unit.py", "content/quality.py", "content/guide.py"):
         at.switch_page(page).run()
         assert_clean(at)
         assert len(_stale(at)) == 1
@@ -160,7 +160,7 @@ def test_google_problems_link_to_their_cell_and_survive_an_outage(make_app, monk
     monkeypatch.setattr(loader, "open_source", lambda *args: source)
     at = make_app(source="https://docs.google.com/spreadsheets/d/abc123/edit")
     at.selectbox(key="sidebar_unit").set_value("VP").run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     shown = table(at, "Lỗi và cách sửa")
     gid = 1000 + list(WorkbookSource(private_demo).read().tabs).index("VP")
     link = shown.loc[shown["Ô"] == "A5", "Mở ô"].iloc[0]
@@ -212,7 +212,7 @@ def test_a_unit_without_a_tab_is_told_how_to_make_one(make_app, workbook) -> Non
     book.save(workbook)
     at = _on_q4_2023(make_app(source=str(workbook)))
     at.selectbox(key="sidebar_unit").set_value("MOI").run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     assert_clean(at)
     assert "Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «MOI»" in texts(at)
     assert "Báo cáo quý: **Chưa nộp**" in texts(at)
@@ -228,10 +228,10 @@ def test_an_empty_spreadsheet_shows_empty_states_not_errors(make_app, tmp_path) 
     book.create_sheet("Nộp báo cáo").append(["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp"])
     book.save(path)
     at = make_app(source=str(path))
-    for page in ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py"):
+    for page in ("content/overview.py", "content/unit.py", "content/quality.py", "content/guide.py"):
         at.switch_page(page).run()
         assert_clean(at)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("content/overview.py").run()
     assert metrics(at)["Hoạt động"] == "0"
     assert "Chưa có hoạt động nào được ghi cho quý I năm 2024" in texts(at)
     assert "Không có đơn vị nào phải báo cáo" in texts(at)

@@ -141,7 +141,7 @@ def test_overview_empty_quarter_says_why(make_app) -> None:
 
 def test_unit_page_asks_for_a_unit_then_shows_its_quarter(make_app, demo_parsed) -> None:
     at = make_app()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     assert "Chọn một đơn vị" in texts(at)
     at.selectbox(key="unit_pick").set_value("VP").run()
     assert_clean(at)
@@ -165,7 +165,7 @@ def test_unit_page_asks_for_a_unit_then_shows_its_quarter(make_app, demo_parsed)
 def test_unit_page_problems_have_tab_row_column_value_and_message(make_app, demo_parsed) -> None:
     at = make_app()
     at.selectbox(key="sidebar_unit").set_value("VP").run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     shown = table(at, "Lỗi và cách sửa")
     vp = demo_parsed.problems[demo_parsed.problems["unit_code"] == "VP"]
     assert len(shown) == len(vp) == 3
@@ -190,7 +190,7 @@ def test_unit_page_report_status_in_words(make_app, unit, q, says) -> None:
     at = make_app()
     at.selectbox(key="sidebar_unit").set_value(unit)
     at.selectbox(key="sidebar_quarter").set_value(q).run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     assert says in texts(at)
 
 
@@ -198,7 +198,7 @@ def test_unit_page_counts_days_left_before_the_deadline(make_app, monkeypatch) -
     monkeypatch.setenv("CCHC_NOW", "2023-12-04T10:00")
     at = make_app()
     at.selectbox(key="sidebar_unit").set_value("CSCN").run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     assert "Báo cáo quý: **Chưa đến hạn** — còn 10 ngày để nộp (hạn 14/12/2023)." in texts(at)
 
 
@@ -206,13 +206,13 @@ def test_unit_page_with_no_activity_this_quarter_says_so(make_app) -> None:
     at = make_app()
     at.selectbox(key="sidebar_unit").set_value("CSCN")
     at.selectbox(key="sidebar_quarter").set_value(3).run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     assert "Chưa có hoạt động nào của đơn vị trong quý III năm 2023 (15/06/2023 – 14/09/2023)." in texts(at)
 
 
 def test_quality_page_counts_equal_the_parser(make_app, demo_parsed) -> None:
     at = make_app()
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("content/quality.py").run()
     assert_clean(at)
     problems = demo_parsed.problems
     assert metrics(at) == {
@@ -230,7 +230,7 @@ def test_quality_page_counts_equal_the_parser(make_app, demo_parsed) -> None:
 
 def test_quality_page_filters_by_severity_and_unit(make_app, demo_parsed) -> None:
     at = make_app()
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("content/quality.py").run()
     at.segmented_control(key="quality_severity").set_value("warning").run()
     shown = table(at, "Lỗi và cách sửa")
     assert set(shown["Mức độ"]) == {"Cảnh báo"}
@@ -244,7 +244,7 @@ def test_quality_page_filters_by_severity_and_unit(make_app, demo_parsed) -> Non
 
 def test_guide_page_has_the_plan_areas_channels_and_deadlines(make_app) -> None:
     at = make_app()
-    at.switch_page("pages/guide.py").run()
+    at.switch_page("content/guide.py").run()
     assert_clean(at)
     assert [shown(e.label) for e in at.expander] == [f"{a.letter}) {a.label}" for a in AREAS]
     page = texts(at)
@@ -269,7 +269,7 @@ def test_no_english_leftovers_in_titles_and_captions(make_app) -> None:
 def test_unit_page_cards_follow_the_quarter(make_app, demo_parsed, unit, q) -> None:
     at = make_app()
     at.selectbox(key="sidebar_unit").set_value(unit).run()
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     at.selectbox(key="sidebar_quarter").set_value(q).run()
     assert_clean(at)
     row = summarize(demo_parsed, quarter(2023, q), NOW, [unit]).units.iloc[0]

@@ -39,11 +39,11 @@ LEADER = "giamdoc@sldtbxh.example.vn"
 ROLES = {"office": [OFFICE], "leadership": [LEADER]}
 CSCN = "cscn@sldtbxh.example.vn"  # the demo's Cơ sở Cai nghiện ma túy tỉnh
 CSCN_NAME = "Cơ sở Cai nghiện ma túy tỉnh"
-ALL_PAGES = ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/export.py", "pages/guide.py")
+ALL_PAGES = ("content/overview.py", "content/unit.py", "content/quality.py", "content/export.py", "content/guide.py")
 ROLE_PAGES = {
     OFFICE: ALL_PAGES,
-    LEADER: ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py"),
-    CSCN: ("pages/overview.py", "pages/unit.py", "pages/guide.py"),
+    LEADER: ("content/overview.py", "content/unit.py", "content/quality.py", "content/guide.py"),
+    CSCN: ("content/overview.py", "content/unit.py", "content/guide.py"),
 }
 CHANNEL = CHANNELS[2].label  # Tin bài trên trang thông tin điện tử
 
@@ -92,7 +92,7 @@ def quarter(at: AppTest, year: int, q: int) -> AppTest:
 
 
 def unit_page(at: AppTest, year: int = 2024, q: int = 1) -> AppTest:
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     return quarter(at, year, q)
 
 
@@ -132,7 +132,7 @@ def test_before_sign_in_only_the_sign_in_page_is_offered(app, user) -> None:
     assert at.button(key="sign_in_default").label == "Đăng nhập"
     assert not at.sidebar.selectbox and VIEW_KEY not in at.session_state
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/overview.py")
+        at.switch_page("content/overview.py")
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,7 @@ def test_an_unknown_email_sees_a_polite_no_access_page(app, user, expected) -> N
     assert CSCN_NAME not in said and not at.sidebar.selectbox and not at.metric
     assert at.button(key="no_access_logout").label == "Đăng nhập bằng tài khoản khác"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/unit.py")
+        at.switch_page("content/unit.py")
 
 
 @pytest.mark.parametrize("email", [OFFICE, LEADER, CSCN], ids=["office", "leadership", "unit"])
@@ -387,7 +387,7 @@ def test_forged_session_state_and_query_params_show_and_write_only_the_users_own
     assert at.header[0].value == f"{CSCN_NAME} — quý I năm 2024"
     assert at.selectbox(key="sidebar_unit").value == "CSCN"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/export.py")
+        at.switch_page("content/export.py")
 
     # The view the pages draw from, forged to VP's unit and user before the clicks: app.py rebuilds it.
     view = at.session_state[VIEW_KEY]
@@ -443,7 +443,7 @@ def test_demo_unit_role_acts_for_its_chosen_unit(app, workbook) -> None:
     at.selectbox(key="sidebar_demo_unit").set_value("CSCN").run()
     assert at.selectbox(key="sidebar_unit").options == [CSCN_NAME]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/quality.py")
+        at.switch_page("content/quality.py")
     at = unit_page(at)
     at.button(key=unit_actions.CONFIRM_KEY).click().run()
     assert_clean(at)

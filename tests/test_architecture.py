@@ -1,4 +1,9 @@
-"""The layering of DESIGN.md: reporting/ and sheets/ never import streamlit; reporting/ never imports gspread."""
+"""The direction of the layers: a pure core (`reporting`), adapters around it (`sheets`), the pieces of
+the pages (`components`), and on top the composition roots (`app.py`, `loader.py`, `cli/`) and the pages
+(`content/`). Nothing imports upward. `__main__.py` files are entry points (they only call `cli`) and are
+left out. Checked on the source, so an import inside a function counts too."""
+
+from __future__ import annotations
 
 import ast
 from pathlib import Path
@@ -6,6 +11,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+OURS = {"reporting", "sheets", "components", "content", "loader", "cli", "app", "bench", "tests"}
+# What each layer may import of ours (besides itself).
+ALLOWED = {
+    "reporting": set(),
+    "sheets": {"reporting"},
+    "components": {"reporting"},
+}
+THIRD_PARTY_BANNED = {
+    "reporting": {"streamlit", "gspread", "google", "requests", "altair"},
+    "sheets": {"streamlit", "altair"},
+    "components": {"gspread", "google", "requests"},
+}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -19,15 +36,34 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted((ROOT / "reporting").rglob("*.py")) + sorted((ROOT / "sheets").rglob("*.py")),
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_no_streamlit_below_the_pages(path):
-    assert "streamlit" not in imported_modules(path)
+def layer_files(layer: str) -> list[Path]:
+    return [p for p in sorted((ROOT / layer).rglob("*.py")) if p.name != "__main__.py"]
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "reporting").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
-def test_reporting_is_pure(path):
-    assert not {"gspread", "google", "requests"} & imported_modules(path)
+CASES = [(layer, path) for layer in ALLOWED for path in layer_files(layer)]
+
+
+@pytest.mark.parametrize(("layer", "path"), CASES, ids=lambda c: str(c.relative_to(ROOT)) if isinstance(c, Path) else c)
+def test_no_layer_imports_upward(layer: str, path: Path) -> None:
+    ours = imported_modules(path) & OURS - {layer}
+    assert ours <= ALLOWED[layer], f"{path.relative_to(ROOT)} imports {sorted(ours - ALLOWED[layer])}"
+
+
+@pytest.mark.parametrize(("layer", "path"), CASES, ids=lambda c: str(c.relative_to(ROOT)) if isinstance(c, Path) else c)
+def test_no_layer_uses_a_library_of_another(layer: str, path: Path) -> None:
+    banned = imported_modules(path) & THIRD_PARTY_BANNED[layer]
+    assert not banned, f"{path.relative_to(ROOT)} imports {sorted(banned)}"
+
+
+def test_the_entry_points_only_call_the_command_line() -> None:
+    for layer in ("reporting", "sheets"):
+        assert imported_modules(ROOT / layer / "__main__.py") == {"cli"}
+
+
+def test_pages_reach_data_only_through_the_loader_and_components() -> None:
+    for path in sorted((ROOT / "content").glob("*.py")):
+        assert "sheets" not in imported_modules(path), path.name
+
+
+def test_every_layer_has_files() -> None:
+    assert all(layer_files(layer) for layer in ALLOWED)

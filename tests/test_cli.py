@@ -1,26 +1,20 @@
-"""The command line through subprocess, as the office would run it."""
+"""The command line as the office runs it: in-process (`main(argv)`), and once as a real process."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.cli_run import run_cli as run
+from tests.cli_run import run_process
+
 NOW = "2026-11-28T10:00:00+07:00"
 
 
-def run(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "reporting", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+@pytest.mark.parametrize("module", ["reporting", "sheets"])
+def test_the_entry_points_run_as_processes(module):
+    """The smoke test: `python -m reporting` and `python -m sheets` start and answer in Vietnamese."""
+    result = run_process("--help", module=module)
+    assert result.returncode == 0 and "cách dùng:" in result.stdout and "tuỳ chọn" in result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def demo(tmp_path_factory):
 @pytest.mark.parametrize("command", [[], ["demo"], ["check"], ["summary"], ["export"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
-    assert result.returncode == 0 and "usage:" in result.stdout
+    assert result.returncode == 0 and "cách dùng:" in result.stdout and "usage:" not in result.stdout
     assert len(result.stdout) > 100
 
 

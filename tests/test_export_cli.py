@@ -81,8 +81,8 @@ def test_cli_totals_equal_cli_summary(source: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--quarter", "1", "--out", "bang.pdf"], "«.pdf»"),
-        (["--quarter", "1", "--half", "1", "--out", "bang.xlsx"], "not allowed with argument"),
-        (["--out", "bang.xlsx"], "one of the arguments --quarter --half --whole-year is required"),
+        (["--quarter", "1", "--half", "1", "--out", "bang.xlsx"], "không dùng cùng lúc với tham số"),
+        (["--out", "bang.xlsx"], "cần một trong các tham số --quarter --half --whole-year"),
     ],
 )
 def test_cli_refuses_bad_requests(source: Path, tmp_path: Path, args: list[str], message: str) -> None:

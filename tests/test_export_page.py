@@ -46,7 +46,7 @@ def app(source: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> AppTest
     loader.reset()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/export.py").run()
+    at.switch_page("content/export.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

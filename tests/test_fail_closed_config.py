@@ -13,7 +13,7 @@ import pytest
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from reporting import cli
+from cli import reports as cli
 from reporting.config import ConfigError, app_mode, is_loopback, read_config
 from tests.app_fixtures import APP, assert_clean, shown, texts
 from tests.test_app_roles import AUTH, LEADER, OFFICE, ROLES
@@ -179,8 +179,8 @@ def test_the_kiosk_on_a_network_is_read_only_and_writes_nothing(app_env, tmp_pat
     assert "sidebar_demo_role" not in [s.key for s in at.selectbox]
     assert at.metric, "the overview shows its figures"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/export.py")
-    at.switch_page("pages/unit.py").run()
+        at.switch_page("content/export.py")
+    at.switch_page("content/unit.py").run()
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     assert_clean(at)
     assert not [b for b in at.button if b.key and b.key.startswith("unit_")], "no confirm or add buttons"

@@ -55,7 +55,7 @@ def test_a_shared_address_gets_no_unit_and_the_office_sees_why(app_env, shared_e
     assert_clean(at)
     assert at.title[0].value == "Chưa có quyền truy cập" and not at.metric
     office = signed_in(shared_email, {"is_logged_in": True, "email": OFFICE, "email_verified": True})
-    office.switch_page("pages/quality.py").run()
+    office.switch_page("content/quality.py").run()
     assert "nhiều đơn vị (VP, CSCN)" in texts(office)
 
 

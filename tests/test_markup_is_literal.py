@@ -18,9 +18,9 @@ from tests.hostile import BAD_EVIDENCE, LINK_EVIDENCE, MARK, PAYLOAD, TAB_PAYLOA
 # What must never reach Markdown as typed: each would become markup, a link, an image, a formula or an icon.
 RAW = ("**đậm**", f"]({TRAP}", "![ảnh]", "<b>html", "$x^2$", ":smile:", ":red[", ":material/home:", "www.ex.example")
 PAGES = {
-    "office": ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/export.py", "pages/guide.py"),
-    "leadership": ("pages/overview.py", "pages/unit.py", "pages/quality.py", "pages/guide.py"),
-    "unit": ("pages/overview.py", "pages/unit.py", "pages/guide.py"),
+    "office": ("content/overview.py", "content/unit.py", "content/quality.py", "content/export.py", "content/guide.py"),
+    "leadership": ("content/overview.py", "content/unit.py", "content/quality.py", "content/guide.py"),
+    "unit": ("content/overview.py", "content/unit.py", "content/guide.py"),
 }
 
 
@@ -61,7 +61,7 @@ def test_markup_links_images_latex_and_icons_typed_in_cells_stay_text_on_every_p
     seen_marks = 0
     for page in PAGES[role]:
         at.switch_page(page).run()
-        if page == "pages/unit.py" and role != "unit":
+        if page == "content/unit.py" and role != "unit":
             at.selectbox(key="sidebar_unit").set_value("VP").run()
         assert_clean(at)
         texts = markdown_texts(at)
@@ -74,11 +74,11 @@ def test_markup_links_images_latex_and_icons_typed_in_cells_stay_text_on_every_p
 
 def test_the_reader_sees_exactly_what_was_typed(app_env, hostile) -> None:
     at = open_as(hostile, "office")
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     assert shown(at.header[0].value) == f"{UNIT_NAME} — quý IV năm 2023"
     at.selectbox(key="sidebar_unit").set_value("").run()
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("content/quality.py").run()
     full = next(e for e in at.expander if e.label.startswith("Đọc đầy đủ"))
     said = shown("\n".join(m.value for m in full.markdown))
     assert f"Trang «{TAB_PAYLOAD}»" in said  # a tab title quoted by a problem message, literally
@@ -86,7 +86,7 @@ def test_the_reader_sees_exactly_what_was_typed(app_env, hostile) -> None:
 
 def test_an_evidence_link_is_a_link_only_when_it_is_http(app_env, hostile) -> None:
     at = open_as(hostile, "office")
-    at.switch_page("pages/unit.py").run()
+    at.switch_page("content/unit.py").run()
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     rows = table(at, "Minh chứng", "Minh chứng (ghi)")
     assert BAD_EVIDENCE not in rows["Minh chứng"].tolist()

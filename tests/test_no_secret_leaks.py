@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import loader
-from reporting import cli, redact
+from cli import reports as cli
+from reporting import redact
 from sheets import factory
 from sheets.workbook import WorkbookSource
 from tests.app_fixtures import APP, assert_clean, shown

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from cli.provision import build_parser, main
 from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.parse import parse_snapshot
 from reporting.values import parse_areas, parse_channel
-from sheets.__main__ import build_parser, main
 from sheets.google import GoogleSheetSource
 from sheets.setup import Unit, area_choices, channel_choices, read_units_file, run_setup
 from tests.fakesheets.fixtures import READ_AT

@@ -1,4 +1,4 @@
-"""The command line, `python -m reporting`: demo, check, summary, export.
+"""The command line of the reports, `python -m reporting`: demo, check, summary, export.
 
 Each command is a docstring and a call into the library. SRC is an .xlsx path or a Google Sheets URL;
 when omitted, CCHC_SOURCE is used, and without it the demo workbook. Exit codes: 0 fine, 1 the data
@@ -15,6 +15,7 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from cli import vietnamese
 from reporting import redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
 from reporting.metrics import severity_counts
@@ -146,7 +147,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+DESCRIPTIONS = {
+    "demo": "Ghi sổ dữ liệu mẫu (một năm 2023 như thật, luôn giống nhau) vào tệp --out.",
+    "check": "Liệt kê lỗi và cảnh báo dữ liệu, kèm trang, dòng, cột. Mã thoát 1 khi có lỗi, 0 khi không có.",
+    "summary": "In số liệu tổng hợp của một quý dưới dạng JSON: kỳ, tổng số, hình thức, nội dung, từng đơn vị.",
+    "export": "Ghi bảng tổng hợp của một kỳ (quý, 6 tháng hoặc cả năm) ra tệp .xlsx, .csv hoặc .docx theo đuôi tệp.",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
+    vietnamese.install()
     parser = argparse.ArgumentParser(
         prog="python -m reporting",
         description="Theo dõi công tác truyền thông CCHC: kiểm tra dữ liệu, tổng hợp số liệu, xuất báo cáo.",
@@ -155,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=func.__doc__)
+        sub = commands.add_parser(name, help=help_text, description=DESCRIPTIONS[name])
         sub.set_defaults(func=func)
         return sub
 
