@@ -67,7 +67,7 @@ def show_compliance(reports: pd.DataFrame, key: str) -> None:
         return
     statuses = frame.pop("_status")
 
-    def paint(column: pd.Series) -> list[str]:
+    def paint(_column: pd.Series) -> list[str]:  # Styler.apply hands the column; the colours follow the statuses
         return [
             f"background-color: {STATUS_STYLE[s][0]}; color: {STATUS_STYLE[s][1]}; font-weight: 600" for s in statuses
         ]

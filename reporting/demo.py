@@ -125,7 +125,7 @@ def _activity_rows(rng: random.Random) -> dict[str, list[list[object]]]:
                 )
         rows.sort(key=lambda r: r[0])
         by_unit[code] = rows
-    _mess_up(rng, by_unit)
+    _mess_up(by_unit)
     return by_unit
 
 
@@ -134,7 +134,7 @@ def _channel_text(rng: random.Random, code: str) -> object:
     return rng.choices([channel.label, channel.number, channel.label.upper()], weights=[8, 1, 1])[0]
 
 
-def _mess_up(rng: random.Random, by_unit: dict[str, list[list[object]]]) -> None:
+def _mess_up(by_unit: dict[str, list[list[object]]]) -> None:
     """Type some cells the way people do, and break a handful of rows for the data-quality view."""
     vp, ldvl, dtn, ncc = by_unit["VP"], by_unit["LDVL"], by_unit["DTN"], by_unit["NCC"]
     for row in ldvl[::4]:

@@ -1,103 +1,27 @@
-"""Lay out a spreadsheet from the plan, in one batchUpdate: `python -m sheets setup`.
-
-Creates what is missing and nothing else: the `Đơn vị` and `Nộp báo cáo` tabs, a tab per unit with its
-header row frozen, dropdowns for Nội dung and Hình thức from the plan catalog, dd/mm/yyyy dates, and a
-protected range per unit tab that only the unit's emails, the office and the app's service account may
-edit. It never deletes or overwrites a non-empty cell. A second run finds everything in place and sends
-no write at all; `dry_run` prints the requests instead of sending them.
+"""Lay out a spreadsheet from the plan, in one batchUpdate: the I/O of `python -m sheets setup`.
 
 Reads: the tab list (1 request), every relevant tab's values (1 batchGet), and the validation and number
-format of the first data row of existing tabs (1 request), then at most one batchUpdate.
+format of the first data row of existing tabs (1 request); `sheets.setup_plan.plan_setup` decides, and at
+most one batchUpdate is sent. `dry_run` returns the requests instead of sending them.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import gspread
 from gspread.utils import absolute_range_name
 from openpyxl import load_workbook
 
-from reporting.catalog import AREAS, CHANNELS, GROUP_BY_CODE
 from reporting.errors import SourceError
-from reporting.schema import (
-    ACTIVITY_COLUMNS,
-    SUBMISSION_COLUMNS,
-    SUBMISSIONS_TAB,
-    UNIT_COLUMNS,
-    UNITS_TAB,
-    Column,
-    find_header,
-)
-from reporting.snapshot import Cell
+from reporting.schema import UNITS_TAB
 from reporting.text import fold
-from reporting.values import parse_emails, parse_group
 from sheets.client import service_account_email
 from sheets.google import GoogleSheetSource
-
-DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
-DATE_TIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
-PROTECTION_MARK = "CCHC"  # the description prefix by which setup recognises its own protected ranges
-DEFAULT_SHEET_TITLES = {"sheet1", "trang tinh1", "trang tinh 1", "feuille 1"}
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str
-    group: str = ""
-    emails: tuple[str, ...] = ()
-
-
-@dataclass
-class SetupPlan:
-    """The requests of the one batchUpdate, and Vietnamese notes for the person running setup."""
-
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def kinds(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for request in self.requests:
-            (kind,) = request
-            counts[kind] = counts.get(kind, 0) + 1
-        return counts
-
-
-def area_choices() -> list[str]:
-    """Dropdown values for Nội dung: "a - label", which the parser reads as area a."""
-    return [f"{area.letter} - {area.label}" for area in AREAS]
-
-
-def channel_choices() -> list[str]:
-    return [channel.label for channel in CHANNELS]
-
-
-# ---- units --------------------------------------------------------------------------------------------------
-def units_from_rows(rows: Sequence[Sequence[Cell]]) -> list[Unit]:
-    """Units from a table in the `Đơn vị` layout (header found leniently, rows without a code skipped)."""
-    header_at, positions = _header(rows, UNIT_COLUMNS)
-    if header_at is None:
-        return []
-    units = []
-    for row in rows[header_at + 1 :]:
-
-        def get(key: str, row: Sequence[Cell] = row) -> str:
-            index = positions.get(key)
-            value = row[index] if index is not None and index < len(row) else None
-            return "" if value is None else str(value).strip()
-
-        if not get("code"):
-            continue
-        emails, _problem = parse_emails(get("emails")) if get("emails") else ((), None)
-        units.append(Unit(get("code"), get("name") or get("code"), get("group"), tuple(emails or ())))
-    return units
+from sheets.setup_plan import SetupPlan, Unit, grid_probes, parse_grid, plan_setup, units_from_rows
 
 
 def read_units_file(path: str | Path) -> list[Unit]:
@@ -122,335 +46,6 @@ def read_units_file(path: str | Path) -> list[Unit]:
             "Nhóm, Email)."
         )
     return units
-
-
-# ---- planning -------------------------------------------------------------------------------------------------
-def _header(rows: Sequence[Sequence[Cell]], columns: tuple[Column, ...]) -> tuple[int | None, dict[str, int]]:
-    """(0-based header row, column key -> index) as the parser finds them; (None, {}) without a header."""
-    found = find_header(rows, columns)
-    return (found.index, dict(found.positions)) if found is not None else (None, {})
-
-
-def _is_empty(rows: Sequence[Sequence[Cell]]) -> bool:
-    return all(v is None or v == "" for row in rows for v in row)
-
-
-def _sheet_id_for(title: str, taken: set[int]) -> int:
-    # Choosing ids ourselves lets later requests in the same batchUpdate refer to sheets added earlier.
-    candidate = int(hashlib.sha256(title.encode()).hexdigest()[:8], 16) % 2_000_000_000 + 1
-    while candidate in taken:
-        candidate += 1
-    taken.add(candidate)
-    return candidate
-
-
-def _text_cell(value: Any, bold: bool = False) -> dict[str, Any]:
-    cell: dict[str, Any] = {"userEnteredValue": {"stringValue": str(value)}}
-    if bold:
-        cell["userEnteredFormat"] = {"textFormat": {"bold": True}}
-    return cell
-
-
-def _write_row(sheet_id: int, row: int, cells: dict[int, Any], bold: bool = False) -> dict[str, Any]:
-    """An updateCells request writing `cells` (column -> text) in `row` (0-based), leaving gaps untouched."""
-    first = min(cells)
-    values: list[dict[str, Any]] = []
-    for col in range(first, max(cells) + 1):
-        values.append(_text_cell(cells[col], bold) if col in cells else {})
-    return {
-        "updateCells": {
-            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": first},
-            "rows": [{"values": values}],
-            "fields": "userEnteredValue,userEnteredFormat.textFormat.bold" if bold else "userEnteredValue",
-        }
-    }
-
-
-def _list_rule(values: list[str], message: str) -> dict[str, Any]:
-    return {
-        "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in values]},
-        "inputMessage": message,
-        "strict": False,  # warn, don't block: "a, b", codes and numbers are valid too
-        "showCustomUi": True,
-    }
-
-
-@dataclass
-class _Tab:
-    title: str
-    sheet_id: int
-    exists: bool
-    rows: list[list[Cell]]
-    frozen: int = 0
-    protected: list[dict[str, Any]] = field(default_factory=list)
-    header_at: int = 0  # 0-based, after planning
-    positions: dict[str, int] = field(default_factory=dict)
-
-
-class _Planner:
-    def __init__(self, meta: dict[str, Any], values: dict[str, list[list[Cell]]]) -> None:
-        self.plan = SetupPlan()
-        self.tabs: dict[str, _Tab] = {}
-        self.taken: set[int] = set()
-        for entry in meta.get("sheets", []):
-            props = entry["properties"]
-            title = props["title"]
-            self.taken.add(int(props.get("sheetId", 0)))
-            self.tabs[title] = _Tab(
-                title,
-                int(props.get("sheetId", 0)),
-                True,
-                values.get(title, []),
-                props.get("gridProperties", {}).get("frozenRowCount", 0),
-                entry.get("protectedRanges", []),
-            )
-
-    def find(self, *names: str) -> _Tab | None:
-        keys = {fold(n) for n in names if n}
-        return next((tab for tab in self.tabs.values() if fold(tab.title) in keys), None)
-
-    def ensure_tab(self, title: str, *aliases: str) -> _Tab:
-        found = self.find(title, *aliases)
-        if found is not None:
-            return found
-        if fold(title) == fold(UNITS_TAB):
-            spare = next(
-                (t for t in self.tabs.values() if fold(t.title) in DEFAULT_SHEET_TITLES and _is_empty(t.rows)), None
-            )
-            if spare is not None:  # a new spreadsheet's empty "Sheet1" becomes the unit list
-                self.plan.requests.append(
-                    {
-                        "updateSheetProperties": {
-                            "properties": {"sheetId": spare.sheet_id, "title": title},
-                            "fields": "title",
-                        }
-                    }
-                )
-                del self.tabs[spare.title]
-                spare.title = title
-                self.tabs[title] = spare
-                return spare
-        tab = _Tab(title, _sheet_id_for(title, self.taken), False, [])
-        self.plan.requests.append(
-            {
-                "addSheet": {
-                    "properties": {
-                        "sheetId": tab.sheet_id,
-                        "title": title,
-                        "index": len(self.tabs),
-                        "gridProperties": {"frozenRowCount": 1},
-                    }
-                }
-            }
-        )
-        tab.frozen = 1
-        self.tabs[title] = tab
-        return tab
-
-    def ensure_header(self, tab: _Tab, columns: tuple[Column, ...]) -> bool:
-        """Write the header, or add its missing columns at the end; False when the tab has no usable header."""
-        header_at, positions = _header(tab.rows, columns)
-        if header_at is None:
-            if not _is_empty(tab.rows[:1]):
-                self.plan.notes.append(
-                    f"Trang «{tab.title}» có dữ liệu nhưng không có dòng tiêu đề nhận ra được: không sửa trang này."
-                )
-                return False
-            header_at, positions = 0, {}
-        row = tab.rows[header_at] if header_at < len(tab.rows) else []
-        used = len(row)
-        while used and (row[used - 1] is None or row[used - 1] == ""):
-            used -= 1
-        missing: dict[int, str] = {}
-        for column in columns:
-            if column.key not in positions:
-                positions[column.key] = used
-                missing[used] = column.header
-                used += 1
-        if missing:
-            self.plan.requests.append(_write_row(tab.sheet_id, header_at, missing, bold=True))
-        tab.header_at, tab.positions = header_at, positions
-        if tab.frozen < header_at + 1:
-            self.plan.requests.append(
-                {
-                    "updateSheetProperties": {
-                        "properties": {"sheetId": tab.sheet_id, "gridProperties": {"frozenRowCount": header_at + 1}},
-                        "fields": "gridProperties.frozenRowCount",
-                    }
-                }
-            )
-            tab.frozen = header_at + 1
-        return True
-
-
-def plan_setup(
-    meta: dict[str, Any],
-    values: dict[str, list[list[Cell]]],
-    grid: dict[str, dict[tuple[int, int], dict[str, Any]]],
-    units: Iterable[Unit] | None,
-    office_emails: Sequence[str],
-    service_email: str | None,
-) -> SetupPlan:
-    """The requests that bring the spreadsheet to the layout; pure, so `--dry-run` and tests share it.
-
-    `grid` maps a tab title to {(row, col): cell data} for the cells whose validation and format matter.
-    """
-    planner = _Planner(meta, values)
-    plan = planner.plan
-    unit_list = planner.ensure_tab(UNITS_TAB)
-    planner.ensure_header(unit_list, UNIT_COLUMNS)
-    listed = units_from_rows(unit_list.rows)
-    known = {fold(u.code) for u in listed}
-    added = [u for u in (units or []) if fold(u.code) not in known]
-    if added and unit_list.positions:
-        next_row = max(len(unit_list.rows), unit_list.header_at + 1)
-        while next_row > unit_list.header_at + 1 and _is_empty(unit_list.rows[next_row - 1 : next_row]):
-            next_row -= 1
-        for offset, unit in enumerate(added):
-            group = parse_group(unit.group)[0] if unit.group else None
-            cells = {
-                unit_list.positions["code"]: unit.code,
-                unit_list.positions["name"]: unit.name,
-                unit_list.positions["reports"]: "Có",
-            }
-            if unit.group:
-                cells[unit_list.positions["group"]] = GROUP_BY_CODE[group].label if group else unit.group
-            if unit.emails:
-                cells[unit_list.positions["emails"]] = "; ".join(unit.emails)
-            plan.requests.append(_write_row(unit_list.sheet_id, next_row + offset, cells))
-    by_code = {fold(u.code): u for u in listed}
-    for unit in units or []:
-        by_code.setdefault(fold(unit.code), unit)
-    every_unit = list(by_code.values())
-    if not every_unit:
-        plan.notes.append(
-            f"Chưa có đơn vị nào: điền trang «{UNITS_TAB}» (hoặc dùng --units TỆP) rồi chạy lại để tạo trang cho "
-            "từng đơn vị."
-        )
-
-    submissions = planner.ensure_tab(SUBMISSIONS_TAB)
-    if planner.ensure_header(submissions, SUBMISSION_COLUMNS):
-        _ensure_format(plan, submissions, "submitted_at", DATE_TIME_FORMAT, grid)
-
-    office = [e.lower() for e in office_emails]
-    for unit in every_unit:
-        tab = planner.ensure_tab(unit.code, unit.name)
-        if not planner.ensure_header(tab, ACTIVITY_COLUMNS):
-            continue
-        _ensure_format(plan, tab, "date", DATE_FORMAT, grid)
-        _ensure_validation(
-            plan,
-            tab,
-            "areas",
-            _list_rule(area_choices(), "Chọn chữ của nội dung (a–m, không có f, i, j); nhiều nội dung: «a, b»."),
-            grid,
-        )
-        _ensure_validation(
-            plan, tab, "channel", _list_rule(channel_choices(), "Chọn hình thức tuyên truyền theo kế hoạch."), grid
-        )
-        _ensure_protection(plan, tab, unit, office, service_email)
-    return plan
-
-
-def _column_range(tab: _Tab, key: str) -> dict[str, int]:
-    col = tab.positions[key]
-    return {
-        "sheetId": tab.sheet_id,
-        "startRowIndex": tab.header_at + 1,
-        "startColumnIndex": col,
-        "endColumnIndex": col + 1,
-    }
-
-
-def _probe(grid: dict[str, dict[tuple[int, int], dict[str, Any]]], tab: _Tab, key: str) -> dict[str, Any]:
-    return grid.get(tab.title, {}).get((tab.header_at + 1, tab.positions[key]), {}) if tab.exists else {}
-
-
-def _ensure_format(plan: SetupPlan, tab: _Tab, key: str, fmt: dict[str, str], grid: Any) -> None:
-    if _probe(grid, tab, key).get("userEnteredFormat", {}).get("numberFormat") == fmt:
-        return
-    plan.requests.append(
-        {
-            "repeatCell": {
-                "range": _column_range(tab, key),
-                "cell": {"userEnteredFormat": {"numberFormat": fmt}},
-                "fields": "userEnteredFormat.numberFormat",
-            }
-        }
-    )
-
-
-def _normal(value: Any) -> Any:
-    """Drop false and empty fields: Google's answers omit them (proto3), our requests spell them out."""
-    if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items() if v not in (False, None, "", [], {})}
-    if isinstance(value, list):
-        return [_normal(v) for v in value]
-    return value
-
-
-def _ensure_validation(plan: SetupPlan, tab: _Tab, key: str, rule: dict[str, Any], grid: Any) -> None:
-    if _normal(_probe(grid, tab, key).get("dataValidation")) == _normal(rule):
-        return
-    plan.requests.append({"setDataValidation": {"range": _column_range(tab, key), "rule": rule}})
-
-
-def _ensure_protection(plan: SetupPlan, tab: _Tab, unit: Unit, office: list[str], service_email: str | None) -> None:
-    if any(str(p.get("description", "")).startswith(PROTECTION_MARK) for p in tab.protected):
-        return
-    if not unit.emails:
-        plan.notes.append(
-            f"Đơn vị «{unit.code}» chưa có email trong trang «{UNITS_TAB}»: chưa khoá trang «{tab.title}». "
-            "Thêm email rồi chạy lại."
-        )
-        return
-    editors = sorted({*unit.emails, *office, *([service_email] if service_email else [])})
-    plan.requests.append(
-        {
-            "addProtectedRange": {
-                "protectedRange": {
-                    "range": {"sheetId": tab.sheet_id},
-                    "description": f"{PROTECTION_MARK} – {unit.code}: chỉ đơn vị và Văn phòng Sở được sửa",
-                    "warningOnly": False,
-                    "editors": {"users": editors},
-                }
-            }
-        }
-    )
-
-
-# ---- running ---------------------------------------------------------------------------------------------------
-def _grid_probes(meta: dict[str, Any], values: dict[str, list[list[Cell]]]) -> list[str]:
-    """Ranges covering the first data row of existing tabs, to read their validation and number format."""
-    ranges = []
-    for entry in meta.get("sheets", []):
-        title = entry["properties"]["title"]
-        rows = values.get(title, [])
-        for columns in (ACTIVITY_COLUMNS, SUBMISSION_COLUMNS):
-            header_at, positions = _header(rows, columns)
-            if header_at is not None and len(positions) >= 3:
-                last = max(positions.values())
-                ranges.append(absolute_range_name(title, f"A{header_at + 2}:{_letter(last)}{header_at + 2}"))
-                break
-    return ranges
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def _parse_grid(raw: dict[str, Any]) -> dict[str, dict[tuple[int, int], dict[str, Any]]]:
-    out: dict[str, dict[tuple[int, int], dict[str, Any]]] = {}
-    for entry in raw.get("sheets", []):
-        title = entry["properties"]["title"]
-        for block in entry.get("data", []):
-            r0, c0 = block.get("startRow", 0), block.get("startColumn", 0)
-            for dr, row in enumerate(block.get("rowData", [])):
-                for dc, cell in enumerate(row.get("values", [])):
-                    out.setdefault(title, {})[(r0 + dr, c0 + dc)] = cell
-    return out
 
 
 def run_setup(
@@ -479,10 +74,10 @@ def run_setup(
             params={"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"},
         )
         values = {t: vr.get("values", []) for t, vr in zip(titles, raw.get("valueRanges", []), strict=True)}
-        probes = _grid_probes(meta, values)
+        probes = grid_probes(meta, values)
         grid = {}
         if probes:
-            grid = _parse_grid(
+            grid = parse_grid(
                 http.fetch_sheet_metadata(
                     source.key,
                     params={

@@ -67,3 +67,11 @@ def test_pages_reach_data_only_through_the_loader_and_components() -> None:
 
 def test_every_layer_has_files() -> None:
     assert all(layer_files(layer) for layer in ALLOWED)
+
+
+def test_the_provisioning_planner_does_no_io() -> None:
+    """sheets/setup_plan.py decides; sheets/setup.py reads and sends. The planner opens no file or socket."""
+    used = imported_modules(ROOT / "sheets" / "setup_plan.py")
+    assert not {"requests", "csv", "io", "pathlib", "os", "socket"} & used
+    source = (ROOT / "sheets" / "setup_plan.py").read_text(encoding="utf-8")
+    assert "gspread.Client" not in source and "open(" not in source and "load_workbook" not in source

@@ -11,7 +11,8 @@ from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.parse import parse_snapshot
 from reporting.values import parse_areas, parse_channel
 from sheets.google import GoogleSheetSource
-from sheets.setup import Unit, area_choices, channel_choices, read_units_file, run_setup
+from sheets.setup import read_units_file, run_setup
+from sheets.setup_plan import Unit, area_choices, channel_choices
 from tests.fakesheets.fixtures import READ_AT
 
 SA = "cchc-app@cchc-test.iam.gserviceaccount.com"
