@@ -27,3 +27,30 @@ def test_every_setting_is_documented_in_readme_and_the_example(setting) -> None:
 def test_the_example_secrets_file_is_a_configuration_the_app_accepts() -> None:
     config = read_config(tomllib.loads(EXAMPLE), {})
     assert config.auth is not None and config.roles.office
+
+
+COMMANDS = {
+    ("reporting", "demo"),
+    ("reporting", "check"),
+    ("reporting", "summary"),
+    ("reporting", "export"),
+    ("sheets", "setup"),
+}
+
+
+def test_every_command_is_in_readme_and_has_vietnamese_help(capsys) -> None:
+    from cli import provision, reports
+
+    parsers = {"reporting": reports.build_parser(), "sheets": provision.build_parser()}
+    for module, parser in parsers.items():
+        names = set(parser._subparsers._group_actions[0].choices)  # the parser's own list of commands
+        assert {(module, n) for n in names} <= COMMANDS, names
+    for module, command in sorted(COMMANDS):
+        assert f"`{command}" in README or f"{module} {command}" in README, f"README lacks {module} {command}"
+        with pytest.raises(SystemExit) as done:
+            parsers[module].parse_args([command, "--help"])
+        assert done.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("cách dùng:") and "tuỳ chọn" in out and "show this help" not in out
+        described = out.split("\n\n")[1]
+        assert any(letter in described for letter in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"), described
