@@ -92,8 +92,17 @@ def page_set(role: str | None = None) -> list[st.Page]:
 
 
 def _halt(show: Callable[[], None]) -> None:
-    """Stop with a message before any role is known; the navigation offers nothing (no page list leaks)."""
-    st.navigation([st.Page(show, title="Truyền thông CCHC", url_path="thong-bao", default=True)], position="hidden")
+    """Stop with a message before any role is known; the navigation offers nothing (no page list leaks).
+
+    Every page's address is registered as a hidden stand-in for the same message, so a bookmarked or typed
+    address shows it too, never Streamlit's English "Page not found"."""
+
+    def stand_in(url: str) -> st.Page:
+        return st.Page(lambda: None, title="Truyền thông CCHC", url_path=url, visibility="hidden")
+
+    urls = [url for *_, url in (*PAGES, SIGN_IN, NO_ACCESS)]
+    home = st.Page(lambda: None, title="Truyền thông CCHC", url_path="thong-bao", default=True)
+    st.navigation([home, *(stand_in(url) for url in urls)], position="hidden")
     show()
     st.stop()
 

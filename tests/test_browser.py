@@ -89,7 +89,7 @@ def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 90.0) -> No
 
 
 @contextmanager
-def _streamlit(home: Path, **env_extra: str) -> Iterator[str]:
+def _streamlit(home: Path, *options: str, **env_extra: str) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port, its own demo workbook and clock; yields its URL.
 
     On exit the server log must hold no traceback: errors reach the page in words, never as a dump.
@@ -101,7 +101,8 @@ def _streamlit(home: Path, **env_extra: str) -> Iterator[str]:
     env["CCHC_DEMO_PATH"] = str(home / "demo-2023.xlsx")  # its own demo workbook, written on first use
     env.update(env_extra)
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--secrets.files", str(home / "no-secrets.toml"), *options]  # fmt: skip
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:

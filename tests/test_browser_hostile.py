@@ -113,3 +113,27 @@ def test_hostile_cells_render_as_text_for_every_role_and_fetch_nothing(hostile_s
         context.close()
         browser.close()
     assert outside == [], f"the page asked for addresses outside the app: {outside}"
+
+
+def test_a_broken_secrets_file_shows_only_the_configuration_page_at_every_address(tmp_path: Path) -> None:
+    _require_browser()
+    broken = tmp_path / "secrets.toml"
+    broken.write_text(
+        '[roles]\noffice = ["vanphong@example.vn"]\n[auth]\nredirect_uri = "x\ncookie_secret = "y"\n', encoding="utf-8"
+    )
+    with _streamlit(tmp_path, "--secrets.files", str(broken)) as url, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_default_timeout(60_000)
+        for address in ("/", "/xuat-bao-cao", "/don-vi", "/dang-nhap"):
+            page.goto(url + address)
+            title = page.locator("[data-testid='stMain'] h1").first
+            expect(title).to_have_text("Ứng dụng chưa chạy được: cấu hình chưa đúng")
+            expect(page.get_by_test_id("stAlert").first).to_contain_text("dòng 4")  # the line of the typo
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+            body = page.locator("body").inner_text()
+            assert "Page not found" not in body and "Chế độ trình diễn" not in body and "Đăng nhập" not in body
+            assert page.get_by_test_id("stSidebarNav").count() == 0, "no page list"
+            assert page.get_by_test_id("stMetric").count() == 0, "no data"
+        _shoot(page, tmp_path, "09-cau-hinh-sai")
+        browser.close()
