@@ -1,4 +1,5 @@
-"""Streamlit and Altair pieces the pages are built from: filters, KPI cards, charts, tables, notices.
+"""Streamlit and Altair pieces the pages are built from: filters, KPI cards, charts, tables, forms, notices.
 
-Components fetch nothing: they take frames and values (from `reporting`) and draw them.
+Components fetch nothing and import only `reporting` of ours: they take frames and values and draw them;
+what they need from outside (a writer, the clock) is handed in.
 """

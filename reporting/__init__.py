@@ -1,4 +1,7 @@
-"""Pure logic of the CCHC tracker: the plan catalog, periods, parsing, metrics, exports and the CLI.
+"""The pure core of the CCHC tracker: snapshot types, the schema, the plan catalog, periods, parsing,
+metrics, access, the unit actions' rules, configuration, exports and the one error hierarchy.
 
-Nothing here imports streamlit or gspread: frames and values in, frames and values out.
+It imports nothing of ours outside itself, and no streamlit, gspread, requests or altair: frames and values
+in, frames and values out (`tests/test_architecture.py`). `__main__.py` is only the entry point of the
+command line, which lives on top, in `cli/`.
 """
