@@ -22,6 +22,9 @@ BUTTONS = {"xlsx": "Bảng tổng hợp (.xlsx)", "csv": "Danh sách hoạt đ�
 view = current_view()
 parsed = view.parsed
 st.title("Xuất báo cáo")
+if view.user is None or not view.user.can_export:  # the navigation leaves the page out; this says it again
+    st.info("Chỉ Văn phòng Sở xuất bảng tổng hợp.", icon=":material/lock:")
+    st.stop()
 st.caption("Bảng tổng hợp toàn Sở gửi UBND tỉnh; không theo bộ lọc đơn vị ở thanh bên.")
 
 left, middle, right = st.columns([2, 1, 1])
