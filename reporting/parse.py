@@ -8,6 +8,7 @@ distinct value (`_factorize`), which keeps 100,000 rows under a second.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat, zip_longest
@@ -30,6 +31,7 @@ from reporting.schema import (
 )
 from reporting.snapshot import SheetRow, Snapshot
 from reporting.text import fold, nfc, nfc_texts, show
+from reporting.values import CellReading
 
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
@@ -48,6 +50,9 @@ ACTIVITY_FRAME_COLUMNS = [
     "note",
     "record_id",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -262,8 +267,10 @@ def _validate(
         if column.parser is None:  # free text
             values, reasons = factor.cells(nfc_texts(factor.uniques)), np.full(len(frame), None, dtype=object)
         else:
-            results = [column.parser(u) for u in factor.uniques]
+            results = [_read_cell(column, u) for u in factor.uniques]
             values, reasons = factor.values([r[0] for r in results]), factor.cells([r[1] for r in results])
+            if column.warn is not None:
+                _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons)
         if column.key in defaults:
             values[missing] = defaults[column.key]
         parsed[column.key] = values
@@ -285,6 +292,37 @@ def _validate(
             problems.add(tab, int(row), header, pos, None if is_missing else value, severity, reason, unit_code)
         errors |= required_missing | (bad if column.severity == "error" else False)
     return pd.DataFrame(parsed, index=frame.index, dtype=object, copy=False), pd.Series(errors, index=frame.index)
+
+
+def _read_cell(column: Column, value: Any) -> CellReading:
+    """The column's parser on one distinct value; whatever a cell holds, a reading, never an exception."""
+    try:
+        return column.parser(value)  # type: ignore[misc]
+    except Exception:  # a parser bug must not take the app down for everyone: the row is an error instead
+        log.exception("the %s parser failed on a cell", column.key)
+        return None, "không đọc được giá trị này; ghi lại theo hướng dẫn"
+
+
+def _warn(
+    frame: pd.DataFrame,
+    factor: _Factor,
+    column: Column,
+    tables: dict[str, _Table],
+    problems: _Problems,
+    values: list[Any],
+    reasons: np.ndarray,
+) -> None:
+    """A warning on each row whose (valid) value the column finds surprising; the row still counts."""
+    assert column.warn is not None
+    notes = factor.cells([column.warn(value) if value is not None else None for value in values])
+    flagged = (notes != None) & (reasons == None)  # noqa: E711 (elementwise on object arrays)
+    if not flagged.any():
+        return
+    rows = frame.loc[flagged, ["tab", "row", "unit_code", column.key]].itertuples(index=False)
+    for (tab, row, unit_code, raw), note in zip(rows, notes[flagged], strict=True):
+        table = tables[tab]
+        header = table.headers.get(column.key, column.header)
+        problems.add(tab, int(row), header, table.positions.get(column.key), raw, "warning", note, unit_code)
 
 
 def _read_list_table(tab: str, rows: list[SheetRow], columns: tuple[Column, ...], problems: _Problems) -> _Table | None:

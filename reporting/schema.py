@@ -35,6 +35,7 @@ class Column:
     required: bool = False
     parser: Callable[[Any], v.CellReading] | None = None
     severity: str = "error"  # of a value the parser rejects; "warning" keeps the row in
+    warn: Callable[[Any], str | None] | None = None  # a usable but surprising value: a warning on its row
 
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
@@ -42,9 +43,16 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column("areas", "Nội dung", ("noi dung", "content", "areas", "area", "noi dung tuyen truyen"), True, v.parse_areas),
     Column("channel", "Hình thức", ("hinh thuc", "channel", "hinh thuc tuyen truyen"), True, v.parse_channel),
     Column("title", "Tên hoạt động", ("ten hoat dong", "title", "activity", "hoat dong")),
-    Column("quantity", "Số lượng", ("so luong", "quantity", "qty"), False, v.parse_count),
     Column(
-        "participants", "Số người tham gia", ("so nguoi tham gia", "participants", "so nguoi"), False, v.parse_count
+        "quantity", "Số lượng", ("so luong", "quantity", "qty"), False, v.parse_quantity, warn=v.surprising_quantity
+    ),
+    Column(
+        "participants",
+        "Số người tham gia",
+        ("so nguoi tham gia", "participants", "so nguoi"),
+        False,
+        v.parse_participants,
+        warn=v.surprising_participants,
     ),
     Column("evidence", "Minh chứng", ("minh chung", "evidence", "link", "duong dan")),
     Column("note", "Ghi chú", ("ghi chu", "note", "notes")),

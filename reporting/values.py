@@ -57,8 +57,22 @@ def _split_date_text(text: str) -> tuple[date | None, str | None]:
     return None, None
 
 
+_ANY_DATE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _not_one_full_date(text: str) -> str | None:
+    """Why a date text is not to be guessed: two dates in one cell, or a two-digit year."""
+    if len(_ANY_DATE.findall(text)) + len(_WORDS.findall(fold(text))) > 1:
+        return f"ô có nhiều hơn một ngày; mỗi dòng ghi một hoạt động với một ngày, {_DATE_HINT}"
+    if (m := _DMY.match(text)) and len(m.group(3)) == 2:
+        return f"năm «{m.group(3)}» chỉ có hai chữ số nên không đoán; ghi đủ bốn chữ số, ví dụ 15/03/2023"
+    return None
+
+
 def parse_date(value: Any) -> CellReading:
-    """Real dates, serial numbers and the text forms of DESIGN.md; slashed dates are day first."""
+    """Real dates, serial numbers and the text forms of DESIGN.md; slashed dates are day first.
+
+    Nothing is guessed: a two-digit year, two dates in one cell or an impossible day is an error."""
     if isinstance(value, datetime):
         day = value.date()
     elif isinstance(value, date):
@@ -72,6 +86,8 @@ def parse_date(value: Any) -> CellReading:
         text = nfc(str(value))
         if re.fullmatch(r"\d{5}(\.\d+)?", text):
             return parse_date(float(text))
+        if reason := _not_one_full_date(text):
+            return None, reason
         found, _rest = _split_date_text(text)
         if found is None:
             return None, f"không phải ngày hợp lệ; {_DATE_HINT}"
@@ -111,6 +127,8 @@ def parse_datetime(value: Any) -> CellReading:
         except ValueError:
             moment = None
         if moment is None:
+            if reason := _not_one_full_date(text):
+                return None, reason
             day, rest = _split_date_text(text)
             clock = _parse_clock(rest)
             if day is None or clock is None:
@@ -190,15 +208,31 @@ def parse_channel(value: Any) -> CellReading:
 _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
-def parse_count(value: Any) -> CellReading:
-    """A non-negative whole number: 3, 3.0, '1.200' (one thousand two hundred), '1 200'."""
+# Plausibility of one activity (one row), from what a Sở's communication work looks like: a conference
+# of a few hundred people, a campaign of some dozens of banners or posts. Above the error bound the value
+# is surely a typo (an extra zero row after row, a phone number in the wrong column) and the row is kept
+# out of the figures; above the warning bound it is possible but worth a look on the quality page.
+MAX_QUANTITY, WARN_QUANTITY = 10_000, 500
+MAX_PARTICIPANTS, WARN_PARTICIPANTS = 100_000, 5_000
+_MAX_DIGITS = 12  # longer digit strings are never a count (and int() of a huge text is slow or refused)
+
+
+def parse_count(value: Any, limit: int = MAX_QUANTITY) -> CellReading:
+    """A non-negative whole number up to `limit`: 3, 3.0, '1.200' (one thousand two hundred), '1 200'.
+
+    Never raises, whatever the cell holds: NaN, infinity, 1e30, a 40-digit text are errors with a reason.
+    """
     if isinstance(value, bool):
         return None, "phải là số nguyên không âm"
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None, "không phải một số; ghi số nguyên không âm, ví dụ 1.200"
         if not value.is_integer():
             return None, f"{value:g} không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200"
+        if abs(value) > 10**_MAX_DIGITS:
+            return None, f"số quá lớn (trên {limit:,}); kiểm tra lại ô này".replace(",", ".")
         number = int(value)
     else:
         text = nfc(str(value)).replace(" ", "").replace("\u00a0", "")
@@ -206,10 +240,38 @@ def parse_count(value: Any) -> CellReading:
             text = re.sub(r"[.,]", "", text)
         if not re.fullmatch(r"-?\d+", text):
             return None, "không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200"
+        if len(text.lstrip("-")) > _MAX_DIGITS:
+            return None, f"số quá lớn (trên {limit:,}); kiểm tra lại ô này".replace(",", ".")
         number = int(text)
     if number < 0:
         return None, "số không được âm"
+    if number > limit:
+        return None, f"số quá lớn cho một hoạt động (trên {limit:,}); kiểm tra lại ô này".replace(",", ".")
     return number, None
+
+
+def parse_quantity(value: Any) -> CellReading:
+    """«Số lượng» of one activity: sessions, articles, banners, posts — at most MAX_QUANTITY."""
+    return parse_count(value, MAX_QUANTITY)
+
+
+def parse_participants(value: Any) -> CellReading:
+    """«Số người tham gia» of one activity — at most MAX_PARTICIPANTS."""
+    return parse_count(value, MAX_PARTICIPANTS)
+
+
+def surprising_quantity(number: Any) -> str | None:
+    if isinstance(number, int) and number > WARN_QUANTITY:
+        return f"số lượng {number:,} cho một hoạt động là nhiều bất thường; kiểm tra lại nếu gõ nhầm".replace(",", ".")
+    return None
+
+
+def surprising_participants(number: Any) -> str | None:
+    if isinstance(number, int) and number > WARN_PARTICIPANTS:
+        return f"{number:,} người tham gia một hoạt động là nhiều bất thường; kiểm tra lại nếu gõ nhầm".replace(
+            ",", "."
+        )
+    return None
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}

@@ -6,7 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from snapshots import ACTIVITY_HEADER, UNIT_HEADER, UNITS, snapshot
 
+from reporting.metrics import summarize
 from reporting.parse import parse_snapshot
+from reporting.periods import VN_TZ, whole_year
 
 cells = st.one_of(
     st.none(),
@@ -15,6 +17,9 @@ cells = st.one_of(
     st.booleans(),
     st.integers(-5, 60000),
     st.floats(-10, 60000, allow_nan=False),
+    st.integers(),  # beyond int64 too
+    st.floats(),  # NaN, infinities, 1e308
+    st.sampled_from([2**63, 2**64 + 1, 1e30, -1e30, "9" * 30, "15/3/23", "15/03/2023 - 20/03/2023", "\x00\x07"]),
     st.dates(date(1990, 1, 1), date(2030, 12, 31)),
     st.datetimes(datetime(2015, 1, 1), datetime(2030, 1, 1)),
     st.sampled_from(
@@ -37,6 +42,7 @@ cells = st.one_of(
         ]
     ),
     st.text(max_size=12),
+    st.text(alphabet=st.characters(), max_size=300),  # any Unicode, control characters included
 )
 rows = st.lists(st.lists(cells, min_size=0, max_size=9), max_size=25)
 
@@ -64,3 +70,7 @@ def test_rows_read_equal_activities_plus_error_rows(vp, ttr):
     assert len(error_rows) == parsed.error_rows
     assert not error_rows & activity_rows
     assert errors["message"].str.startswith("Trang «").all()
+    # Whatever the cells held, the figures are computed without overflow or exception.
+    for year in (2022, 2023, 2024):
+        summary = summarize(parsed, whole_year(year), datetime(2024, 6, 1, tzinfo=VN_TZ))
+        assert 0 <= summary.totals["quantity"] < 2**62 and summary.totals["activities"] >= 0

@@ -39,7 +39,6 @@ D = date(2023, 3, 15)
         "ngày 15 tháng 3 năm 2023",
         "Ngày 15 tháng 03 năm 2023",
         " 15/3/2023 ",
-        "15/3/23",
         "15/03/2023 08:00",
         unicodedata.normalize("NFD", "ngày 15 tháng 3 năm 2023"),
     ],
@@ -53,10 +52,38 @@ def test_slashed_dates_are_day_first():
     assert parse_date("12/1/2023")[0] == date(2023, 1, 12)
 
 
-@pytest.mark.parametrize("raw", ["31/02/2023", "15/13/2023", "hôm qua", "2023", -5, 1e9, "15/3/1890", True])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "31/02/2023",
+        "15/13/2023",
+        "hôm qua",
+        "2023",
+        -5,
+        1e9,
+        "15/3/1890",
+        True,
+        float("nan"),
+        float("inf"),
+        1e30,
+        "15/3/23",
+        "15/03/2023 - 20/03/2023",
+        "15/3/2023 và 16/3/2023",
+        "ngày 1 tháng 3 năm 2023, ngày 2 tháng 3 năm 2023",
+    ],
+)
 def test_bad_dates(raw):
     value, reason = parse_date(raw)
     assert value is None and reason
+
+
+def test_a_two_digit_year_is_not_guessed():
+    assert parse_date("15/3/23") == (
+        None,
+        "năm «23» chỉ có hai chữ số nên không đoán; ghi đủ bốn chữ số, ví dụ 15/03/2023",
+    )
+    assert "nhiều hơn một ngày" in parse_date("15/03/2023 - 20/03/2023")[1]
+    assert parse_datetime("14/3/23 17:30")[0] is None
 
 
 TIME = datetime(2023, 3, 14, 17, 30, tzinfo=VN_TZ)
@@ -157,15 +184,26 @@ def test_bad_channels_list_the_choices(raw):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(3, 3), (3.0, 3), ("3", 3), ("1.200", 1200), ("1 200", 1200), ("12.000.000", 12000000), ("0", 0), (" 45 ", 45)],
+    [(3, 3), (3.0, 3), ("3", 3), ("1.200", 1200), ("1 200", 1200), ("0", 0), (" 45 ", 45), ("10.000", 10_000)],
 )
 def test_counts(raw, expected):
     assert parse_count(raw) == (expected, None)
 
 
-@pytest.mark.parametrize("raw", ["1,5", 2.5, "-1", -3, "nhiều", True, "1.2"])
+def test_a_large_count_reads_with_its_own_bound():
+    assert parse_count("12.000.000", limit=10**8) == (12_000_000, None)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *["1,5", 2.5, "-1", -3, "nhiều", True, "1.2", "12.000.000", 10_001],
+        *[float("nan"), float("inf"), -float("inf"), 1e30, 2**70, "9" * 40, "9" * 5000],
+    ],
+)
 def test_bad_counts(raw):
-    assert parse_count(raw)[0] is None
+    value, reason = parse_count(raw)
+    assert value is None and reason
 
 
 @pytest.mark.parametrize(
