@@ -29,7 +29,6 @@ from reporting.actions import AppendResult, RowWriter, new_record_id
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS
 from reporting.errors import SourceError
 from reporting.periods import days_to_deadline, deadline, period_of, quarter
-from reporting.values import MAX_YEAR, MIN_YEAR
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +252,7 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         state.pop("form_for", None)
     if state.get("form_for") != shown or FIELD_KEYS["date"] not in st.session_state:
         state["form_for"] = shown  # another quarter (or unit): the date starts inside it again
-        st.session_state[FIELD_KEYS["date"]] = _default_day(view)
+        st.session_state[FIELD_KEYS["date"]] = fmt.day(_default_day(view))
     receipt = state["receipts"].pop(("activity", code), None)  # once: the new row is in the table above
     if receipt is not None:
         st.success(receipt.text, icon=":material/task_alt:")
@@ -265,13 +264,9 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
     )
     with st.form(FORM_KEY, enter_to_submit=False):
         left, right = st.columns(2)
-        day = left.date_input(
-            "Ngày",
-            min_value=date(MIN_YEAR, 1, 1),
-            max_value=date(MAX_YEAR, 12, 31),
-            format="DD/MM/YYYY",
-            key=FIELD_KEYS["date"],
-        )
+        # A text field, not a date picker: a picker silently turns 31/02/2024 into 29/02/2024, and what a
+        # person typed must reach the parser as typed (it refuses an impossible day with its own message).
+        day = left.text_input("Ngày (ngày/tháng/năm)", placeholder="ví dụ 15/03/2024", key=FIELD_KEYS["date"])
         channel = right.selectbox(
             "Hình thức", CHANNEL_LABELS, index=None, placeholder="Chọn hình thức…", key=FIELD_KEYS["channel"]
         )

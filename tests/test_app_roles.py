@@ -99,9 +99,7 @@ def unit_page(at: AppTest, year: int = 2024, q: int = 1) -> AppTest:
 def fill_form(at: AppTest, **values: object) -> AppTest:
     for name, value in values.items():
         key = unit_actions.FIELD_KEYS[name]
-        if name == "date":
-            at.date_input(key=key).set_value(value)
-        elif name == "areas":
+        if name == "areas":
             at.multiselect(key=key).set_value(value)
         elif name == "channel":
             at.selectbox(key=key).set_value(value)
@@ -318,7 +316,7 @@ def test_adding_an_activity_writes_one_row_to_the_units_tab_and_shows_it(app, wo
     before = read_book(workbook)
     at = unit_page(app(CSCN).run(), 2023, 4)
     shown = metrics(at)["Hoạt động"]
-    assert at.date_input(key=unit_actions.FIELD_KEYS["date"]).value == date(2023, 12, 14)  # in the quarter shown
+    assert at.text_input(key=unit_actions.FIELD_KEYS["date"]).value == "14/12/2023"  # in the quarter shown
 
     at = fill_form(at, areas=["c", "a"], channel=CHANNEL, title="Tin về dịch vụ công trực tuyến", participants="1.200")
     assert_clean(at)
@@ -495,7 +493,7 @@ def test_on_google_confirm_and_add_write_one_row_each(google_app, fake) -> None:
     assert_clean(at)
 
     at.button(key=unit_actions.CONFIRM_KEY).click().run()
-    at = fill_form(at, date=date(2024, 1, 9), areas=["k"], channel=CHANNEL, title="Tin trên Google", quantity="2")
+    at = fill_form(at, date="09/01/2024", areas=["k"], channel=CHANNEL, title="Tin trên Google", quantity="2")
     assert_clean(at)
 
     after = read()
@@ -508,3 +506,33 @@ def test_on_google_confirm_and_add_write_one_row_each(google_app, fake) -> None:
     assert len(after.activities) == len(before.activities) + 1
     assert "Tin trên Google" in set(table(at, "Tên hoạt động")["Tên hoạt động"])
     assert fake.count("values.append") == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("31/02/2024", "không phải ngày hợp lệ"),
+        ("15/3/24", "chỉ có hai chữ số"),
+        ("", "đang trống"),
+        ("01/03/2024 - 05/03/2024", "nhiều hơn một ngày"),
+    ],
+    ids=["31 February", "two-digit year", "blank", "two dates"],
+)
+def test_the_form_never_changes_a_typed_date_it_refuses_it(app, workbook, typed, said) -> None:
+    """A date picker would have made 31/02/2024 into 29/02/2024 and saved it; the form refuses it instead."""
+    before = workbook.read_bytes()
+    at = unit_page(app(CSCN).run(), 2023, 4)
+    at = fill_form(at, date=typed, areas=["a"], channel=CHANNEL, title="Ngày gõ tay")
+    assert_clean(at)
+    (error,) = [shown(e.value) for e in at.error if e.value.startswith("**Chưa ghi hoạt động.**")]
+    assert "Ngày" in error and said in error
+    assert workbook.read_bytes() == before
+    assert at.text_input(key=unit_actions.FIELD_KEYS["date"]).value == typed  # kept as typed, to correct it
+
+
+def test_the_form_writes_the_day_typed(app, workbook) -> None:
+    at = unit_page(app(CSCN).run(), 2023, 4)
+    at = fill_form(at, date="29/02/2024", areas=["a"], channel=CHANNEL, title="Ngày nhuận")
+    assert_clean(at)
+    added = read_book(workbook).activities.query("title == 'Ngày nhuận'")
+    assert [d.date() for d in added["date"]] == [date(2024, 2, 29)]
