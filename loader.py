@@ -224,10 +224,25 @@ def _summarize(_parsed: Parsed, token: str, period: Period, units: tuple[str, ..
 _figures = st.cache_data(max_entries=48, show_spinner=False)(_summarize)
 
 
+LAST_WRITE_KEY = "last_write_at"  # session state: when this session last wrote (the server's clock)
+
+
+def remember_write(at: datetime) -> None:
+    """Note the moment of this session's write, so its figures are never computed at an earlier moment."""
+    st.session_state[LAST_WRITE_KEY] = at
+
+
 def figures(loaded: Loaded, period: Period, units: tuple[str, ...] | None, at: datetime) -> Summary:
-    """`reporting.metrics.summarize` of the loaded data, cached per read; `at` counts to the minute."""
-    minute = at.replace(second=0, microsecond=0)
-    return _figures(loaded.parsed, loaded.token, period, tuple(units or ()), minute)
+    """`reporting.metrics.summarize` of the loaded data, cached per read; `at` counts to the minute.
+
+    The minute is never earlier than this session's own last write: a unit that confirmed its report at
+    10:00:35 sees it counted at once, not «Chưa nộp» until 10:01.
+    """
+    moment = at.replace(second=0, microsecond=0)
+    written = st.session_state.get(LAST_WRITE_KEY)
+    if isinstance(written, datetime) and written > moment:
+        moment = written
+    return _figures(loaded.parsed, loaded.token, period, tuple(units or ()), moment)
 
 
 def forget_figures() -> None:
@@ -263,12 +278,15 @@ def writer(config: Settings) -> RowWriter:
     return open_writer(open_source(config.source, service_account(), now))
 
 
-def after_write(config: Settings) -> None:
+def after_write(config: Settings, at: datetime | None = None) -> None:
     """Forget the cached read of `config`'s source, so the row just written shows on the next run.
 
     The read is cached per (source, rules, clock) and only that entry goes; figures need no clearing, as
-    the new read has a new token.
+    the new read has a new token. `at`, the moment of the write, keeps this session's figures from being
+    computed at an earlier moment (`figures`).
     """
+    if at is not None:
+        remember_write(at)
     reader = _reader(config.cache_ttl_seconds)
     if reader is not _read:
         reader.clear(config.source, config.rules, os.environ.get(NOW_ENV, ""))  # type: ignore[attr-defined]

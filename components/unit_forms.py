@@ -58,7 +58,7 @@ class Backend:
 
     writer: Callable[[], RowWriter]
     now: Callable[[], datetime]
-    after_write: Callable[[], None]
+    after_write: Callable[[datetime], None]  # given the moment of the write
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _confirm(view: View, backend: Backend, user: User, code: str, key: tuple[Any
     if result is None:
         return
     # No Streamlit call between the write and here: a rerun requested meanwhile cannot lose the receipt.
-    backend.after_write()
+    backend.after_write(at)
     receipt = Receipt(result, at, user.email or "", text=note)
     _state()["receipts"][("report", code, view.period.year, view.period.index)] = receipt
     if note:
@@ -324,7 +324,7 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
         if outcome.check.warnings:
             st.warning("Nên bổ sung thêm:\n\n" + _bullets(outcome.check.warnings))
         return
-    backend.after_write()
+    backend.after_write(backend.now())
     result = outcome.result
     activity = outcome.check.activity or {}
     counted = quarter(*period_of(activity["date"], view.parsed.rules), view.parsed.rules)

@@ -62,7 +62,9 @@ else:
     st.info(f"Báo cáo quý: **Chưa đến hạn** — {when} để nộp (hạn {fmt.day(due)}).")
 
 backend = unit_forms.Backend(
-    writer=lambda: loader.writer(view.settings), now=loader.now, after_write=lambda: loader.after_write(view.settings)
+    writer=lambda: loader.writer(view.settings),
+    now=loader.now,
+    after_write=lambda at: loader.after_write(view.settings, at),
 )
 unit_forms.report_actions(view, code, backend)
 

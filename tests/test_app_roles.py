@@ -292,7 +292,7 @@ def test_after_the_deadline_it_says_the_report_will_count_as_late(app, workbook,
 
 
 def test_a_double_click_before_the_page_reread_writes_one_row(app, workbook, monkeypatch) -> None:
-    monkeypatch.setattr(loader, "after_write", lambda config: None)  # the second click still sees old data
+    monkeypatch.setattr(loader, "after_write", lambda config, at=None: None)  # the second click still sees old data
     before = len(submissions(read_book(workbook), "CSCN"))
     at = unit_page(app(CSCN).run())
     at.button(key=unit_actions.CONFIRM_KEY).click().run()
@@ -536,3 +536,17 @@ def test_the_form_writes_the_day_typed(app, workbook) -> None:
     assert_clean(at)
     added = read_book(workbook).activities.query("title == 'Ngày nhuận'")
     assert [d.date() for d in added["date"]] == [date(2024, 2, 29)]
+
+
+def test_a_confirmation_at_35_seconds_past_the_minute_shows_at_once(app, workbook, monkeypatch) -> None:
+    """The figures are cached per minute: the unit's own write must not wait for the next minute."""
+    at = unit_page(app(CSCN).run())
+    monkeypatch.setenv("CCHC_NOW", "2024-01-10T09:00:35")  # the clock moved on while the page was open
+    at.button(key=unit_actions.CONFIRM_KEY).click().run()
+    assert_clean(at)
+    (row,) = [s for s in submissions(read_book(workbook), "CSCN") if s["year"] == 2024 and s["quarter"] == 1]
+    assert row["submitted_at"] == NOW.replace(second=35)
+    said = texts(at)
+    assert "Báo cáo quý: **Đúng hạn** — đã nộp lúc 09:00 10/01/2024" in said and "Chưa" not in said.split("\n")[2]
+    at.switch_page("content/overview.py").run()
+    assert table(at, "Đơn vị", "Trạng thái").set_index("Đơn vị").loc[CSCN_NAME, "Trạng thái"].endswith("Đúng hạn")
