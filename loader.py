@@ -34,7 +34,7 @@ from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, Period, PeriodRules
 from reporting.settings import Settings
 from reporting.snapshot import Source, Stale
-from sheets.snapshot_cache import LoadResult, SnapshotCache, cache_key, load_with_fallback
+from sheets.snapshot_cache import UNUSABLE, LoadResult, SnapshotCache, cache_key, load_with_fallback
 
 if TYPE_CHECKING:
     from reporting.actions import RowWriter
@@ -154,10 +154,11 @@ def _failure_text(exc: BaseException | None) -> str:
     return f"Lỗi không xác định khi đọc nguồn dữ liệu ({name})."
 
 
-def _read_with_fallback(source: Source) -> LoadResult:
-    """`load_with_fallback`, extended to errors that are not `SourceError` (a bug must not lose the page)."""
+def _read_with_fallback(source: Source, rules: PeriodRules) -> LoadResult:
+    """`load_with_fallback` with the parser as its check, extended to errors that are not `SourceError`
+    (a bug must not lose the page)."""
     try:
-        return load_with_fallback(source, snapshots)
+        return load_with_fallback(source, snapshots, check=lambda snapshot: parse_snapshot(snapshot, rules))
     except Exception as exc:
         log.exception("reading the source failed unexpectedly")
         previous = snapshots.get(cache_key(source))
@@ -181,13 +182,20 @@ def _read(source: str | None, rules: PeriodRules, clock_text: str) -> Loaded | s
         if not isinstance(exc, SourceError):
             log.exception("opening the source failed unexpectedly")
         return _failure_text(exc)
-    result = _read_with_fallback(opened)
+    result = _read_with_fallback(opened, rules)
     if result.snapshot is None:
         return _failure_text(result.error)
     stale = None
     if result.stale is not None:
         stale = replace(result.stale, failed_at=now())
-    return Loaded(_light(parse_snapshot(result.snapshot, rules)), stale, configured=bool(source))
+    parsed = result.checked
+    if parsed is None:  # the last good snapshot, served after a failure: it parsed when it was kept
+        try:
+            parsed = parse_snapshot(result.snapshot, rules)
+        except Exception:  # kept by an older version of the app, say: nothing usable to show
+            log.exception("the last good snapshot does not parse either")
+            return _failure_text(SourceError(UNUSABLE))
+    return Loaded(_light(parsed), stale, configured=bool(source))
 
 
 _cached: dict[int, Callable[[str | None, PeriodRules, str], Loaded | str]] = {}

@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +27,9 @@ DEFAULT_DIR = Path(".cache") / "snapshots"
 FORMAT_VERSION = 1
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """What the app loader gets: a snapshot (maybe stale) and/or the error that stopped the refresh."""
@@ -32,6 +37,7 @@ class LoadResult:
     snapshot: Snapshot | None
     stale: Stale | None = None
     error: SourceError | None = None
+    checked: Any = None  # what `check` made of a fresh snapshot (the parsed frames); None for a fallback
 
     @property
     def ok(self) -> bool:
@@ -105,22 +111,45 @@ class SnapshotCache:
             return None
         try:
             return snapshot_from_json(json.loads(self._path(key).read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or unreadable: as if there were none
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # damaged: as if there were none, and say so
+            log.warning("the saved snapshot %s does not load (%s); ignored", self._path(key).name, type(exc).__name__)
+            return None
 
 
-def load_with_fallback(source: Source, cache: SnapshotCache) -> LoadResult:
-    """Read `source`; on success remember the snapshot, on failure serve the last good one with a notice."""
+UNUSABLE = "Dữ liệu vừa đọc có chỗ ứng dụng chưa xử lý được (chi tiết đã ghi vào nhật ký máy chủ để khắc phục)."
+
+
+def load_with_fallback(
+    source: Source, cache: SnapshotCache, check: Callable[[Snapshot], Any] | None = None
+) -> LoadResult:
+    """Read `source`; on failure serve the last good snapshot with a notice.
+
+    A fresh snapshot becomes the "last good" one only after `check` (the parser) accepted it: a read that
+    cannot be parsed is never kept, so a restart does not meet it again; the previous one is served.
+    """
     key = cache_key(source)
     try:
         snapshot = source.read()
     except SourceError as err:
-        previous = cache.get(key)
-        if previous is None:
-            return LoadResult(snapshot=None, error=err)
-        return LoadResult(snapshot=previous, stale=Stale(previous.read_at, str(err)), error=err)
+        return _previous(cache, key, err)
+    checked = None
+    if check is not None:
+        try:
+            checked = check(snapshot)
+        except Exception:
+            log.exception("a snapshot of %s could not be parsed; the last good one is served", source.name)
+            return _previous(cache, key, SourceError(UNUSABLE))
     cache.put(key, snapshot)
-    return LoadResult(snapshot=snapshot)
+    return LoadResult(snapshot=snapshot, checked=checked)
+
+
+def _previous(cache: SnapshotCache, key: str, err: SourceError) -> LoadResult:
+    previous = cache.get(key)
+    if previous is None:
+        return LoadResult(snapshot=None, error=err)
+    return LoadResult(snapshot=previous, stale=Stale(previous.read_at, str(err)), error=err)
 
 
 # ---- JSON codec: cells are str/int/float/bool/None/date/datetime ------------------------------------------
