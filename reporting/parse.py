@@ -402,6 +402,22 @@ def _report_shared_emails(tab: str, table: _Table, units: pd.DataFrame, problems
             )
 
 
+def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:
+    """Two tabs that fold to one fixed tab («Đơn vị» and «đơn vị », say): only the first is read, so the
+    other is an error naming both, with how many filled rows it holds — nothing in it goes unmentioned."""
+    for title in (UNITS_TAB, SUBMISSIONS_TAB):
+        twins = [t for t in snapshot.tabs if fold(t) == fold(title)]
+        for twin in twins[1:]:
+            filled = sum(1 for r in snapshot.tabs[twin] if any(not _is_blank(c) for c in r.values))
+            problems.add_tab(
+                twin,
+                "error",
+                f"trang này và trang «{twins[0]}» cùng là trang «{title}» (chỉ khác hoa thường, dấu hay khoảng "
+                f"trắng); chỉ trang «{twins[0]}» được đọc, {filled} dòng không trống của trang này không được đọc: "
+                "hãy gộp hai trang làm một",
+            )
+
+
 def _find_tab(snapshot: Snapshot, title: str) -> str | None:
     wanted = fold(title)
     return next((t for t in snapshot.tabs if fold(t) == wanted), None)
@@ -593,6 +609,7 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
 def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Parsed:
     """Interpret a whole snapshot. Never raises on bad cells: they become problems."""
     problems = _Problems()
+    _report_twin_fixed_tabs(snapshot, problems)
     units = _parse_units(snapshot, problems)
     has_list = _find_tab(snapshot, UNITS_TAB) is not None
     pairs = _unit_tabs(snapshot, units, problems, has_list)

@@ -245,3 +245,24 @@ def test_tabs_match_units_by_code_or_name(title):
         snapshot({"Đơn vị": [UNIT_HEADER, *UNITS[:1]], title: [ACTIVITY_HEADER, [date(2023, 3, 1), "a", 1, "x"]]})
     )
     assert list(parsed.activities["unit_code"]) == ["VP"] and parsed.problems.empty
+
+
+def test_two_tabs_that_fold_to_one_fixed_tab_are_an_error_naming_both():
+    from snapshots import snapshot
+
+    parsed = parse_snapshot(
+        snapshot(
+            {
+                "Đơn vị": [["Mã", "Tên đơn vị"], ["VP", "Văn phòng"]],
+                "đơn vị ": [["Mã", "Tên đơn vị"], ["TTR", "Thanh tra"]],
+                "Nộp báo cáo": [["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp"]],
+                "NOP BAO CAO": [["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp"], ["VP", 2023, 1, "10/03/2023 08:00"]],
+                "VP": [["Ngày", "Nội dung", "Hình thức"]],
+            }
+        )
+    )
+    twins = parsed.problems[parsed.problems["tab"].isin(["đơn vị ", "NOP BAO CAO"])]
+    assert set(twins["severity"]) == {"error"} and len(twins) == 2
+    messages = " ".join(twins["message"])
+    assert "trang «Đơn vị»" in messages and "trang «Nộp báo cáo»" in messages
+    assert "2 dòng không trống của trang này không được đọc" in messages  # its header and its row
