@@ -89,6 +89,16 @@ def parse_toml(text: str, label: str) -> dict[str, Any]:
         ) from None
 
 
+MIN_COOKIE_SECRET = 32  # characters: `python -c "import secrets; print(secrets.token_urlsafe(32))"` gives 43
+# Values copied from .streamlit/secrets.toml.example (or left as the usual placeholders) are not secrets.
+PLACEHOLDERS = frozenset({"a long random string", "...", "....apps.googleusercontent.com", "changeme", "secret", "xxx"})
+
+
+def _placeholder(value: Any) -> bool:
+    text = str(value).strip().lower()
+    return text in PLACEHOLDERS or set(text) <= set(".x*-_ ")
+
+
 def _auth_problems(auth: Any) -> list[str]:
     if not isinstance(auth, Mapping):
         return ["Mục [auth] phải là một bảng (dòng «[auth]» rồi các khoá bên dưới)."]
@@ -96,6 +106,14 @@ def _auth_problems(auth: Any) -> list[str]:
     for key in ("redirect_uri", "cookie_secret"):
         if not _text(auth.get(key)):
             problems.append(f"Mục [auth] thiếu khoá «{key}» (hoặc khoá này để trống).")
+    secret = auth.get("cookie_secret")
+    # Whoever knows the cookie secret can sign an identity cookie for any email, the office's included.
+    if _text(secret) and (_placeholder(secret) or len(str(secret).strip()) < MIN_COOKIE_SECRET):
+        problems.append(
+            f"Khoá «cookie_secret» của mục [auth] phải là một chuỗi ngẫu nhiên dài ít nhất {MIN_COOKIE_SECRET} ký tự, "
+            'riêng cho máy chủ này (tạo bằng: python -c "import secrets; print(secrets.token_urlsafe(32))"), '
+            "không phải giá trị mẫu."
+        )
     redirect = auth.get("redirect_uri")
     if _text(redirect) and not str(redirect).strip().endswith("/oauth2callback"):
         problems.append(
@@ -114,6 +132,8 @@ def _auth_problems(auth: Any) -> list[str]:
         for key in PROVIDER_KEYS:
             if not _text(table.get(key)):
                 problems.append(f"Mục {label} thiếu khoá «{key}» (hoặc khoá này để trống).")
+            elif _placeholder(table.get(key)):
+                problems.append(f"Khoá «{key}» của mục {label} vẫn là giá trị mẫu: chép giá trị thật từ nhà cung cấp.")
         metadata = table.get("server_metadata_url")
         if _text(metadata) and not str(metadata).strip().startswith("https://"):
             problems.append(f"Khoá «server_metadata_url» của mục {label} phải là một địa chỉ https://.")

@@ -32,6 +32,15 @@ _KEY_SHAPED = (
 _MIN_SECRET = 6  # shorter values are not worth masking (and would blank ordinary words)
 
 
+def looks_secret(text: object) -> bool:
+    """True when `text` holds something shaped like key material: a PEM block, an OAuth token, or (in a
+    text that is not an address: a spreadsheet URL's path is long base64-like text too) a long base64 run."""
+    if not isinstance(text, str):
+        return False
+    pem, base64, token = _KEY_SHAPED
+    return bool(pem.search(text) or token.search(text) or ("://" not in text and base64.search(text)))
+
+
 class Redactor(logging.Filter):
     """Rewrites each record's message and traceback with every secret blanked; never drops a record."""
 

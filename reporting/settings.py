@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reporting.periods import PeriodRules
+from reporting.redact import looks_secret
 
 Kind = Literal["text", "int", "bool"]
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "co", "có"})
@@ -166,4 +167,8 @@ def _convert(setting: Setting, raw: Any) -> Any:
         return number
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise ValueError(f"{_where(setting)} phải là một chuỗi chữ.")
+    if looks_secret(str(raw)):  # a key pasted into the wrong field: never shown as a path or a heading
+        raise ValueError(
+            f"{_where(setting)} chứa thứ giống một khoá bí mật (khoá riêng, mã truy cập): ghi lại cho đúng."
+        )
     return str(raw).strip()

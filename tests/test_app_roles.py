@@ -29,7 +29,7 @@ from tests.fakesheets.fixtures import make_policy
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret",
+    "cookie_secret": "k3Q9vZ2mR7tX1wP8sL4nB6yD0cF5hJ2gA9uE",  # as long and random as the app requires
     "client_id": "test-client.apps.googleusercontent.com",
     "client_secret": "test-client-secret",
     "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration",

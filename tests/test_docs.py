@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reporting.config import read_config
+from reporting.config import ConfigError, read_config
 from reporting.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,19 @@ def test_every_setting_is_documented_in_readme_and_the_example(setting) -> None:
     assert f"\n{setting.name} = " in EXAMPLE, f"secrets.toml.example lacks {setting.name}"
 
 
-def test_the_example_secrets_file_is_a_configuration_the_app_accepts() -> None:
-    config = read_config(tomllib.loads(EXAMPLE), {})
+def test_the_example_secrets_file_is_refused_only_for_its_placeholders() -> None:
+    """Its shape is right; copied as it is, the example's sign-in secrets are refused (anyone knows them)."""
+    with pytest.raises(ConfigError) as refused:
+        read_config(tomllib.loads(EXAMPLE), {})
+    problems = refused.value.problems
+    assert problems and all("cookie_secret" in p or "giá trị mẫu" in p for p in problems), problems
+    fixed = tomllib.loads(EXAMPLE)
+    fixed["auth"].update(
+        cookie_secret="k3Q9vZ2mR7tX1wP8sL4nB6yD0cF5hJ2gA9uE",
+        client_id="1234-abc.apps.example",
+        client_secret="s3cr3t-from-the-provider",
+    )
+    config = read_config(fixed, {})
     assert config.auth is not None and config.roles.office
 
 

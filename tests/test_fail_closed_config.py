@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from cli import reports as cli
 from reporting.config import ConfigError, app_mode, is_loopback, read_config
 from tests.app_fixtures import APP, assert_clean, shown, texts
+from tests.cli_run import run_cli
 from tests.test_app_roles import AUTH, LEADER, OFFICE, ROLES
 
 CONFIG_TITLE = "Ứng dụng chưa chạy được: cấu hình chưa đúng"
@@ -93,8 +94,19 @@ def test_a_secrets_file_that_cannot_be_read_stops_the_app(secrets_file) -> None:
         ({k: v for k, v in AUTH.items() if k != "cookie_secret"}, "cookie_secret"),
         ({k: v for k, v in AUTH.items() if k != "client_secret"}, "client_secret"),
         ({"redirect_uri": AUTH["redirect_uri"], "cookie_secret": "x", "google": {"client_id": "x"}}, "[auth.google]"),
+        ({**AUTH, "cookie_secret": "a long random string"}, "cookie_secret"),
+        ({**AUTH, "cookie_secret": "short"}, "cookie_secret"),
+        ({**AUTH, "client_secret": "..."}, "giá trị mẫu"),
     ],
-    ids=["empty [auth]", "no cookie_secret", "no client_secret", "provider table without its keys"],
+    ids=[
+        "empty [auth]",
+        "no cookie_secret",
+        "no client_secret",
+        "provider table without its keys",
+        "the example's cookie secret (forgeable)",
+        "a short cookie secret",
+        "a placeholder client secret",
+    ],
 )
 def test_an_incomplete_auth_table_stops_the_app_and_never_shows_the_picker(app_env, auth, missing) -> None:
     said = assert_stopped_on_configuration(run_app(source="/tmp/khong-co.xlsx", auth=auth, roles=ROLES))
@@ -309,3 +321,14 @@ def test_an_account_with_no_role_learns_nothing_about_the_installation(app_env, 
     for secret in (private_demo.name, str(private_demo.parent), "[roles]", "source", "CCHC_", "secrets.toml"):
         assert secret not in said
     assert not at.sidebar.selectbox and not at.metric and not at.dataframe
+
+
+@pytest.mark.parametrize("setting", ["source", "agency_name", "place"])
+def test_a_private_key_pasted_into_a_setting_is_refused_not_shown(app_env, monkeypatch, setting) -> None:
+    from tests.test_no_secret_leaks import MARKER, PLANTED
+
+    monkeypatch.setenv(f"CCHC_{setting.upper()}", PLANTED)
+    said = assert_stopped_on_configuration(run_app())
+    assert f"«{setting}»" in said and "giống một khoá bí mật" in said and MARKER not in said
+    done = run_cli("check", env={f"CCHC_{setting.upper()}": PLANTED})
+    assert done.returncode == 2 and MARKER not in done.stdout + done.stderr
