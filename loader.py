@@ -59,7 +59,8 @@ def _secrets() -> dict[str, Any] | None:
     does not parse stops the app with its line instead of silently counting as "no secrets". AppTest's
     `at.secrets` and a secrets folder reach us through `st.secrets`.
     """
-    data = load_secrets_files(list(st.get_option("secrets.files") or []))
+    paths = list(st.get_option("secrets.files") or [])
+    data = load_secrets_files(paths)
     if data is not None:
         return data
     try:
@@ -68,6 +69,12 @@ def _secrets() -> dict[str, Any] | None:
     except Exception:
         log.warning("Streamlit's secrets could not be read", exc_info=False)
         raise ConfigError(["Không đọc được cấu hình bí mật (secrets) của ứng dụng."]) from None
+    # Something is there (a secrets folder Streamlit cannot read, say) but nothing was read: never "none".
+    present = [p for p in paths if os.path.lexists(os.path.expanduser(p))]
+    if present:
+        raise ConfigError(
+            [f"Không đọc được cấu hình ở «{present[0]}»: thư mục cấu hình phải chứa một thư mục con cho mỗi mục."]
+        )
     return None
 
 

@@ -268,6 +268,8 @@ def load_secrets_files(paths: list[str]) -> dict[str, Any] | None:
         if path.suffix != ".toml":
             continue
         label = _label(path)
+        if path.is_symlink() and not path.exists():
+            raise ConfigError([f"Tệp cấu hình {label} là một liên kết tới tệp không còn tồn tại."])
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -276,6 +278,12 @@ def load_secrets_files(paths: list[str]) -> dict[str, Any] | None:
             raise ConfigError(
                 [f"Không đọc được tệp cấu hình {label} (không có quyền đọc, hoặc tệp không phải UTF-8)."]
             ) from None
+        if text.startswith("\ufeff"):  # Notepad's «UTF-8 with BOM»: Streamlit would not read it either
+            raise ConfigError(
+                [
+                    f"Tệp cấu hình {label} được lưu dạng «UTF-8 có BOM»: lưu lại dạng UTF-8 (không BOM) rồi khởi động lại."
+                ]
+            )
         merged = {**(merged or {}), **parse_toml(text, label)}
     return merged
 

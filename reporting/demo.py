@@ -11,15 +11,17 @@ import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from reporting.catalog import AREA_LETTERS, CHANNELS
+from reporting.errors import SourceError
 from reporting.periods import deadline, quarter
 from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 SEED = 2023
 YEAR = 2023
+BUILT_IN_PATH = Path(__file__).resolve().parent.parent / "data" / "demo-2023.xlsx"
 DEFAULT_PATH = Path(
     os.environ.get("CCHC_DEMO_PATH", Path(__file__).resolve().parent.parent / "data" / "demo-2023.xlsx")
 )
@@ -226,15 +228,44 @@ def build_demo(path: str | Path, seed: int = SEED) -> Path:
         sheet.freeze_panes = "A2"
         for letter, width in zip("ABCDEFGH", (12, 12, 40, 55, 10, 12, 40, 20), strict=True):
             sheet.column_dimensions[letter].width = width
+    book.properties.title = DEMO_MARK  # how ensure_demo knows a file is ours to show without sign-in
     tmp = path.with_suffix(".tmp.xlsx")
     book.save(tmp)
     tmp.replace(path)
     return path
 
 
+DEMO_MARK = "CCHC - sổ dữ liệu mẫu (dữ liệu giả)"
+
+
+def is_demo(path: Path) -> bool:
+    """True when `path` is a workbook `build_demo` wrote (its title property says so)."""
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:  # not an .xlsx at all
+        return False
+    try:
+        return book.properties.title == DEMO_MARK
+    finally:
+        book.close()
+
+
 def ensure_demo(path: str | Path = DEFAULT_PATH) -> Path:
-    """The demo workbook's path, writing it first if it is absent."""
+    """The demo workbook's path, writing it first if it is absent.
+
+    Demo mode shows this file to anyone without sign-in and writes to it, so a file there that the app
+    did not write (real data placed at `CCHC_DEMO_PATH`) is refused, never shown; at the built-in path an
+    old or foreign file is moved aside (`….old.xlsx`) and the demo written anew, so nothing is lost.
+    """
     path = Path(path)
+    if path.exists() and not is_demo(path):
+        if path.resolve() != BUILT_IN_PATH.resolve():
+            raise SourceError(
+                "CCHC_DEMO_PATH trỏ tới một tệp không phải sổ dữ liệu mẫu, nên ứng dụng không mở nó ở chế độ "
+                "trình diễn (ai cũng xem và ghi được). Để đọc một tệp thật, đặt nó vào «source» và cấu hình "
+                "đăng nhập; để có sổ mẫu, trỏ CCHC_DEMO_PATH tới một tệp chưa có."
+            )
+        path.replace(path.with_name(path.stem + ".old.xlsx"))
     if not path.exists():
         build_demo(path)
     return path

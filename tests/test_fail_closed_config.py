@@ -332,3 +332,56 @@ def test_a_private_key_pasted_into_a_setting_is_refused_not_shown(app_env, monke
     assert f"«{setting}»" in said and "giống một khoá bí mật" in said and MARKER not in said
     done = run_cli("check", env={f"CCHC_{setting.upper()}": PLANTED})
     assert done.returncode == 2 and MARKER not in done.stdout + done.stderr
+
+
+def test_a_real_workbook_at_the_demo_path_is_refused_not_shown_without_sign_in(tmp_path, private_demo) -> None:
+    """CCHC_DEMO_PATH pointed at real data would have served it, with writes, to anyone: refused."""
+    from openpyxl import load_workbook
+
+    from reporting.demo import ensure_demo, is_demo
+    from reporting.errors import SourceError
+
+    real = tmp_path / "so-that.xlsx"
+    book = load_workbook(private_demo)
+    book.properties.title = "Sổ theo dõi thật"
+    book.save(real)
+    before = real.read_bytes()
+    assert is_demo(private_demo) and not is_demo(real)
+    with pytest.raises(SourceError, match="không phải sổ dữ liệu mẫu"):
+        ensure_demo(real)
+    assert real.read_bytes() == before
+    (tmp_path / "not-a-workbook.xlsx").write_text("hello")
+    with pytest.raises(SourceError):
+        ensure_demo(tmp_path / "not-a-workbook.xlsx")
+
+
+def test_a_stale_file_at_the_built_in_demo_path_is_moved_aside_not_lost(tmp_path, monkeypatch, private_demo) -> None:
+    from reporting import demo
+
+    built_in = tmp_path / "data" / "demo-2023.xlsx"
+    built_in.parent.mkdir()
+    built_in.write_bytes(b"an old demo, or anything")
+    monkeypatch.setattr(demo, "BUILT_IN_PATH", built_in)
+    assert demo.ensure_demo(built_in) == built_in and demo.is_demo(built_in)
+    assert (tmp_path / "data" / "demo-2023.old.xlsx").read_bytes() == b"an old demo, or anything"
+
+
+def test_a_secrets_folder_streamlit_cannot_read_is_not_no_configuration(app_env, tmp_path) -> None:
+    folder = tmp_path / "secrets"
+    folder.mkdir()
+    (folder / "README").write_text("khoá ở đây")  # a plain file where Streamlit wants one folder per secret
+    st_config.set_option("secrets.files", [str(folder)])
+    assert_stopped_on_configuration(run_app())
+
+
+def test_a_dangling_secrets_link_is_not_no_configuration(app_env, tmp_path) -> None:
+    link = tmp_path / "secrets.toml"
+    link.symlink_to(tmp_path / "gone.toml")
+    st_config.set_option("secrets.files", [str(link)])
+    assert "không còn tồn tại" in assert_stopped_on_configuration(run_app())
+
+
+def test_a_secrets_file_saved_with_a_bom_says_so(secrets_file) -> None:
+    path = secrets_file("")
+    path.write_bytes("\ufeffdemo_mode = true\n".encode())
+    assert "UTF-8 có BOM" in assert_stopped_on_configuration(run_app())
