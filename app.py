@@ -20,7 +20,7 @@ from components.context import VIEW_KEY, View
 from components.filters import default_period, render_sidebar
 from components.safe import md
 from reporting.access import User, pages_for, visible_units
-from reporting.config import Config, ConfigError, Mode, app_mode
+from reporting.config import Config, ConfigError, Mode, app_mode, check_host
 from reporting.parse import Parsed
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ def _configuration() -> tuple[Config, Mode, list[str]]:
             _halt(lambda: notices.configuration(problems))
     try:
         mode = app_mode(config, loader.bind_address())
+        check_host(mode, loader.bind_address(), loader.host_header())
     except ConfigError as exc:
         refused = exc.problems
         log.error("configuration: %s", " | ".join(refused))
@@ -184,6 +185,7 @@ def main() -> None:
         source_label=source_label,
         on_refresh=loader.refresh,
         allowed_units=None if user.sees_everything else visible_units(user, parsed.units),
+        link_source=user.role != "viewer",  # an anonymous screen does not hand out the spreadsheet's address
     )
     st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user, detailed=user.role == "office" or office)
     st.caption(f"{md(settings.agency_name)} TỈNH {md(settings.place.upper())} · Kế hoạch truyền thông về công tác CCHC")

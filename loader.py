@@ -104,6 +104,14 @@ def service_account() -> dict[str, Any] | None:
     return dict(account) if account is not None else None
 
 
+def host_header() -> str | None:
+    """The Host header of this session's request (None outside a browser session, as in AppTest)."""
+    try:
+        return st.context.headers.get("Host")
+    except Exception:
+        return None
+
+
 def bind_address() -> str | None:
     """The address the server listens on (`server.address`; empty: every interface)."""
     return st.get_option("server.address")

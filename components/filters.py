@@ -68,6 +68,7 @@ def render_sidebar(
     source_label: str,
     on_refresh: Callable[[], None],
     allowed_units: Sequence[str] | None = None,
+    link_source: bool = True,
 ) -> Filters:
     """Draw the filters and the data's provenance in the sidebar; return the chosen filters.
 
@@ -110,7 +111,7 @@ def render_sidebar(
             disabled=len(units) == 1 and allowed_units is not None,
         )
         st.divider()
-        url = parsed.snapshot.url if parsed.snapshot is not None else None
+        url = parsed.snapshot.url if parsed.snapshot is not None and link_source else None
         st.caption(f"Nguồn: [{md(source_label)}]({url})" if url else f"Nguồn: {md(source_label)}")
         st.caption(f"Dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}")
         st.button(

@@ -20,12 +20,15 @@ import string
 _JOINER = "\u2060"  # WORD JOINER: zero width, no line break, not a letter — it splits ":smile:" and "a.vn"
 _SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 _BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+# Direction controls would reorder the app's own words around the data (an RLO in a unit name reverses
+# the quarter's label after it): they are invisible, so dropping them shows the reader what was typed.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINK_SCHEMES = ("http://", "https://")
 
 
 def md(value: object) -> str:
     """`value` as literal text inside Markdown (one line: line breaks become spaces)."""
-    text = _BREAKS.sub(" ", "" if value is None else str(value))
+    text = _BIDI.sub("", _BREAKS.sub(" ", "" if value is None else str(value)))
     text = _SPECIAL.sub(r"\\\1", text)
     text = text.replace("\\:", "\\:" + _JOINER).replace("\\.", _JOINER + "\\." + _JOINER)
     return text.replace("\\@", _JOINER + "\\@")

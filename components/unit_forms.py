@@ -27,7 +27,7 @@ from reporting import actions, fmt
 from reporting.access import User
 from reporting.actions import AppendResult, RowWriter, new_record_id
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS
-from reporting.errors import SourceError
+from reporting.errors import SourceError, WriteRefused
 from reporting.periods import days_to_deadline, deadline, period_of, quarter
 
 log = logging.getLogger(__name__)
@@ -88,12 +88,25 @@ def writes_for(view: View, code: str) -> User | None:
     return user if user is not None and user.role == "unit" and user.unit_code == code else None
 
 
-def _write(action: Callable[[], Any]) -> Any:
-    """Run a write; show a refused or failed write as a sentence (never a traceback) and return None."""
+SOURCE_FAILED = (
+    "Chưa ghi được vì nguồn dữ liệu tạm thời không truy cập được; dữ liệu trong bảng tính không bị thay đổi. "
+    "Hãy thử lại sau ít phút; nếu lỗi còn, báo cho Văn phòng Sở kèm thời điểm xảy ra."
+)
+
+
+def _write(action: Callable[[], Any], detailed: bool = False) -> Any:
+    """Run a write; show a refused or failed write as a sentence (never a traceback) and return None.
+
+    A refusal (the user's own request: no tab, not allowed) is said as it is. A failure of the source may
+    name its path, spreadsheet key or service account: that detail is for the office (and the log) only.
+    """
     try:
         return action()
-    except SourceError as exc:  # NotAllowed and WriteRefused included
-        st.error(str(exc), icon=":material/block:")
+    except WriteRefused as exc:  # NotAllowed included
+        st.error(md(str(exc)), icon=":material/block:")
+    except SourceError as exc:
+        log.warning("a unit's write failed: %s", exc)
+        st.error(md(str(exc)) if detailed else SOURCE_FAILED, icon=":material/block:")
     except Exception:
         log.exception("a unit's write failed")
         st.error(FAILED, icon=":material/report:")
@@ -139,7 +152,8 @@ def _confirm(view: View, backend: Backend, user: User, code: str, key: tuple[Any
             at=at,
             record_id=record_id,
             note=note,
-        )
+        ),
+        view.detailed,
     )
     if result is None:
         return
@@ -315,7 +329,8 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
     outcome = _write(
         lambda: actions.add_activity(
             backend.writer(), user, view.parsed.units, unit_code=code, fields=fields, record_id=record_id
-        )
+        ),
+        view.detailed,
     )
     if outcome is None:
         return

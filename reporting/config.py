@@ -232,6 +232,28 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+def host_of(header: str | None) -> str:
+    """The host name of an HTTP Host header: «[::1]:8501» → «::1», «localhost:8501» → «localhost»."""
+    text = (header or "").strip()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+def check_host(mode: Mode, bind_address: str | None, host_header: str | None) -> None:
+    """Demo mode on loopback answers only to this machine's own names: a web page the operator visits could
+    otherwise point a name of its own at 127.0.0.1 (DNS rebinding) and read the app through the browser."""
+    if mode != "demo" or not is_loopback(bind_address) or not host_header:
+        return
+    if not is_loopback(host_of(host_header)):
+        raise ConfigError(
+            [
+                "Ứng dụng đang chạy ở chế độ trình diễn chỉ cho máy này, nên chỉ mở được ở địa chỉ 127.0.0.1 hoặc "
+                "localhost. Hãy mở lại bằng địa chỉ đó."
+            ]
+        )
+
+
 def app_mode(config: Config, bind_address: str | None) -> Mode:
     """How the app may run with this configuration on this address; ConfigError when it may not run."""
     settings = config.settings

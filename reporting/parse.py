@@ -9,6 +9,7 @@ distinct value (`_factorize`), which keeps 100,000 rows under a second.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat, zip_longest
@@ -374,25 +375,36 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
             "mã đơn vị bị trùng với một dòng phía trên; dòng này bị bỏ qua",
         )
     units = units[~duplicated].reset_index(drop=True)
-    _report_shared_emails(tab, table, units, problems)
+    shared = _report_shared_emails(tab, table, raw, problems)
+    if shared:  # nobody signs in as a unit through an address two rows claim
+        units["emails"] = units["emails"].map(lambda emails: tuple(e for e in emails if e.lower() not in shared))
     return units
 
 
-def _report_shared_emails(tab: str, table: _Table, units: pd.DataFrame, problems: _Problems) -> None:
-    """An email in the `Email` cells of two units is an error on each of those rows: sign-in cannot tell
-    which unit the person acts for, so that address gets no unit role until it is fixed."""
-    owners: dict[str, list[int]] = {}
-    for index, emails in enumerate(units["emails"]):
-        for email in {e.lower() for e in emails}:
-            owners.setdefault(email, []).append(index)
-    for email, indexes in owners.items():
-        if len(indexes) < 2:
+_EMAIL_LIKE = re.compile(r"[^\s,;<>()]+@[^\s,;<>()]+")
+
+
+def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: _Problems) -> set[str]:
+    """Addresses in the `Email` cells of two rows of the unit list, and an error on each of those rows:
+    sign-in cannot tell which unit the person acts for, so the address gets no unit role until it is fixed.
+
+    Read from the raw cells of every row — also a row with an error, or a cell with a typo beside the
+    address — so a mistake elsewhere never turns a shared address into one unit's."""
+    if "emails" not in raw:
+        return set()
+    owners: dict[str, list[tuple[int, str]]] = {}
+    for row, code, cell in zip(raw["row"], raw.get("code", [None] * len(raw)), raw["emails"], strict=True):
+        if not isinstance(cell, str):
             continue
-        codes = ", ".join(str(units.at[i, "code"]) for i in indexes)
-        for i in indexes:
+        for email in {e.lower().strip(".") for e in _EMAIL_LIKE.findall(cell)}:
+            owners.setdefault(email, []).append((int(row), "" if code is None else show(code)))
+    shared = {email for email, rows in owners.items() if len({r for r, _ in rows}) > 1}
+    for email in sorted(shared):
+        codes = ", ".join(code or f"dòng {row}" for row, code in owners[email])
+        for row, _code in owners[email]:
             problems.add(
                 tab,
-                int(units.at[i, "row"]),
+                row,
                 table.headers.get("emails", "Email"),
                 table.positions.get("emails"),
                 email,
@@ -400,6 +412,7 @@ def _report_shared_emails(tab: str, table: _Table, units: pd.DataFrame, problems
                 f"email này có ở nhiều đơn vị ({codes}); người dùng email đó chưa được nhận là cán bộ đơn vị nào "
                 "cho đến khi chỉ còn ở một đơn vị",
             )
+    return shared
 
 
 def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:

@@ -415,7 +415,7 @@ def test_with_the_widgets_shown_by_mistake_the_write_is_still_refused(app, workb
     at = unit_page(at)
     at.button(key=unit_actions.CONFIRM_KEY).click().run()
     assert_clean(at)
-    (refused,) = [e.value for e in at.error if "không có quyền ghi dữ liệu" in e.value]
+    (refused,) = [shown(e.value) for e in at.error if "không có quyền ghi dữ liệu" in e.value]
     assert refused.startswith(f"Tài khoản {email} không có quyền ghi dữ liệu cho đơn vị VP")
     at = fill_form(at, areas=["a"], channel=CHANNEL, title="Không được ghi")
     assert [e.value for e in at.error if "không có quyền ghi dữ liệu" in e.value]

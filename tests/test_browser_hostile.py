@@ -137,3 +137,24 @@ def test_a_broken_secrets_file_shows_only_the_configuration_page_at_every_addres
             assert page.get_by_test_id("stMetric").count() == 0, "no data"
         _shoot(page, tmp_path, "09-cau-hinh-sai")
         browser.close()
+
+
+def test_demo_mode_refuses_a_page_that_reaches_it_by_another_name(tmp_path: Path, private_demo: Path) -> None:
+    """DNS rebinding: a site the operator visits points its own name at 127.0.0.1; the demo must not answer."""
+    _require_browser()
+    source = build_hostile(private_demo, tmp_path / "so.xlsx")
+    rules = "--host-resolver-rules=MAP rebind.attacker.example 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+    args = [a for a in CHROMIUM_ARGS if not a.startswith("--host-resolver-rules")] + [rules]
+    with _streamlit(tmp_path, CCHC_SOURCE=str(source), CCHC_DEMO_MODE="1") as url, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=args)
+        page = browser.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url.replace("127.0.0.1", "rebind.attacker.example") + "/")
+        expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(
+            "Ứng dụng chưa chạy được: cấu hình chưa đúng"
+        )
+        expect(page.get_by_test_id("stAlert").first).to_contain_text("chế độ trình diễn chỉ cho máy này")
+        assert page.get_by_test_id("stMetric").count() == 0 and MARK not in page.content()
+        page.goto(url + "/")  # by its own address it opens as usual
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Chế độ trình diễn")
+        browser.close()

@@ -385,3 +385,23 @@ def test_a_secrets_file_saved_with_a_bom_says_so(secrets_file) -> None:
     path = secrets_file("")
     path.write_bytes("\ufeffdemo_mode = true\n".encode())
     assert "UTF-8 có BOM" in assert_stopped_on_configuration(run_app())
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        *[("127.0.0.1:8501", True), ("localhost:8501", True), ("[::1]:8501", True), (None, True)],
+        *[("rebind.attacker.example:8501", False), ("192.0.2.4", False), ("[2001:db8::1]:80", False)],
+    ],
+)
+def test_demo_mode_answers_only_to_this_machines_names(host, allowed) -> None:
+    """DNS rebinding: a page the operator visits points its own name at 127.0.0.1 and reads the demo."""
+    from reporting.config import check_host
+
+    if allowed:
+        check_host("demo", "127.0.0.1", host)
+    else:
+        with pytest.raises(ConfigError, match=r"127\.0\.0\.1 hoặc localhost"):
+            check_host("demo", "127.0.0.1", host)
+    check_host("sign_in", "127.0.0.1", "cchc.example.vn")  # behind a proxy with sign-in: any name
+    check_host("kiosk", "0.0.0.0", "man-hinh.example.vn")

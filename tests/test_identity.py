@@ -82,3 +82,27 @@ def test_a_forged_login_flag_is_not_a_sign_in(app_env, private_demo) -> None:
     at = signed_in(private_demo, {"is_logged_in": "yes", "email": OFFICE, "email_verified": True})
     assert_clean(at)
     assert at.title[0].value == "Theo dõi truyền thông CCHC" and not at.metric  # the sign-in page
+
+
+@pytest.mark.parametrize(
+    "other_cell",
+    ["cscn@sldtbxh.example.vn, chung@sldtbxh.example.vn, khong-phai-email", "CHUNG@sldtbxh.example.vn;"],
+    ids=["a typo beside it", "upper case and a stray semicolon"],
+)
+def test_a_shared_address_stays_shared_whatever_else_the_cell_holds(tmp_path, private_demo, other_cell) -> None:
+    path = Path(shutil.copy(private_demo, tmp_path / "so.xlsx"))
+    book = load_workbook(path)
+    for row in book["Đơn vị"].iter_rows(min_row=2):
+        if row[0].value == "VP":
+            row[3].value = "vp@sldtbxh.example.vn, chung@sldtbxh.example.vn"
+        if row[0].value == "CSCN":
+            row[3].value = other_cell
+        if row[0].value == "TTR":
+            row[1].value = None  # a row with an error (no name) still claims its addresses
+            row[3].value = "ttr@sldtbxh.example.vn, vp@sldtbxh.example.vn"
+    book.save(path)
+    parsed = parse_snapshot(WorkbookSource(path).read())
+    assert resolve_user("chung@sldtbxh.example.vn", parsed.units, ROLES).role == "unknown"
+    assert resolve_user("vp@sldtbxh.example.vn", parsed.units, ROLES).role == "unknown"  # shared with the bad row
+    shared = parsed.problems[parsed.problems["reason"].str.contains("nhiều đơn vị", na=False)]
+    assert {"chung@sldtbxh.example.vn", "vp@sldtbxh.example.vn"} <= set(shared["value"])
