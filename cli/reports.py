@@ -52,6 +52,12 @@ def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
 
     config = _configuration()
     settings = config.settings
+    if args.source and redact.looks_secret(args.source):  # a key pasted as the source: never echo it
+        print(
+            "Lỗi: giá trị của --source giống một khoá bí mật (khoá riêng, mã truy cập): ghi lại cho đúng.",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     source_text = args.source or settings.source
     try:
         # Only a Google source needs the key (and gspread's imports, a good part of a second).

@@ -133,3 +133,11 @@ def test_a_library_error_that_quotes_a_secret_is_blanked_in_the_log(caplog) -> N
     record = caplog.records[-1]
     assert MARKER not in record.getMessage() and MARKER not in (record.exc_text or "")
     assert redact.MASK in record.getMessage()
+
+
+def test_a_key_pasted_as_the_source_argument_is_not_echoed() -> None:
+    from tests.cli_run import run_cli
+
+    done = run_cli("check", "--source", PLANTED)
+    assert done.returncode == 2 and "giống một khoá bí mật" in done.stderr
+    assert MARKER not in done.stdout + done.stderr
