@@ -551,6 +551,7 @@ def _parse_activities(
         listed.append((tab, code, table))
     raw, factors, blank = _extract(listed, ACTIVITY_COLUMNS)
     parsed, errors = _validate(raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0})
+    errors |= _repeated_records(raw, parsed, errors, tables, problems)
     error_rows = int(errors.sum()) + headerless
     for idx in raw.index[parsed["title"].isna() & ~errors]:
         tab = raw.at[idx, "tab"]
@@ -575,6 +576,41 @@ def _parse_activities(
         frame[key] = frame[key].astype("int64")
     frame = frame[ACTIVITY_FRAME_COLUMNS].reset_index(drop=True)
     return frame, len(raw) + headerless, blank, error_rows
+
+
+def _repeated_records(
+    raw: pd.DataFrame, parsed: pd.DataFrame, errors: pd.Series, tables: dict[str, _Table], problems: _Problems
+) -> pd.Series:
+    """Rows whose `Mã ghi` an earlier row of the same tab already carries: one request the app wrote twice
+    (a Google append applied after its request timed out). The first counts; each repeat is an error row
+    naming the first, so it is counted once everywhere and `rows == activities + error rows` still holds."""
+    ids = parsed["record_id"].where(~errors)
+    ids = ids[ids.notna() & (ids.astype(str).str.strip() != "")]
+    keyed = pd.DataFrame({"tab": raw.loc[ids.index, "tab"], "id": ids.astype(str).str.strip()})
+    repeated = keyed.duplicated(["tab", "id"], keep="first")
+    mask = pd.Series(False, index=raw.index)
+    if not repeated.any():
+        return mask
+    first_row = {
+        (tab, rid): int(raw.at[idx, "row"])
+        for idx, tab, rid in zip(keyed.index[~repeated], keyed["tab"][~repeated], keyed["id"][~repeated], strict=True)
+    }
+    for idx in keyed.index[repeated]:
+        tab, rid = keyed.at[idx, "tab"], keyed.at[idx, "id"]
+        table = tables[tab]
+        problems.add(
+            tab,
+            int(raw.at[idx, "row"]),
+            table.headers.get("record_id", "Mã ghi"),
+            table.positions.get("record_id"),
+            rid,
+            "error",
+            f"trùng «Mã ghi» với dòng {first_row[(tab, rid)]}: ứng dụng đã ghi hai lần cùng một hoạt động; "
+            "chỉ dòng đầu được tính, có thể xoá dòng này",
+            raw.at[idx, "unit_code"],
+        )
+        mask.at[idx] = True
+    return mask
 
 
 def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:

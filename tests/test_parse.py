@@ -266,3 +266,14 @@ def test_two_tabs_that_fold_to_one_fixed_tab_are_an_error_naming_both():
     messages = " ".join(twins["message"])
     assert "trang «Đơn vị»" in messages and "trang «Nộp báo cáo»" in messages
     assert "2 dòng không trống của trang này không được đọc" in messages  # its header and its row
+
+
+def test_a_row_written_twice_by_the_app_counts_once():
+    """A Google append applied after its request timed out leaves two rows with one «Mã ghi»."""
+    header = [*ACTIVITY_HEADER, "Mã ghi"]
+    row = ["15/03/2023", "a", "Khác", "Họp giao ban", 1, None, None, None, "r-42"]
+    parsed = parse_snapshot(snapshot({"Đơn vị": [UNIT_HEADER, *UNITS], "VP": [header, row, row, [*row[:8], "r-43"]]}))
+    assert list(parsed.activities["record_id"]) == ["r-42", "r-43"]
+    (repeat,) = parsed.problems[parsed.problems["column"] == "Mã ghi"].itertuples()
+    assert repeat.row == 3 and repeat.severity == "error" and "trùng «Mã ghi» với dòng 2" in repeat.message
+    assert parsed.rows == len(parsed.activities) + parsed.error_rows
