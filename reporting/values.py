@@ -209,11 +209,12 @@ _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 
 
 # Plausibility of one activity (one row), from what a Sở's communication work looks like: a conference
-# of a few hundred people, a campaign of some dozens of banners or posts. Above the error bound the value
-# is surely a typo (an extra zero row after row, a phone number in the wrong column) and the row is kept
-# out of the figures; above the warning bound it is possible but worth a look on the quality page.
-MAX_QUANTITY, WARN_QUANTITY = 10_000, 500
-MAX_PARTICIPANTS, WARN_PARTICIPANTS = 100_000, 5_000
+# of a few hundred people (a provincial one some thousands), posters by the hundred or thousand for a
+# campaign (the demo's 1.200). Above the error bound the value is surely a typo (extra zeros, a phone
+# number in the wrong column) and the row is kept out of the figures; above the warning bound it is
+# possible but worth a look on the quality page.
+MAX_QUANTITY, WARN_QUANTITY = 100_000, 2_000
+MAX_PARTICIPANTS, WARN_PARTICIPANTS = 1_000_000, 10_000
 _MAX_DIGITS = 12  # longer digit strings are never a count (and int() of a huge text is slow or refused)
 
 

@@ -197,7 +197,7 @@ def test_a_large_count_reads_with_its_own_bound():
 @pytest.mark.parametrize(
     "raw",
     [
-        *["1,5", 2.5, "-1", -3, "nhiều", True, "1.2", "12.000.000", 10_001],
+        *["1,5", 2.5, "-1", -3, "nhiều", True, "1.2", "12.000.000", 100_001],
         *[float("nan"), float("inf"), -float("inf"), 1e30, 2**70, "9" * 40, "9" * 5000],
     ],
 )
