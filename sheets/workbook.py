@@ -6,9 +6,11 @@ the parser in `reporting.parse` interprets them exactly as it does Google's valu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
@@ -17,6 +19,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 from reporting.errors import SourceError, SourceNotFound
 from reporting.periods import VN_TZ
 from reporting.snapshot import Snapshot, rows_from_values
+
+log = logging.getLogger(__name__)
+
+
+def _every_row(sheet: Any) -> list[list[Any]]:
+    """Every cell the sheet holds. A read-only sheet trusts the size stored in the file (`<dimension>`),
+    which some programs write wrong (too small): forgetting it makes openpyxl read to the real end."""
+    sheet.reset_dimensions()
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 class WorkbookSource:
@@ -37,10 +48,13 @@ class WorkbookSource:
                 f"Không mở được tệp «{self.path.name}» như một bảng tính .xlsx ({type(exc).__name__})."
             ) from exc
         try:
-            tabs = {
-                sheet.title: rows_from_values([list(r) for r in sheet.iter_rows(values_only=True)])
-                for sheet in book.worksheets
-            }
+            tabs = {sheet.title: rows_from_values(_every_row(sheet)) for sheet in book.worksheets}
+        except Exception as exc:  # a damaged sheet inside a zip that opened: a message, never a traceback
+            log.warning("reading %s failed: %s", self.path.name, type(exc).__name__)
+            raise SourceError(
+                f"Tệp «{self.path.name}» bị hỏng ở bên trong nên không đọc hết được ({type(exc).__name__}). "
+                "Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi thử lại."
+            ) from exc
         finally:
             book.close()
         return Snapshot(tabs=tabs, read_at=self._clock(), source_name=self.name)

@@ -64,3 +64,52 @@ def test_missing_and_broken_files_give_vietnamese_errors(tmp_path):
     bad.write_text("not a workbook")
     with pytest.raises(SourceError, match="Không mở được tệp"):
         WorkbookSource(bad).read()
+
+
+def _rewrite_member(path, member: str, change) -> None:
+    """Rewrite one file inside an .xlsx (a zip) with `change(text) -> text`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        items = {info.filename: src.read(info.filename) for info in src.infolist()}
+    items[member] = change(items[member].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in items.items():
+            out.writestr(name, data)
+
+
+def test_every_cell_is_read_whatever_the_stored_sheet_size_says(tmp_path):
+    """Some programs store a wrong (too small) <dimension>: no row or column may be lost to it."""
+    import re
+
+    from openpyxl import Workbook
+
+    from sheets.workbook import WorkbookSource
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "VP"
+    for i in range(1, 31):
+        sheet.append([f"r{i}", 2, 3, 4, 5, 6, 7, 8, 9, f"j{i}"])
+    path = tmp_path / "kich-thuoc-sai.xlsx"
+    book.save(path)
+    _rewrite_member(
+        path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:B2"', xml)
+    )
+    rows = WorkbookSource(path).read().tabs["VP"]
+    assert len(rows) == 30 and rows[-1].values[-1] == "j30" and rows[0].values[0] == "r1"
+
+
+def test_a_damaged_sheet_inside_a_good_zip_is_a_message_not_a_traceback(tmp_path):
+    from openpyxl import Workbook
+
+    from reporting.errors import SourceError
+    from sheets.workbook import WorkbookSource
+
+    book = Workbook()
+    book.active.append(["Mã", "Tên đơn vị"])
+    path = tmp_path / "hong.xlsx"
+    book.save(path)
+    _rewrite_member(path, "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2])
+    with pytest.raises(SourceError, match="bị hỏng"):
+        WorkbookSource(path).read()
