@@ -573,3 +573,23 @@ def test_a_sheet_with_no_units_still_exports(ext: str) -> None:
         assert "Không có hoạt động nào trong kỳ" in _docx_text(data)[1]
     else:
         assert data.decode("utf-8-sig").count("\r\n") == 1
+
+
+def test_a_cell_beyond_excels_limit_is_cut_with_a_marker_and_said(tmp_path) -> None:
+    """Excel keeps 32,767 characters in a cell: a longer text is cut visibly and counted under the table."""
+    from openpyxl import load_workbook as open_book
+
+    from reporting.export import export_file
+    from reporting.export.xlsx import CUT_MARK, MAX_CELL
+    from tests.snapshots import ACTIVITY_HEADER, UNIT_HEADER, UNITS, snapshot
+
+    long_title = "Tuyên truyền " + "rất dài " * 6000  # about 48,000 characters
+    parsed = parse_snapshot(
+        snapshot({"Đơn vị": [UNIT_HEADER, *UNITS], "VP": [ACTIVITY_HEADER, ["20/11/2023", "a", "Khác", long_title]]})
+    )
+    out = export_file(parsed, SETTINGS, tmp_path / "dai.xlsx", year=2023, quarter=4, now=NOW)
+    book = open_book(out)
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    cut = [v for v in cells if v.endswith(CUT_MARK)]
+    assert cut and all(len(v) == MAX_CELL for v in cut)
+    assert any("ô dài quá 32.767 ký tự" in v for v in cells)

@@ -255,11 +255,12 @@ def _write_sheet(
     if not table.rows and table.empty:
         sheet.merge_range(row, 0, row, last, table.empty, fm.get("empty", italic=True, border=1, align="center"))
         row += 1
-    row = _write_rows(sheet, row, table, fm)
+    row, cut = _write_rows(sheet, row, table, fm)
 
     row += 1
     note_fmt = fm.get("note", italic=True, align="left", valign="top", text_wrap=True)
-    for note in table.notes:
+    notes = [*table.notes, *([CUT_NOTE.format(n=cut)] if cut else [])]
+    for note in notes:
         sheet.merge_range(row, 0, row, last, note, note_fmt)
         sheet.set_row(row, POINTS_PER_LINE * _lines(note, total_width * 0.95) + 2)
         row += 1
@@ -288,8 +289,21 @@ class _Cells:
         self.moment = fm.cell("moment", style)
 
 
-def _write_rows(sheet: Worksheet, row: int, table: Table, fm: _Formats) -> int:
-    """Write the table's rows from `row`; returns the row after the last. The hot loop of a 25,000-row export."""
+MAX_CELL = 32_767  # characters Excel keeps in one cell
+CUT_MARK = " …[cắt bớt]"
+CUT_NOTE = (
+    "{n} ô dài quá 32.767 ký tự (giới hạn của Excel) đã được cắt bớt và kết thúc bằng «…[cắt bớt]»; "
+    "nội dung đầy đủ ở bảng tính nguồn."
+)
+
+
+def _fit_cell(value: str) -> str:
+    return value if len(value) <= MAX_CELL else value[: MAX_CELL - len(CUT_MARK)] + CUT_MARK
+
+
+def _write_rows(sheet: Worksheet, row: int, table: Table, fm: _Formats) -> tuple[int, int]:
+    """Write the table's rows from `row`; returns the row after the last and how many cells were cut to
+    Excel's limit (never silently: the caller says so under the table). The hot loop of a 25,000-row export."""
     columns = table.columns
     widths = [c.width for c in columns]
     # A text longer than this may wrap: only then is its height worked out.
@@ -297,13 +311,15 @@ def _write_rows(sheet: Worksheet, row: int, table: Table, fm: _Formats) -> int:
     cells: dict[str, _Cells] = {}
     write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
     serials: dict[date, int] = {}  # a date cell is its serial number under a date format, as Excel stores it
-    first = row
+    first, cut = row, 0
     for values, style in zip(table.rows, table.styles, strict=True):
         f = cells.get(style) or cells.setdefault(style, _Cells(columns, style, fm))
         lines = 1
         for col, value in enumerate(values):
             kind = value.__class__
             if kind is str:
+                if len(value) > MAX_CELL:
+                    value, cut = _fit_cell(value), cut + 1
                 quoted = value.startswith(FORMULA_STARTS) and formula_like(value)
                 write_string(row, col, value, f.quoted[col] if quoted else f.text[col])
                 if len(value) > one_line[col] or "\n" in value:
@@ -326,7 +342,7 @@ def _write_rows(sheet: Worksheet, row: int, table: Table, fm: _Formats) -> int:
         row += 1
     if row > first:
         sheet.conditional_format(first, 0, row - 1, len(columns) - 1, {"type": "blanks", "format": fm.border()})
-    return row
+    return row, cut
 
 
 def _signature(sheet: Worksheet, row: int, left: int, right: int, last: int, fm: _Formats) -> None:
