@@ -22,6 +22,7 @@ from reporting.metrics import severity_counts
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ
 from reporting.settings import Settings
+from reporting.values import MAX_YEAR, MIN_YEAR
 
 
 def _now(text: str | None) -> datetime:
@@ -29,6 +30,43 @@ def _now(text: str | None) -> datetime:
         return datetime.now(VN_TZ)
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+def _moment_arg(text: str) -> str:
+    """--now: an ISO 8601 moment (naive means Vietnam time), checked when the arguments are read."""
+    try:
+        _now(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"«{text}» không phải thời điểm theo ISO 8601, ví dụ 2024-01-10T09:00 hoặc 2024-01-10"
+        ) from None
+    return text
+
+
+def _year_arg(text: str) -> int:
+    """--year: a year the data can hold (MIN_YEAR–MAX_YEAR)."""
+    if not text.strip().isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"năm phải là số từ {MIN_YEAR} đến {MAX_YEAR}")
+    return int(text)
+
+
+def _check_out(out: Path, source_text: str | None) -> str | None:
+    """Why --out cannot be written, or None: never the source itself, and only into a folder that exists."""
+    from sheets.open import is_google
+
+    target = out.expanduser().resolve()
+    source = Path(source_text).expanduser().resolve() if source_text and not is_google(source_text) else None
+    if source is None and not source_text:
+        from reporting.demo import DEFAULT_PATH
+
+        source = Path(DEFAULT_PATH).resolve()
+    if source is not None and target == source:
+        return "tệp kết quả --out trùng với tệp nguồn dữ liệu: chọn một tên tệp khác để không ghi đè dữ liệu"
+    if not target.parent.is_dir():
+        return f"thư mục «{target.parent}» của tệp kết quả chưa có"
+    if not os.access(target.parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        return f"không có quyền ghi tệp kết quả vào «{target.parent}»"
+    return None
 
 
 # Where Streamlit looks for its secrets by default; the command line reads the same files, just as strictly.
@@ -133,8 +171,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the consolidated table of a period to --out: .xlsx, .csv or .docx by its extension."""
     from reporting.export import export_file
 
-    parsed, settings = _load(args)
     out = Path(args.out)
+    refused = _check_out(out, args.source or _configuration().settings.source)
+    if refused:
+        print(f"Lỗi: {refused}.", file=sys.stderr)
+        return 2
+    parsed, settings = _load(args)
     try:
         export_file(
             parsed,
@@ -148,6 +190,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a full disk, a file locked by Excel…: a sentence, never a traceback
+        print(
+            f"Lỗi: không ghi được tệp «{out.name}» ({type(exc).__name__}: {exc.strerror or 'lỗi hệ thống'}).",
+            file=sys.stderr,
+        )
         return 2
     print(f"Đã ghi {out}")
     return 0
@@ -185,11 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = add(name, func, help_text)
         sub.add_argument("--source", help="tệp .xlsx hoặc URL Google Sheets (mặc định: CCHC_SOURCE, rồi sổ mẫu)")
-        sub.add_argument("--now", help="thời điểm tính trạng thái báo cáo, ISO 8601 (mặc định: bây giờ)")
+        sub.add_argument(
+            "--now", type=_moment_arg, help="thời điểm tính trạng thái báo cáo, ISO 8601 (mặc định: bây giờ)"
+        )
         if name == "check":
             sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
         else:
-            sub.add_argument("--year", type=int, required=True, help="năm, ví dụ 2023")
+            sub.add_argument("--year", type=_year_arg, required=True, help="năm, ví dụ 2023")
         if name == "summary":
             sub.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="quý 1–4")
         if name == "export":

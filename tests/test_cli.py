@@ -108,3 +108,30 @@ def test_missing_source_is_a_clear_error(tmp_path):
 def test_bad_setting_is_a_clear_error(demo):
     result = run("check", "--source", str(demo), env={"CCHC_DEADLINE_DAY": "abc"})
     assert result.returncode == 2 and "deadline_day" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["summary", "--year", "23", "--quarter", "1"], "năm phải là số từ 2000 đến 2100"),
+        (["summary", "--year", "99999999999999999999", "--quarter", "1"], "năm phải là số từ 2000 đến 2100"),
+        (["summary", "--year", "2023", "--quarter", "5"], "lựa chọn không hợp lệ"),
+        (["summary", "--year", "2023", "--quarter", "1", "--now", "hôm qua"], "không phải thời điểm theo ISO 8601"),
+        (["check", "--now", "2024-13-45"], "không phải thời điểm theo ISO 8601"),
+    ],
+    ids=["two-digit year", "huge year", "quarter 5", "a word for --now", "an impossible --now"],
+)
+def test_every_argument_is_checked_in_vietnamese(args, said):
+    result = run(*args)
+    assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_never_overwrites_its_own_source(demo, tmp_path):
+    before = demo.read_bytes()
+    result = run("export", "--source", str(demo), "--year", "2023", "--quarter", "1", "--out", str(demo))
+    assert result.returncode == 2 and "trùng với tệp nguồn" in result.stderr
+    assert demo.read_bytes() == before
+    missing = run(
+        "export", "--source", str(demo), "--year", "2023", "--quarter", "1", "--out", str(tmp_path / "khong" / "x.xlsx")
+    )
+    assert missing.returncode == 2 and "chưa có" in missing.stderr
