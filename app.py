@@ -185,11 +185,12 @@ def main() -> None:
         source_label=source_label,
         on_refresh=loader.refresh,
         allowed_units=None if user.sees_everything else visible_units(user, parsed.units),
-        link_source=user.role != "viewer",  # an anonymous screen does not hand out the spreadsheet's address
+        link_source=user.sees_source_address,
     )
-    st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user, detailed=user.role == "office" or office)
+    detailed = user.role == "office" or office  # may this viewer read why a read failed?
+    st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user, detailed=detailed)
     st.caption(f"{md(settings.agency_name)} TỈNH {md(settings.place.upper())} · Kế hoạch truyền thông về công tác CCHC")
-    notices.stale_banner(loaded.stale, detailed=user.role == "office" or office)
+    notices.stale_banner(loaded.stale, detailed=detailed)
     try:
         navigation.run()
     except Exception:  # st.stop/st.rerun are BaseException and pass through; anything else is a bug

@@ -84,11 +84,11 @@ def _configuration() -> Config:
         raise SystemExit(2) from None
 
 
-def _load(args: argparse.Namespace) -> tuple[Parsed, Settings]:
+def _load(args: argparse.Namespace, config: Config | None = None) -> tuple[Parsed, Settings]:
     from reporting.errors import SourceError
     from sheets.open import is_google, open_source
 
-    config = _configuration()
+    config = config or _configuration()
     settings = config.settings
     if args.source and redact.looks_secret(args.source):  # a key pasted as the source: never echo it
         print(
@@ -172,11 +172,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from reporting.export import export_file
 
     out = Path(args.out)
-    refused = _check_out(out, args.source or _configuration().settings.source)
+    config = _configuration()
+    refused = _check_out(out, args.source or config.settings.source)
     if refused:
         print(f"Lỗi: {refused}.", file=sys.stderr)
         return 2
-    parsed, settings = _load(args)
+    parsed, settings = _load(args, config)
     try:
         export_file(
             parsed,

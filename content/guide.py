@@ -17,8 +17,8 @@ parsed, year = view.parsed, view.filters.year
 rules = parsed.rules
 
 st.title("Hướng dẫn")
-viewer = view.user is not None and view.user.role == "viewer"  # the kiosk: no spreadsheet address
-url = parsed.snapshot.url if parsed.snapshot is not None and not viewer else None
+linked = view.user is None or view.user.sees_source_address
+url = parsed.snapshot.url if parsed.snapshot is not None and linked else None
 if url:
     st.link_button("Mở bảng tính dùng chung", url, icon=":material/open_in_new:")
 

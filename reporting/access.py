@@ -56,6 +56,11 @@ class User:
         return self.role in ("leadership", "office", "viewer")
 
     @property
+    def sees_source_address(self) -> bool:
+        """May the page link the spreadsheet? Not on the kiosk's anonymous screen."""
+        return self.role != "viewer"
+
+    @property
     def can_export(self) -> bool:
         return EXPORT_PAGE in pages_for(self.role)
 

@@ -54,6 +54,8 @@ ACTIVITY_FRAME_COLUMNS = [
 
 
 log = logging.getLogger(__name__)
+# Column key → its schema header (the keys of the three tabs do not clash), for a problem of a cell.
+_HEADERS = {c.key: c.header for columns in (ACTIVITY_COLUMNS, UNIT_COLUMNS, SUBMISSION_COLUMNS) for c in columns}
 
 
 @dataclass
@@ -111,6 +113,22 @@ class _Problems:
                 "unit_code": unit_code,
             }
         )
+
+    def add_cell(
+        self,
+        table: _Table,
+        tab: str,
+        row: int,
+        key: str,
+        value: Any,
+        severity: str,
+        reason: str,
+        unit_code: str | None = None,
+    ) -> None:
+        """A problem of one cell of a known column: its header as written (the schema's when the tab lacks
+        the column) and its position come from `table`."""
+        header = table.headers.get(key, _HEADERS[key])
+        self.add(tab, row, header, table.positions.get(key), value, severity, reason, unit_code)
 
     def add_tab(self, tab: str, severity: str, reason: str, unit_code: str | None = None) -> None:
         """A problem of a whole tab (no row, column or value)."""
@@ -321,9 +339,7 @@ def _warn(
         return
     rows = frame.loc[flagged, ["tab", "row", "unit_code", column.key]].itertuples(index=False)
     for (tab, row, unit_code, raw), note in zip(rows, notes[flagged], strict=True):
-        table = tables[tab]
-        header = table.headers.get(column.key, column.header)
-        problems.add(tab, int(row), header, table.positions.get(column.key), raw, "warning", note, unit_code)
+        problems.add_cell(tables[tab], tab, int(row), column.key, raw, "warning", note, unit_code)
 
 
 def _read_list_table(tab: str, rows: list[SheetRow], columns: tuple[Column, ...], problems: _Problems) -> _Table | None:
@@ -365,11 +381,11 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
     units["key_name"] = units["name"].map(fold)
     duplicated = units["key_code"].duplicated()
     for _, unit in units[duplicated].iterrows():
-        problems.add(
+        problems.add_cell(
+            table,
             tab,
             int(unit["row"]),
-            table.headers.get("code", "Mã"),
-            table.positions.get("code"),
+            "code",
             unit["code"],
             "error",
             "mã đơn vị bị trùng với một dòng phía trên; dòng này bị bỏ qua",
@@ -402,11 +418,11 @@ def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: 
     for email in sorted(shared):
         codes = ", ".join(code or f"dòng {row}" for row, code in owners[email])
         for row, _code in owners[email]:
-            problems.add(
+            problems.add_cell(
+                table,
                 tab,
                 row,
-                table.headers.get("emails", "Email"),
-                table.positions.get("emails"),
+                "emails",
                 email,
                 "error",
                 f"email này có ở nhiều đơn vị ({codes}); người dùng email đó chưa được nhận là cán bộ đơn vị nào "
@@ -555,11 +571,11 @@ def _parse_activities(
     error_rows = int(errors.sum()) + headerless
     for idx in raw.index[parsed["title"].isna() & ~errors]:
         tab = raw.at[idx, "tab"]
-        problems.add(
+        problems.add_cell(
+            tables[tab],
             tab,
             int(raw.at[idx, "row"]),
-            tables[tab].headers.get("title", "Tên hoạt động"),
-            tables[tab].positions.get("title"),
+            "title",
             None,
             "warning",
             "chưa ghi tên hoạt động; dòng vẫn được tính",
@@ -597,12 +613,11 @@ def _repeated_records(
     }
     for idx in keyed.index[repeated]:
         tab, rid = keyed.at[idx, "tab"], keyed.at[idx, "id"]
-        table = tables[tab]
-        problems.add(
+        problems.add_cell(
+            tables[tab],
             tab,
             int(raw.at[idx, "row"]),
-            table.headers.get("record_id", "Mã ghi"),
-            table.positions.get("record_id"),
+            "record_id",
             rid,
             "error",
             f"trùng «Mã ghi» với dòng {first_row[(tab, rid)]}: ứng dụng đã ghi hai lần cùng một hoạt động; "

@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from reporting import fmt
 from reporting.catalog import AREA_LETTERS, CHANNELS, GROUPS
 from reporting.periods import VN_TZ
 from reporting.text import fold, nfc
@@ -233,7 +234,7 @@ def parse_count(value: Any, limit: int = MAX_QUANTITY) -> CellReading:
         if not value.is_integer():
             return None, f"{value:g} không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200"
         if abs(value) > 10**_MAX_DIGITS:
-            return None, f"số quá lớn (trên {limit:,}); kiểm tra lại ô này".replace(",", ".")
+            return None, _too_many_digits(limit)
         number = int(value)
     else:
         text = nfc(str(value)).replace(" ", "").replace("\u00a0", "")
@@ -242,13 +243,17 @@ def parse_count(value: Any, limit: int = MAX_QUANTITY) -> CellReading:
         if not re.fullmatch(r"-?\d+", text):
             return None, "không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200"
         if len(text.lstrip("-")) > _MAX_DIGITS:
-            return None, f"số quá lớn (trên {limit:,}); kiểm tra lại ô này".replace(",", ".")
+            return None, _too_many_digits(limit)
         number = int(text)
     if number < 0:
         return None, "số không được âm"
     if number > limit:
-        return None, f"số quá lớn cho một hoạt động (trên {limit:,}); kiểm tra lại ô này".replace(",", ".")
+        return None, f"số quá lớn cho một hoạt động (trên {fmt.number(limit)}); kiểm tra lại ô này"
     return number, None
+
+
+def _too_many_digits(limit: int) -> str:
+    return f"số quá lớn (trên {fmt.number(limit)}); kiểm tra lại ô này"
 
 
 def parse_quantity(value: Any) -> CellReading:
@@ -263,15 +268,13 @@ def parse_participants(value: Any) -> CellReading:
 
 def surprising_quantity(number: Any) -> str | None:
     if isinstance(number, int) and number > WARN_QUANTITY:
-        return f"số lượng {number:,} cho một hoạt động là nhiều bất thường; kiểm tra lại nếu gõ nhầm".replace(",", ".")
+        return f"số lượng {fmt.number(number)} cho một hoạt động là nhiều bất thường; kiểm tra lại nếu gõ nhầm"
     return None
 
 
 def surprising_participants(number: Any) -> str | None:
     if isinstance(number, int) and number > WARN_PARTICIPANTS:
-        return f"{number:,} người tham gia một hoạt động là nhiều bất thường; kiểm tra lại nếu gõ nhầm".replace(
-            ",", "."
-        )
+        return f"{fmt.number(number)} người tham gia một hoạt động là nhiều bất thường; kiểm tra lại nếu gõ nhầm"
     return None
 
 
