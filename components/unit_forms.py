@@ -101,7 +101,9 @@ def _write(action: Callable[[], Any], detailed: bool = False) -> Any:
     name its path, spreadsheet key or service account: that detail is for the office (and the log) only.
     """
     try:
-        return action()
+        # A large .xlsx takes seconds to rewrite, longer when a colleague writes at the same moment.
+        with st.spinner("Đang ghi vào bảng tính…"):
+            return action()
     except WriteRefused as exc:  # NotAllowed included
         st.error(md(str(exc)), icon=":material/block:")
     except SourceError as exc:

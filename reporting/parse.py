@@ -28,6 +28,7 @@ from reporting.schema import (
     UNIT_COLUMNS,
     UNITS_TAB,
     Column,
+    Header,
     find_header,
 )
 from reporting.snapshot import SheetRow, Snapshot
@@ -152,12 +153,15 @@ class _Table:
     positions: dict[str, int]  # column key → 0-based index
     headers: dict[str, str]  # column key → header text as written
     data: list[SheetRow]
+    above: int = 0  # filled rows above the header: reported as errors, never read
 
 
 def _read_table(
     tab: str, rows: list[SheetRow], columns: tuple[Column, ...], problems: _Problems, unit_code: str | None = None
 ) -> _Table | None:
-    """The tab's header (`reporting.schema.find_header`) and the rows below it; a repeated header is an error."""
+    """The tab's header (`reporting.schema.find_header`) and the rows below it. A repeated header, data above
+    the header and a header sorted in among the data are errors; a value in a column without a header is a
+    warning on its row."""
     header = find_header([row.values for row in rows], columns)
     if header is None:
         return None
@@ -175,7 +179,80 @@ def _read_table(
             "đọc, hãy xóa hoặc đổi tên cột trùng",
             unit_code,
         )
-    return _Table(row.number, header.positions, header.headers, rows[header.index + 1 :])
+    above = _report_rows_above(tab, rows[: header.index], header, row.number, problems, unit_code)
+    data = rows[header.index + 1 :]
+    _report_unnamed_values(tab, row, data, problems, unit_code)
+    return _Table(row.number, header.positions, header.headers, data, above)
+
+
+def _report_rows_above(
+    tab: str,
+    rows: list[SheetRow],
+    header: Header,
+    header_row: int,
+    problems: _Problems,
+    unit_code: str | None,
+) -> int:
+    """Errors for filled rows above the header; their count. Above a header in its usual place, a row is
+    data when it fills two of the header's columns (a title fills one); above a moved header, every filled
+    row is data that the sort put there."""
+    known = sorted(header.positions.values())
+    if header.moved:
+        problems.add_tab(
+            tab,
+            "error",
+            f"dòng tiêu đề đang ở dòng {header_row}, dưới các dòng dữ liệu (có lẽ trang tính đã được sắp xếp "
+            "cả dòng tiêu đề); hãy hoàn tác lần sắp xếp hoặc chuyển dòng tiêu đề lên trên cùng, và khi sắp "
+            "xếp hãy chọn «Dữ liệu có hàng tiêu đề»",
+            unit_code,
+        )
+    count = 0
+    for r in rows:
+        filled = [i for i in known if i < len(r.values) and not _is_blank(r.values[i])]
+        if not (len(filled) >= 2 or (header.moved and any(not _is_blank(c) for c in r.values))):
+            continue
+        count += 1
+        problems.add(
+            tab,
+            r.number,
+            None,
+            None,
+            None,
+            "error",
+            f"dòng này có dữ liệu nhưng nằm trên dòng tiêu đề (dòng {header_row}) nên không được tính; "
+            "hãy chuyển nó xuống dưới dòng tiêu đề",
+            unit_code,
+        )
+    return count
+
+
+def _report_unnamed_values(
+    tab: str, header: SheetRow, data: list[SheetRow], problems: _Problems, unit_code: str | None
+) -> None:
+    """A warning on each row with a value in a column whose header cell is blank: it is not read."""
+    width = len(header.values)
+    blank_inside = [i for i, c in enumerate(header.values) if _is_blank(c)]
+    for r in data:
+        values = r.values
+        if len(values) <= width and not blank_inside:
+            continue
+        unnamed = [i for i in blank_inside if i < len(values) and not _is_blank(values[i])]
+        unnamed += [i for i in range(width, len(values)) if not _is_blank(values[i])]
+        if not unnamed:
+            continue
+        letters = ", ".join(get_column_letter(i + 1) for i in unnamed)
+        first = unnamed[0]
+        problems.add(
+            tab,
+            r.number,
+            None,
+            None,
+            values[first],
+            "warning",
+            f"ô {get_column_letter(first + 1)}{r.number} có giá trị nhưng cột {letters} chưa có tiêu đề nên "
+            "không được đọc; hãy ghi tiêu đề cho cột hoặc chuyển giá trị sang đúng cột",
+            unit_code,
+        )
 
 
 def _object_array(items: list[Any]) -> np.ndarray:
@@ -551,6 +628,7 @@ def _parse_activities(
                 )
             headerless += len(filled)
             continue
+        headerless += table.above
         for column in ACTIVITY_COLUMNS:
             if column.required and column.key not in table.positions:
                 problems.add(
@@ -568,6 +646,8 @@ def _parse_activities(
     raw, factors, blank = _extract(listed, ACTIVITY_COLUMNS)
     parsed, errors = _validate(raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0})
     errors |= _repeated_records(raw, parsed, errors, tables, problems)
+    codes = {tab: code for tab, code, _ in listed}
+    headerless += _uncomputed_rows(snapshot, raw, errors, tables, codes, problems)
     error_rows = int(errors.sum()) + headerless
     for idx in raw.index[parsed["title"].isna() & ~errors]:
         tab = raw.at[idx, "tab"]
@@ -592,6 +672,60 @@ def _parse_activities(
         frame[key] = frame[key].astype("int64")
     frame = frame[ACTIVITY_FRAME_COLUMNS].reset_index(drop=True)
     return frame, len(raw) + headerless, blank, error_rows
+
+
+_UNCOMPUTED = (
+    "tệp không lưu kết quả tính của công thức nên không biết giá trị; mở tệp bằng Excel hoặc LibreOffice, "
+    "lưu lại rồi dùng tệp vừa lưu"
+)
+
+
+def _uncomputed_rows(
+    snapshot: Snapshot,
+    raw: pd.DataFrame,
+    errors: pd.Series,
+    tables: dict[str, _Table],
+    codes: dict[str, str | None],
+    problems: _Problems,
+) -> int:
+    """Rows of unit tabs with a formula whose result the file did not store, in a column that is read: an
+    error each (marked in `errors`), since the value is unknown. Returns how many of them read as blank."""
+    unread = 0
+    at = (
+        {(t, int(r)): i for i, t, r in zip(raw.index, raw["tab"], raw["row"], strict=True)}
+        if snapshot.uncomputed
+        else {}
+    )
+    for tab, cells in snapshot.uncomputed.items():
+        table = tables.get(tab)
+        if table is None:
+            continue
+        read = set(table.positions.values())
+        by_row: dict[int, list[int]] = {}
+        for row, col in cells:
+            if row > table.header_row and col in read:
+                by_row.setdefault(row, []).append(col)
+        for row, cols in sorted(by_row.items()):
+            where = ", ".join(f"{get_column_letter(c + 1)}{row}" for c in sorted(cols))
+            problems.add(
+                tab, row, None, None, None, "error", f"ô {where} có công thức nhưng {_UNCOMPUTED}", codes.get(tab)
+            )
+            index = at.get((tab, row))
+            if index is None:
+                unread += 1
+            else:
+                errors[index] = True
+    return unread
+
+
+def _report_uncomputed_elsewhere(snapshot: Snapshot, unit_tabs: set[str], problems: _Problems) -> None:
+    """Formulas without stored results in the unit list, the submissions or a stray tab: one error per tab."""
+    for tab, cells in snapshot.uncomputed.items():
+        if tab in unit_tabs:
+            continue
+        first = ", ".join(f"{get_column_letter(c + 1)}{r}" for r, c in cells[:5])
+        more = f" và {len(cells) - 5} ô khác" if len(cells) > 5 else ""
+        problems.add_tab(tab, "error", f"các ô {first}{more} có công thức nhưng {_UNCOMPUTED}")
 
 
 def _repeated_records(
@@ -691,6 +825,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
             }
         )
     activities, rows, blank, error_rows = _parse_activities(snapshot, pairs, problems, rules)
+    _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
     tabs_by_unit: dict[str, list[str]] = {}
     for tab, code in pairs:

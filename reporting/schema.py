@@ -5,7 +5,9 @@ Google source's check for new unit tabs).
 Headers are matched leniently: case, diacritics, NFC/NFD, spacing and punctuation do not matter
 (`reporting.text.fold`), English aliases are accepted, and an alias followed by extra words counts
 ("Số lượng (tin, bài)"). The header is the first of the top `HEADER_SEARCH_ROWS` rows that names at
-least two known columns, so title rows above it are allowed.
+least two known columns, so title rows above it are allowed. When none of them does, the first such row
+further down is the header, marked `moved`: a sheet sorted together with its header puts it among the data,
+and the parser reports that, and every filled row above it, instead of reading the tab as empty.
 """
 
 from __future__ import annotations
@@ -120,10 +122,15 @@ class Header:
     headers: dict[str, str]
     repeats: list[tuple[int, str, int]] = field(default_factory=list)
 
+    @property
+    def moved(self) -> bool:
+        """The header sits below the rows a header may sit in: the sheet was sorted with its header."""
+        return self.index >= HEADER_SEARCH_ROWS
+
 
 def find_header(rows: Sequence[Sequence[Cell]], columns: tuple[Column, ...]) -> Header | None:
-    """The header of a tab (see the module's rule), or None when none of the top rows is one."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    """The header of a tab (see the module's rule), or None when no row is one."""
+    for index, row in enumerate(rows):
         matched = [match_header(cell, columns) for cell in row]
         if sum(m is not None for m in matched) < 2:
             continue

@@ -32,6 +32,8 @@ class Snapshot:
     `tabs` keeps the spreadsheet's tab order. Trailing blank rows are dropped by the readers; blank rows
     in the middle are kept (as rows with no values) so row numbers always match the sheet.
     `sheet_ids` maps a tab title to Google's sheet id (gid) so a page can link to a cell; empty for .xlsx.
+    `uncomputed` lists, per tab, the cells (row number, 0-based column) holding a formula whose result the
+    file did not store (read as blank): an .xlsx saved by a program that does not compute formulas.
     """
 
     tabs: dict[str, list[SheetRow]]
@@ -39,6 +41,7 @@ class Snapshot:
     source_name: str
     url: str | None = None
     sheet_ids: dict[str, int] = field(default_factory=dict)
+    uncomputed: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def cell_url(self, tab: str, a1: str) -> str | None:
         """Link that opens `a1` of `tab` in Google Sheets, or None when the source is not a Google sheet."""

@@ -46,5 +46,17 @@ def show(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
-        return nfc(value)
+        # A lone surrogate (possible in JSON from an API) cannot be encoded anywhere: shown as U+FFFD.
+        return nfc(_SURROGATE.sub("\ufffd", value) if _has_surrogate(value) else value)
     return str(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

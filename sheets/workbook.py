@@ -1,19 +1,24 @@
 """The .xlsx source: reads a workbook in the DESIGN layout with openpyxl.
 
 Formulas come back as their cached values (`data_only=True`), dates as dates, serial numbers as numbers;
+a formula whose value the file never stored is listed in `Snapshot.uncomputed` for the parser to report;
 the parser in `reporting.parse` interprets them exactly as it does Google's values.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from reporting.errors import SourceError, SourceNotFound
@@ -21,6 +26,29 @@ from reporting.periods import VN_TZ
 from reporting.snapshot import Snapshot, rows_from_values
 
 log = logging.getLogger(__name__)
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncomputed(sheet: Any) -> tuple[tuple[int, int], ...]:
+    """Cells with a formula and no stored result (`<c><f>…</f></c>` without `<v>`), which `data_only`
+    reads as blank. Most sheets hold no formula, and a byte search says so without parsing."""
+    with sheet.parent._archive.open(sheet._worksheet_path) as part:  # openpyxl keeps no per-cell formula flag
+        data = part.read()
+    if not _FORMULA.search(data):
+        return ()
+    found: list[tuple[int, int]] = []
+    for _event, element in ElementTree.iterparse(io.BytesIO(data)):
+        if element.tag.rsplit("}", 1)[-1] != "c":
+            continue
+        children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+        value = children.get("v")
+        if "f" in children and (value is None or not (value.text or "").strip()) and "is" not in children:
+            column, row = coordinate_from_string(element.get("r", "A1"))
+            found.append((row, column_index_from_string(column) - 1))
+        element.clear()
+    return tuple(found)
 
 
 def _every_row(sheet: Any) -> list[list[Any]]:
@@ -49,6 +77,7 @@ class WorkbookSource:
             ) from exc
         try:
             tabs = {sheet.title: rows_from_values(_every_row(sheet)) for sheet in book.worksheets}
+            uncomputed = {sheet.title: cells for sheet in book.worksheets if (cells := _uncomputed(sheet))}
         except Exception as exc:  # a damaged sheet inside a zip that opened: a message, never a traceback
             log.warning("reading %s failed: %s", self.path.name, type(exc).__name__)
             raise SourceError(
@@ -57,4 +86,4 @@ class WorkbookSource:
             ) from exc
         finally:
             book.close()
-        return Snapshot(tabs=tabs, read_at=self._clock(), source_name=self.name)
+        return Snapshot(tabs=tabs, read_at=self._clock(), source_name=self.name, uncomputed=uncomputed)

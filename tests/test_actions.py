@@ -13,9 +13,10 @@ from reporting.actions import add_activity, confirm_report, own_tab
 from reporting.errors import WriteRefused
 from reporting.forms import check_activity
 from reporting.parse import parse_snapshot
-from sheets.append import GoogleSheetWriter, WorkbookWriter
+from sheets.append import GoogleSheetWriter
 from sheets.google import GoogleSheetSource
 from sheets.workbook import WorkbookSource
+from sheets.xlsx_append import WorkbookWriter
 from tests.fakesheets.fixtures import READ_AT
 from tests.snapshots import workbook
 

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from reporting.actions import AppendResult, append_activity, append_submission, new_record_id
 from reporting.errors import SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.parse import parse_snapshot
-from sheets.append import FileLock, GoogleSheetWriter, WorkbookWriter, open_writer
+from sheets.append import GoogleSheetWriter, open_writer
 from sheets.google import GoogleSheetSource
 from sheets.workbook import WorkbookSource
+from sheets.xlsx_append import WorkbookWriter
 from tests.fakesheets.fixtures import READ_AT
 from tests.snapshots import ACTIVITY_HEADER, workbook
 
@@ -196,8 +197,7 @@ def test_xlsx_append_keeps_formula_text_as_text_and_existing_rows(xlsx):
     assert sheet.cell(4, 1).value == datetime(2023, 3, 15)
     assert sheet.cell(4, 1).number_format == "DD/MM/YYYY"
     assert sheet.cell(1, 9).value == "Mã ghi"
-    assert not path.with_name(path.name + ".lock").exists()
-    assert sorted(p.name for p in path.parent.iterdir()) == ["cchc.xlsx"]  # no temp file left behind
+    assert sorted(p.name for p in path.parent.iterdir()) == ["cchc.xlsx", "cchc.xlsx.lock"]  # no temporary file
 
 
 def test_header_below_a_title_row_is_found(fake, gclient):
@@ -233,39 +233,3 @@ def test_invalid_records_are_refused_before_writing(google):
 
 def test_record_ids_are_unique():
     assert len({new_record_id() for _ in range(1000)}) == 1000
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def test_file_lock_times_out_while_another_writer_holds_it(tmp_path):
-    clock = _Clock()
-    lock_path = tmp_path / "a.xlsx.lock"
-    lock_path.write_text("123\n")
-    import os
-
-    os.utime(lock_path, (clock.now, clock.now))
-    lock = FileLock(lock_path, timeout=2, stale_after=60, sleep=clock.sleep, clock=clock.time)
-    with pytest.raises(SourceUnavailable, match="đang được ghi"), lock.held():
-        pass
-    assert lock_path.exists()
-
-
-def test_file_lock_breaks_a_stale_lock(tmp_path):
-    clock = _Clock()
-    lock_path = tmp_path / "a.xlsx.lock"
-    lock_path.write_text("123\n")
-    import os
-
-    os.utime(lock_path, (clock.now - 600, clock.now - 600))
-    with FileLock(lock_path, stale_after=60, sleep=clock.sleep, clock=clock.time).held():
-        assert lock_path.read_text().strip() == str(os.getpid())
-    assert not lock_path.exists()

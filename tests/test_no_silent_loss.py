@@ -1,5 +1,6 @@
 """Property: for any messy rows, rows read = activities + rows with errors, and every error row says where."""
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from hypothesis import HealthCheck, given, settings
@@ -74,3 +75,60 @@ def test_rows_read_equal_activities_plus_error_rows(vp, ttr):
     for year in (2022, 2023, 2024):
         summary = summarize(parsed, whole_year(year), datetime(2024, 6, 1, tzinfo=VN_TZ))
         assert 0 <= summary.totals["quantity"] < 2**62 and summary.totals["activities"] >= 0
+
+
+def _filled(row: list) -> bool:
+    return any(not (c is None or (isinstance(c, str) and not c.strip())) for c in row)
+
+
+# A unit tab as people leave it: title rows, data typed above the header, a header sorted in among the data,
+# values in columns without a header, formulas whose results the file never stored.
+titles = st.lists(st.text(min_size=1, max_size=20).filter(str.strip).map(lambda t: [t]), max_size=3)
+above = st.lists(st.lists(cells, min_size=0, max_size=6).map(lambda r: ["x", "a", *r]), max_size=3)
+wide_rows = st.lists(st.lists(cells, min_size=0, max_size=11), max_size=20)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    top=titles,
+    early=above,
+    sorted_in=st.booleans(),
+    below=wide_rows,
+    formula_picks=st.lists(st.tuples(st.integers(0, 19), st.integers(0, 7)), max_size=6),
+)
+def test_nothing_is_lost_wherever_the_header_is_and_whatever_the_file_left_out(
+    top, early, sorted_in, below, formula_picks
+):
+    filler = [["15/3/2023", "a", "Khác", f"Dòng {i}"] for i in range(10)] if sorted_in else []
+    before = [*top, *early, *filler]
+    header_row = len(before) + 1
+    uncomputed = set()
+    for index, col in formula_picks:  # the reader gives a formula without a stored result as a blank cell
+        if index < len(below):
+            row = below[index] = list(below[index]) + [None] * (8 - len(below[index]))
+            row[col] = None
+            uncomputed.add((header_row + 1 + index, col))
+    base = snapshot({"Đơn vị": [UNIT_HEADER, *UNITS], "VP": [*before, ACTIVITY_HEADER, *below]})
+    parsed = parse_snapshot(replace(base, uncomputed={"VP": tuple(sorted(uncomputed))}))
+
+    assert parsed.rows == len(parsed.activities) + parsed.error_rows
+    problems = parsed.problems[parsed.problems["tab"] == "VP"]
+    errors = problems[(problems["severity"] == "error") & problems["row"].notna()]
+    error_rows = {int(r) for r in errors["row"]}
+    counted = set(parsed.activities.loc[parsed.activities["tab"] == "VP", "row"])
+    assert len(error_rows) == parsed.error_rows and not error_rows & counted
+    # Every filled row is counted or an error with its row: titles only may stay silent, and only above a
+    # header in its usual place.
+    expect = {i + 1 for i, r in enumerate(early, start=len(top))} | {
+        i + 1 for i, r in enumerate(filler, len(top) + len(early))
+    }
+    if sorted_in:
+        expect |= {i + 1 for i in range(len(top))}
+        assert problems["row"].isna().any() and "sắp xếp" in " ".join(problems["message"])
+    expect |= {header_row + 1 + i for i, r in enumerate(below) if _filled(r[:8])}
+    expect |= {row for row, _ in uncomputed}
+    assert expect <= error_rows | counted
+    assert {row for row, _ in uncomputed} <= error_rows
+    warned = set(problems.loc[problems["severity"] == "warning", "row"].dropna().astype(int))
+    assert {header_row + 1 + i for i, r in enumerate(below) if _filled(r[8:])} <= warned | error_rows
+    assert problems["message"].str.startswith("Trang «VP»").all()

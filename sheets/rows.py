@@ -1,0 +1,62 @@
+"""Where an appended row's values go, for both writers: the tab's header as the parser finds it, the
+columns to add, the row holding a record id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reporting.schema import RECORD_ID_KEY, Column, find_header
+from reporting.snapshot import Cell
+
+
+@dataclass
+class RowPlan:
+    header_row: int  # 1-based
+    positions: dict[str, int]  # column key -> 0-based index
+    new_headers: dict[int, str]  # header cells to add (index -> text)
+    id_col: int
+
+
+def plan_columns(rows: list[list[Cell]], columns: tuple[Column, ...], wanted: set[str]) -> RowPlan:
+    """The header as the parser finds it (`reporting.schema.find_header`; the first row of an empty or
+    headerless tab); headers added for the record id and any missing wanted column."""
+    found = find_header(rows, columns)
+    header_index = found.index if found is not None else 0
+    header = list(rows[header_index]) if rows else []
+    positions: dict[str, int] = dict(found.positions) if found is not None else {}
+    used = len(header)
+    while used and (header[used - 1] is None or header[used - 1] == ""):
+        used -= 1
+    new_headers: dict[int, str] = {}
+    for column in columns:
+        if column.key in positions or (column.key not in wanted and column.key != RECORD_ID_KEY):
+            continue
+        positions[column.key] = used
+        new_headers[used] = column.header
+        used += 1
+    return RowPlan(header_index + 1, positions, new_headers, positions[RECORD_ID_KEY])
+
+
+def find_record(rows: list[list[Cell]], plan: RowPlan, record_id: str) -> int | None:
+    """The 1-based row holding `record_id` below the header, or None."""
+    for offset, row in enumerate(rows[plan.header_row :]):
+        if plan.id_col < len(row) and str(row[plan.id_col]).strip() == record_id:
+            return plan.header_row + offset + 1
+    return None
+
+
+def build_row(plan: RowPlan, record: Mapping[str, Cell], record_id: str, convert: Callable[[Cell], Any]) -> list[Any]:
+    values = {**record, RECORD_ID_KEY: record_id}
+    width = max(plan.positions.values()) + 1
+    row: list[Any] = [""] * width
+    for key, value in values.items():
+        if key in plan.positions and value is not None:
+            row[plan.positions[key]] = convert(value)
+    return row
+
+
+def wanted_columns(record: Mapping[str, Cell]) -> set[str]:
+    """The columns the record fills (a missing one gets a header)."""
+    return {key for key, value in record.items() if value not in (None, "")}

@@ -1,0 +1,343 @@
+"""Appending one row to an .xlsx source: exactly once, or refused with a Vietnamese reason.
+
+A write goes like this (docs/DESIGN.md, "Ghi vào tệp .xlsx"):
+
+1. Checks, before any work: the file is there (a symlink is followed to its target, which is what gets
+   written), it and its folder may be written, and neither Excel nor LibreOffice has it open (their owner
+   files `~$…` and `.~lock.…#` beside it).
+2. Load the workbook and note which file it was (device, inode, size, modification time). Plan the row,
+   look for its record id, and save the new workbook to a temporary file beside the original with the
+   original's mode, owner and group.
+3. Take the OS lock (`filelock`: an `flock` on `<name>.lock`, which the kernel releases when its process
+   dies, so a crashed writer never blocks anyone and no lock is ever broken by age). Under it, check the
+   file is still the one loaded; if so, rename the temporary file over it; if not (another writer got there
+   first), drop the temporary file and go back to 2 with the new file, whose row the next plan sees.
+
+The lock is held only for that check and the rename (milliseconds), so loading and saving a large workbook
+(seconds) never makes another writer wait on the lock; a live holder makes others wait at most
+`lock_timeout` seconds, then "try again". Leftovers of a crash are harmless: the lock file stays (an
+unlocked file locks nothing) and the next writer deletes temporary files whose process is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+from filelock import FileLock, Timeout
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from reporting.actions import AppendResult
+from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
+from reporting.schema import Column
+from reporting.snapshot import Cell
+from reporting.text import fold
+from sheets.rows import build_row, find_record, plan_columns, wanted_columns
+
+log = logging.getLogger(__name__)
+
+LOCK_TIMEOUT = (
+    60.0  # seconds to wait for the lock: a second try holds it for a whole load and save (bench/xlsx_append.py)
+)
+_TEMP_SUFFIX = ".tmp"
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """Which file a path held when it was loaded: a rename or rewrite by anyone changes it."""
+
+    device: int
+    inode: int
+    size: int
+    modified_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> _Identity:
+        st = path.stat()
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file every writer of `target` takes (beside the real file, not beside a symlink to it)."""
+    return target.with_name(target.name + ".lock")
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error as a Vietnamese clause, without paths (the caller names the file)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "ổ đĩa không còn đủ chỗ (hoặc vượt hạn mức dung lượng)"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "không có quyền ghi"
+    if exc.errno == errno.EROFS:
+        return "ổ đĩa chỉ cho phép đọc"
+    name = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+    return f"lỗi hệ điều hành {name}"
+
+
+class WorkbookWriter:
+    """Appends to an .xlsx (see the module's steps). Formulas already in the workbook are kept (it is loaded
+    without `data_only`); a text value starting with "=" is stored as text, as RAW input does in Google Sheets.
+    """
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    def append_record(
+        self, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
+    ) -> AppendResult:
+        target = self._target()
+        # First try: prepare without the lock, hold it only to check and rename. Should another writer have
+        # replaced the file meanwhile, the second try holds the lock throughout, so it cannot lose again.
+        loaded = _Identity.of(target)
+        result, temp = _prepare(target, tab, record, columns, record_id)
+        if temp is None:
+            return result
+        try:
+            with self._lock(target):
+                if _Identity.of(target) == loaded:
+                    _remove_dead_temps(target)
+                    _put_in_place(temp, target)
+                    return result
+        finally:
+            temp.unlink(missing_ok=True)
+        log.info("%s changed while a row was prepared; appending again under the lock", target.name)
+        with self._lock(target):
+            result, temp = _prepare(target, tab, record, columns, record_id)
+            if temp is None:
+                return result
+            try:
+                _remove_dead_temps(target)
+                _put_in_place(temp, target)
+            finally:
+                temp.unlink(missing_ok=True)
+            return result
+
+    def _target(self) -> Path:
+        """The real file to write, after the checks of step 1."""
+        if not self.path.exists():
+            raise SourceNotFound(f"Không tìm thấy tệp «{self.path}». Kiểm tra lại đường dẫn nguồn dữ liệu.")
+        target = Path(os.path.realpath(self.path))
+        if not target.is_file():
+            raise WriteRefused(f"«{self.path.name}» không phải là một tệp nên không ghi vào được.")
+        name = target.name
+        mode = target.stat().st_mode
+        if not os.access(target, os.W_OK) or not mode & 0o222:
+            raise WriteRefused(
+                f"Tệp «{name}» đang đặt chế độ chỉ đọc nên không ghi được. Bỏ chế độ chỉ đọc rồi thử lại."
+            )
+        folder = target.parent
+        if not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & 0o222:
+            raise WriteRefused(
+                f"Thư mục chứa tệp «{name}» chỉ cho phép đọc nên không ghi được. Cấp quyền ghi cho thư mục rồi thử lại."
+            )
+        owner = _open_elsewhere(target)
+        if owner is not None:
+            raise WriteRefused(
+                f"Tệp «{name}» đang được mở trong Excel hoặc LibreOffice (có tệp «{owner.name}» bên cạnh) nên "
+                "không ghi được. Đóng tệp rồi thử lại; nếu tệp không mở ở đâu, xóa tệp "
+                f"«{owner.name}»."
+            )
+        return target
+
+    def _lock(self, target: Path) -> Any:
+        lock = FileLock(lock_path(target), timeout=self.lock_timeout, thread_local=False, fallback_to_soft=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise SourceUnavailable(
+                f"Tệp «{target.name}» đang được ghi bởi một người khác. Vui lòng thử lại sau ít giây."
+            ) from None
+        except OSError as exc:
+            raise SourceError(f"Không khóa được tệp «{target.name}» để ghi: {os_reason(exc)}.") from exc
+        return _Held(lock)
+
+
+class _Held:
+    """The acquired lock as a context manager that releases it."""
+
+    def __init__(self, lock: FileLock) -> None:
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_exc: object) -> None:
+        self.lock.release()
+
+
+def _open_elsewhere(target: Path) -> Path | None:
+    """Excel's owner file (`~$` + the name, or + the name without its first two letters for long names)
+    or LibreOffice's (`.~lock.<name>#`), when one is beside the file."""
+    name = target.name
+    for candidate in (f"~${name}", f"~${name[2:]}", f".~lock.{name}#"):
+        path = target.with_name(candidate)
+        if path.exists():
+            return path
+    return None
+
+
+def _load(target: Path) -> Any:
+    try:
+        return load_workbook(target)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
+        raise SourceError(f"Không mở được tệp «{target.name}» như một bảng tính .xlsx ({type(exc).__name__}).") from exc
+    except OSError as exc:
+        raise SourceError(f"Không đọc được tệp «{target.name}»: {os_reason(exc)}.") from exc
+    except Exception as exc:  # a damaged part inside a zip that opened
+        raise SourceError(
+            f"Tệp «{target.name}» bị hỏng ở bên trong nên không ghi được ({type(exc).__name__}). "
+            "Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi thử lại."
+        ) from exc
+
+
+def _prepare(
+    target: Path, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
+) -> tuple[AppendResult, Path | None]:
+    """Load the file and append the record in memory; the new workbook saved beside it, or None when the
+    record is already there."""
+    book = _load(target)
+    result = _append_to(_find_sheet(book, tab), record, columns, record_id)
+    if result.duplicate:
+        return result, None
+    return result, _save_beside(book, target)
+
+
+def _find_sheet(book: Any, tab: str) -> Any:
+    if tab in book.sheetnames:
+        return book[tab]
+    for name in book.sheetnames:
+        if fold(name) == fold(tab):
+            return book[name]
+    raise SourceNotFound(f"Không có trang tính «{tab}» trong tệp dữ liệu.")
+
+
+def _append_to(sheet: Any, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str) -> AppendResult:
+    """Put the record after the last non-empty row of `sheet` (in memory), or find it already there."""
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    plan = plan_columns(rows, columns, wanted_columns(record))
+    found = find_record(rows, plan, record_id)
+    if found is not None:
+        return AppendResult(sheet.title, found, record_id, duplicate=True)
+    for index, text in plan.new_headers.items():
+        sheet.cell(row=plan.header_row, column=index + 1, value=text)
+    last = len(rows)
+    while last and all(v is None or v == "" for v in rows[last - 1]):
+        last -= 1
+    target = max(last, plan.header_row) + 1
+    for index, value in enumerate(build_row(plan, record, record_id, lambda v: v)):
+        if value == "":
+            continue
+        cell = sheet.cell(row=target, column=index + 1, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text, not a formula: what RAW input means in Google Sheets
+        elif isinstance(value, datetime):
+            cell.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(value, date):
+            cell.number_format = "DD/MM/YYYY"
+    return AppendResult(sheet.title, target, record_id)
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _save_beside(book: Any, target: Path) -> Path:
+    """The workbook saved to a temporary file in the target's folder, flushed to disk, with the target's
+    mode, owner and group. A failure leaves the target untouched and no temporary file."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{_temp_prefix(target)}{os.getpid()}.", suffix=_TEMP_SUFFIX)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        book.save(temp)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        _copy_ownership(target, temp)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise SourceError(
+            f"Không lưu được tệp «{target.name}»: {os_reason(exc)}. Tệp dữ liệu chưa bị thay đổi; "
+            "khắc phục rồi thử lại."
+        ) from exc
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _copy_ownership(target: Path, temp: Path) -> None:
+    st = target.stat()
+    os.chmod(temp, st.st_mode & 0o7777)
+    if (st.st_uid, st.st_gid) == (os.getuid(), os.getgid()):
+        return
+    try:
+        os.chown(temp, st.st_uid, st.st_gid)
+    except PermissionError:
+        with contextlib.suppress(PermissionError):  # keep at least the group, when this process is in it
+            os.chown(temp, -1, st.st_gid)
+        os.chmod(temp, st.st_mode & 0o7777)  # chown may clear set-id bits
+
+
+def _put_in_place(temp: Path, target: Path) -> None:
+    """Rename the temporary file over the target. When the new file could not be given the target's owner
+    (this process is not its owner), copy the bytes into the target instead, which keeps its owner; should
+    that copy fail half-way, the rename still puts the complete new file in place."""
+    try:
+        st_temp, st_target = temp.stat(), target.stat()
+        if (st_temp.st_uid, st_temp.st_gid) != (st_target.st_uid, st_target.st_gid):
+            try:
+                _copy_into(temp, target)
+                return
+            except OSError:
+                log.warning("copying into %s failed; replacing it instead", target.name)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise SourceError(f"Không ghi được tệp «{target.name}»: {os_reason(exc)}. Vui lòng thử lại.") from exc
+
+
+def _copy_into(temp: Path, target: Path) -> None:
+    with open(temp, "rb") as source, open(target, "r+b") as out:
+        out.truncate(0)
+        while chunk := source.read(1 << 20):
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+_TEMP_PID = re.compile(r"^(\d+)\.")
+
+
+def _remove_dead_temps(target: Path) -> None:
+    """Delete temporary files a crashed writer left (their process is gone). Called under the lock."""
+    prefix = _temp_prefix(target)
+    for path in target.parent.glob(f"{glob_escape(prefix)}*{_TEMP_SUFFIX}"):
+        match = _TEMP_PID.match(path.name[len(prefix) :])
+        if match is None or _alive(int(match.group(1))):
+            continue
+        path.unlink(missing_ok=True)
+        log.info("removed %s, left by a writer that stopped", path.name)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
