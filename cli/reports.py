@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -252,15 +253,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CRASH_DIR_VARIABLE = "CCHC_CRASH_DIR"  # where the details of an unexpected error go (default: the temp folder)
+
+
+def _write_crash_report(detail: str) -> Path | None:
+    """The traceback (secrets blanked) in a new file only its owner may read; None when it cannot be written."""
+    folder = os.environ.get(CRASH_DIR_VARIABLE) or None
+    try:
+        fd, name = tempfile.mkstemp(prefix="cchc-loi-", suffix=".txt", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(detail)
+    except OSError:
+        return None
+    return Path(name)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command. An unexpected error prints one Vietnamese line (no traceback, which could quote a
-    secret a library was given); `--debug` prints the traceback too, with secrets blanked."""
+    """Run one command. An unexpected error prints one Vietnamese line, with where its details were written
+    (a traceback could quote a secret a library was given, so it is blanked and never printed unasked);
+    `--debug` prints the traceback too."""
     redact.install()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except Exception as exc:  # SystemExit (bad input, exit 2) passes through
-        print(f"Lỗi ngoài ý muốn ({type(exc).__name__}); chạy lại với --debug để xem chi tiết.", file=sys.stderr)
+        detail = redact.REDACTOR.clean(traceback.format_exc())
+        report = _write_crash_report(detail)
+        where = f"chi tiết đã ghi vào tệp {report}" if report else "không ghi được tệp chi tiết"
+        print(
+            f"Lỗi ngoài ý muốn ({type(exc).__name__}); {where}. Chạy lại với --debug để xem chi tiết ngay, "
+            "hoặc gửi tệp đó cho người quản trị ứng dụng.",
+            file=sys.stderr,
+        )
         if args.debug:
-            print(redact.REDACTOR.clean(traceback.format_exc()), file=sys.stderr)
+            print(detail, file=sys.stderr)
         return 2

@@ -30,7 +30,7 @@ from reporting.snapshot import Cell, Source
 from reporting.values import EXCEL_EPOCH
 from sheets.google import GoogleSheetSource
 from sheets.retry import RetryPolicy, http_status
-from sheets.rows import build_row, find_record, plan_columns, wanted_columns
+from sheets.rows import RowPlan, build_row, find_record, plan_columns, wanted_columns
 from sheets.workbook import WorkbookSource
 from sheets.xlsx_append import WorkbookWriter
 
@@ -65,9 +65,10 @@ def _ambiguous(exc: BaseException) -> bool:
 class GoogleSheetWriter:
     """Appends through `values.append` (INSERT_ROWS, RAW), so a typed "=…" stays text."""
 
-    def __init__(self, source: GoogleSheetSource, *, max_attempts: int = 3) -> None:
+    def __init__(self, source: GoogleSheetSource, *, max_attempts: int = 3, settle: float | None = None) -> None:
         self.source = source
         self.max_attempts = max_attempts
+        self.settle = self._policy.read_timeout if settle is None else settle
 
     def _lock(self, tab: str) -> threading.Lock:
         # Two clicks run in two script threads, maybe with two writer objects: serialise them per
@@ -129,13 +130,28 @@ class GoogleSheetWriter:
                     if not _ambiguous(exc) or attempt >= self.max_attempts:
                         raise
                     log.warning("append to %s: ambiguous failure (%s); checking", tab, type(exc).__name__)
-                    self._policy.sleep(self._policy.delay(attempt, None))
-                    found = find_record(self._read(tab), plan, record_id)
+                    found = self._settled_find(tab, plan, record_id)
                     if found is not None:
                         return AppendResult(tab, found, record_id)
 
+    def _settled_find(self, tab: str, plan: RowPlan, record_id: str) -> int | None:
+        """After a failure that may have been applied: look for the row, again and again, for `settle`
+        seconds. A request Google took in but did not answer can still be applied after the client gave up
+        on it; the window is the read timeout, the time Google had to answer. Should it land even later,
+        the parser counts two rows with one `Mã ghi` once, with a warning (docs/DESIGN.md)."""
+        policy = self._policy
+        deadline = policy.clock() + self.settle
+        check = 0
+        while True:
+            check += 1
+            policy.sleep(max(0.0, min(policy.delay(check, None), deadline - policy.clock())))
+            found = find_record(self._read(tab), plan, record_id)
+            if found is not None or policy.clock() >= deadline:
+                return found
+
     def _budget(self) -> Any:
-        return self.source.http.budget()
+        # Room for every attempt and every settle window after an ambiguous failure.
+        return self.source.http.budget(self._policy.budget + self.settle * (self.max_attempts - 1))
 
 
 def _row_of(answer: Mapping[str, Any]) -> int | None:

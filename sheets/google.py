@@ -145,12 +145,15 @@ class GoogleSheetSource:
 
     def _fetch_metadata(self) -> Metadata:
         raw = self.http.fetch_sheet_metadata(self.key, params={"includeGridData": "false", "fields": METADATA_FIELDS})
-        sheets = sorted(raw.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
-        meta = Metadata(
-            title=raw.get("properties", {}).get("title", ""),
-            sheet_ids={s["properties"]["title"]: int(s["properties"].get("sheetId", 0)) for s in sheets},
-            fetched_at=self._monotonic(),
-        )
+        try:
+            sheets = sorted(raw.get("sheets", []), key=lambda s: s["properties"].get("index", 0))
+            meta = Metadata(
+                title=str(raw.get("properties", {}).get("title", "")),
+                sheet_ids={str(s["properties"]["title"]): int(s["properties"].get("sheetId", 0)) for s in sheets},
+                fetched_at=self._monotonic(),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise UnexpectedAnswer("spreadsheets.get") from exc
         self._metadata = meta
         return meta
 
@@ -159,10 +162,16 @@ class GoogleSheetSource:
             return {}
         ranges = [absolute_range_name(title) for title in titles]
         raw = self.http.values_batch_get(self.key, ranges, params=dict(READ_PARAMS))
-        value_ranges = raw.get("valueRanges", [])
-        if len(value_ranges) != len(titles):
-            raise ValueError("batchGet answered a different number of ranges")
-        return {title: rows_from_values(vr.get("values", [])) for title, vr in zip(titles, value_ranges, strict=True)}
+        value_ranges = raw.get("valueRanges", []) if isinstance(raw, dict) else None
+        if not isinstance(value_ranges, list) or len(value_ranges) != len(titles):
+            raise UnexpectedAnswer("values.batchGet")
+        tabs = {}
+        for title, vr in zip(titles, value_ranges, strict=True):
+            values = vr.get("values", []) if isinstance(vr, dict) else None
+            if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+                raise UnexpectedAnswer("values.batchGet")
+            tabs[title] = rows_from_values(values)
+        return tabs
 
     @staticmethod
     def _units_missing_a_tab(tabs: dict[str, Any], meta: Metadata) -> frozenset[str]:
@@ -186,6 +195,13 @@ class GoogleSheetSource:
 
 
 # ---- error translation -------------------------------------------------------------------------------
+class UnexpectedAnswer(ValueError):
+    """Google answered valid JSON of a shape the API does not document (a proxy, an API change)."""
+
+    def __init__(self, op: str) -> None:
+        super().__init__(f"{op}: unexpected answer shape")
+
+
 def _is_service_disabled(err: APIError) -> bool:
     error = err.error if isinstance(err.error, dict) else {}
     for detail in error.get("details", []) or []:
@@ -250,6 +266,11 @@ def translate_error(exc: BaseException, *, key: str, email: str | None) -> Sourc
         )
     if isinstance(exc, (requests.ConnectionError, auth_exceptions.TransportError)):
         return SourceUnavailable("Không kết nối được tới Google Sheets. Kiểm tra kết nối mạng của máy chủ rồi thử lại.")
+    if isinstance(exc, UnexpectedAnswer):
+        return SourceError(
+            "Google Sheets trả lời theo một dạng ứng dụng không hiểu (có thể do máy chủ trung gian hoặc Google "
+            "đổi cách trả lời). Hãy làm mới sau ít phút; nếu vẫn vậy, báo cho người quản trị ứng dụng."
+        )
     if isinstance(exc, ValueError):  # includes requests' JSONDecodeError on a garbled 200 answer
         return SourceUnavailable(
             "Google Sheets trả về dữ liệu không đọc được. Đây thường là lỗi tạm thời; hãy làm mới sau ít phút."

@@ -233,3 +233,29 @@ def test_invalid_records_are_refused_before_writing(google):
 
 def test_record_ids_are_unique():
     assert len({new_record_id() for _ in range(1000)}) == 1000
+
+
+def test_google_append_applied_after_its_timeout_is_found_by_the_check_window(fake, google, fake_clock):
+    _book, source, writer = google
+    # Google takes the append in, the client hears nothing, and Google applies it a little later: while
+    # the writer is still checking (its second read). One check and a re-send would write it twice.
+    fake.inject("late", op="values.append", after=2)
+
+    result = activity(writer, "r-007")
+
+    ids = [r.values[8] for r in source.read().tabs["VP"][1:] if len(r.values) > 8]
+    assert ids == ["r-007"] and result.row == 4
+    assert fake.count("values.append") == 1
+    assert sum(fake_clock.sleeps) <= writer.settle  # the window, in the policy's (fake) time
+
+
+def test_google_append_not_applied_within_the_window_is_sent_again_once(fake, google, fake_clock):
+    _book, source, writer = google
+    fake.inject("late", op="values.append", after=50)  # never applied while anyone looks
+
+    activity(writer, "r-008")
+
+    ids = [r.values[8] for r in source.read().tabs["VP"][1:] if len(r.values) > 8]
+    assert ids == ["r-008"]
+    assert fake.count("values.append") == 2
+    assert writer.settle <= sum(fake_clock.sleeps) <= writer.settle + 1

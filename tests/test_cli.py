@@ -135,3 +135,35 @@ def test_export_never_overwrites_its_own_source(demo, tmp_path):
         "export", "--source", str(demo), "--year", "2023", "--quarter", "1", "--out", str(tmp_path / "khong" / "x.xlsx")
     )
     assert missing.returncode == 2 and "chưa có" in missing.stderr
+
+
+def test_an_unexpected_error_is_one_line_saying_where_the_details_were_written(demo, tmp_path, monkeypatch):
+    import cli.reports
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("hỏng ở bên trong")
+
+    monkeypatch.setattr(cli.reports, "parse_snapshot", broken)
+    env = {"CCHC_CRASH_DIR": str(tmp_path)}
+
+    result = run("check", "--source", str(demo), env=env)
+
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    (report,) = tmp_path.glob("cchc-loi-*.txt")
+    assert line.startswith("Lỗi ngoài ý muốn (RuntimeError)") and str(report) in line
+    assert "Traceback" in report.read_text() and "hỏng ở bên trong" in report.read_text()
+    assert report.stat().st_mode & 0o777 == 0o600  # only its owner reads it
+
+    debug = run("--debug", "check", "--source", str(demo), env=env)
+    assert debug.returncode == 2 and "Traceback" in debug.stderr and 'raise RuntimeError("hỏng' in debug.stderr
+
+
+def test_an_unwritable_crash_folder_still_gives_one_sentence(demo, tmp_path, monkeypatch):
+    import cli.reports
+
+    monkeypatch.setattr(cli.reports, "parse_snapshot", lambda *a, **k: 1 / 0)
+    result = run("check", "--source", str(demo), env={"CCHC_CRASH_DIR": str(tmp_path / "khong-co")})
+    assert (
+        result.returncode == 2 and "không ghi được tệp chi tiết" in result.stderr and "Traceback" not in result.stderr
+    )

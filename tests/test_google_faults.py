@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from reporting.errors import CredentialsInvalid, SourceAccessDenied, SourceNotFound, SourceUnavailable
+from reporting.errors import CredentialsInvalid, SourceAccessDenied, SourceError, SourceNotFound, SourceUnavailable
 from sheets.client import build_client
 from sheets.google import GoogleSheetSource
 from sheets.snapshot_cache import LoadResult, SnapshotCache, load_with_fallback
@@ -26,6 +26,13 @@ FAULTS = {
     "404": ({"kind": "status", "status": 404}, SourceNotFound, "đường dẫn"),
     "malformed": ({"kind": "malformed"}, SourceUnavailable, "không đọc được"),
     "malformed-error": ({"kind": "malformed", "status": 502}, SourceUnavailable, "mã 502"),
+    # Valid JSON of a shape the API never answers (a proxy's page, an API change): a message, not a crash.
+    "shape-ranges": ({"kind": "status", "status": 200, "body": {"valueRanges": "x"}}, SourceError, "không hiểu"),
+    "shape-rows": (
+        {"kind": "status", "status": 200, "body": {"valueRanges": [{"values": "abc"}, {"values": [[1]]}]}},
+        SourceError,
+        "không hiểu",
+    ),
 }
 
 

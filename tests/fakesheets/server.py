@@ -7,6 +7,7 @@ against Google. Faults are queued per operation and consumed as requests arrive.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import secrets
@@ -41,7 +42,9 @@ class Fault:
 
     kinds: "status" (answer `status`, with Retry-After if given), "slow" (hold the answer for `delay`
     seconds, past the client's timeout), "malformed" (a body that is not JSON), "drop" (apply the request,
-    then close the connection without answering: the ambiguous failure appends must survive).
+    then close the connection without answering: the ambiguous failure appends must survive), "late"
+    (close the connection without answering and apply the request only just before the `after`-th API
+    request that follows: Google finishing a request after its caller gave up on it).
     """
 
     kind: str
@@ -51,6 +54,7 @@ class Fault:
     retry_after: str | None = None
     delay: float = 5.0
     body: dict[str, Any] | None = None
+    after: int = 2
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class FakeSheetsServer:
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
+        self.late: list[list[Any]] = []  # [requests still to come, the request] of "late" faults
         self.api_enabled = True
         self.lock = threading.RLock()
         self._public_keys: dict[str, Any] = {}
@@ -205,9 +210,24 @@ class FakeSheetsServer:
             self.faults.append(fault)
         return fault
 
+    def apply_late_requests(self) -> None:
+        """Count down the "late" requests held back; apply those whose turn has come."""
+        with self.lock:
+            due = []
+            for pending in self.late:
+                pending[0] -= 1
+                if pending[0] <= 0:
+                    due.append(pending)
+            for pending in due:
+                self.late.remove(pending)
+        for _, request in due:
+            with contextlib.suppress(ApiError):
+                self.dispatch(*request)
+
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
+            self.late.clear()
         self._release.set()  # let any held "slow" answer go
         self._release = threading.Event()
 
@@ -392,6 +412,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         with fake.lock:
             fake.requests.append(Recorded(op, method, parts.path, query, self.headers.get("X-Fake-Original-Host", "")))
+        if op not in ("token", "allowedLocations"):
+            fake.apply_late_requests()
         fault = fake.take_fault(op)
         if fault is not None and fault.kind == "slow":
             fake._release.wait(fault.delay)
@@ -433,6 +455,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if op == "allowedLocations":  # what Google answers for an account without a boundary
             self._send(200, {"locations": [], "encodedLocations": "0x0"})
+            return
+        if fault is not None and fault.kind == "late":
+            payload = json.loads(raw) if raw else None
+            fake.late.append([fault.after, (op, unquote(sid), rng, method, query, payload, caller)])
+            self.close_connection = True
             return
         try:
             payload = json.loads(raw) if raw else None
