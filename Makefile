@@ -1,5 +1,6 @@
 # Set-up and everyday commands. `make run` and `make test` work on a fresh machine: they create the
-# virtual environment, install what is pinned, and (for tests) Debian's Chromium for the browser test.
+# virtual environment, install what is pinned, and (for tests) Debian's Chromium for the browser test and
+# LibreOffice for the tests that open the app's files.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ PORT ?= 8501
 # and configure sign-in ([auth]); without it the app refuses a real spreadsheet there (README, Sign-in).
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint format bench demo browser-deps clean help
+.PHONY: run test lint format bench demo browser-deps office-deps clean help
 
 help:
 	@echo "make run          start the app on http://127.0.0.1:8501 (PORT=…, ADDRESS=… to change; demo workbook unless configured)"
@@ -34,10 +35,14 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
 
+# LibreOffice, to open the app's .xlsx and .docx files in tests as a person would (and print them to PDF).
+office-deps:
+	@command -v soffice >/dev/null 2>&1 || scripts/install-libreoffice.sh
+
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: $(VENV)/.dev browser-deps lint
+test: $(VENV)/.dev browser-deps office-deps lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

@@ -39,7 +39,8 @@ WRITERS = 3
 APPENDS_EACH = 3
 
 
-def build(path: Path) -> None:
+def build(path: Path, one_tab: bool = False) -> None:
+    """ROWS activities over UNITS tabs, or (one_tab) all of them in DV00, the tab every append here writes."""
     book = Workbook(write_only=True)
     units = book.create_sheet("Đơn vị")
     units.append(["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"])
@@ -48,7 +49,8 @@ def build(path: Path) -> None:
         units.append([f"DV{u:02d}", f"Đơn vị {u}", "", f"dv{u}@x.vn", "Có"])
         sheet = book.create_sheet(f"DV{u:02d}")
         sheet.append(header)
-        for i in range(ROWS // UNITS + (u < ROWS % UNITS)):
+        count = (ROWS if u == 0 else 0) if one_tab else ROWS // UNITS + (u < ROWS % UNITS)
+        for i in range(count):
             sheet.append([datetime(2023, 1 + i % 12, 1 + i % 28), "a, c", "Khác", f"Hoạt động {i}", 1, 20])
     book.create_sheet("Nộp báo cáo").append(["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp", "Người nộp", "Ghi chú"])
     book.save(path)
@@ -94,9 +96,18 @@ def worker(path: str, prefix: str) -> None:
 
 def main() -> int:
     xlsx_append.WorkbookWriter._lock = _timed_lock(xlsx_append.WorkbookWriter._lock)
+    failures = 0
+    for one_tab in (False, True):
+        HELD.clear()
+        failures += run(one_tab)
+        print()
+    return 1 if failures else 0
+
+
+def run(one_tab: bool) -> int:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lon.xlsx"
-        build(path)
+        build(path, one_tab)
         size = path.stat().st_size
         singles = []
         for i in range(3):
@@ -121,7 +132,8 @@ def main() -> int:
         refused = [a for a in appends if "error" in a]
         tab = WorkbookSource(path).read().tabs["DV00"]
         written = sum(1 for r in tab if len(r.values) > 8 and str(r.values[8]).startswith(("w", "single")))
-        print(f"| workbook | {ROWS:,} rows in {UNITS} tabs, {size / 1e6:.1f} MB |")
+        where = "all in the tab written" if one_tab else f"over {UNITS} tabs"
+        print(f"| workbook | {ROWS:,} rows {where}, {size / 1e6:.1f} MB |")
         print("|---|---:|")
         print(f"| one append, median of 3 | {statistics.median(singles):.2f} s |")
         print(f"| lock held, longest of {len(held)} appends | {max(held) * 1000:.0f} ms |")
@@ -132,6 +144,10 @@ def main() -> int:
         print(f"| lock wait limit (LOCK_TIMEOUT) | {xlsx_append.LOCK_TIMEOUT:.0f} s |")
         expected = 3 + WRITERS * APPENDS_EACH
         return 0 if written == expected and len(set(rows)) == len(rows) and not refused else 1
+
+
+# Before this writer edited the XML (openpyxl loaded and saved the whole workbook), the same run over 60 tabs
+# measured: one append 7.2 s, lock held up to 9.8 s, 3 × 3 appends 73 s, and one writer gave up (10 s wait).
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def _uncomputed(sheet: Any) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
-def _every_row(sheet: Any) -> list[list[Any]]:
+def every_row(sheet: Any) -> list[list[Any]]:
     """Every cell the sheet holds. A read-only sheet trusts the size stored in the file (`<dimension>`),
     which some programs write wrong (too small): forgetting it makes openpyxl read to the real end."""
     sheet.reset_dimensions()
@@ -76,7 +76,7 @@ class WorkbookSource:
                 f"Không mở được tệp «{self.path.name}» như một bảng tính .xlsx ({type(exc).__name__})."
             ) from exc
         try:
-            tabs = {sheet.title: rows_from_values(_every_row(sheet)) for sheet in book.worksheets}
+            tabs = {sheet.title: rows_from_values(every_row(sheet)) for sheet in book.worksheets}
             uncomputed = {sheet.title: cells for sheet in book.worksheets if (cells := _uncomputed(sheet))}
         except Exception as exc:  # a damaged sheet inside a zip that opened: a message, never a traceback
             log.warning("reading %s failed: %s", self.path.name, type(exc).__name__)

@@ -1,55 +1,54 @@
 """Appending one row to an .xlsx source: exactly once, or refused with a Vietnamese reason.
 
-A write goes like this (docs/DESIGN.md, "Ghi vào tệp .xlsx"):
+A write goes like this:
 
 1. Checks, before any work: the file is there (a symlink is followed to its target, which is what gets
    written), it and its folder may be written, and neither Excel nor LibreOffice has it open (their owner
    files `~$…` and `.~lock.…#` beside it).
-2. Load the workbook and note which file it was (device, inode, size, modification time). Plan the row,
-   look for its record id, and save the new workbook to a temporary file beside the original with the
-   original's mode, owner and group.
+2. Read the file once, noting which file it was (device, inode, size, modification time). Plan the row on
+   the tab's rows (only that tab's XML is parsed), look for its record id, and write the package with the row added
+   (`sheets.xlsx_xml`: an edit of the tab's XML; every other part is copied as it is) to a temporary file
+   beside the original, with the original's mode, owner and group.
 3. Take the OS lock (`filelock`: an `flock` on `<name>.lock`, which the kernel releases when its process
    dies, so a crashed writer never blocks anyone and no lock is ever broken by age). Under it, check the
-   file is still the one loaded; if so, rename the temporary file over it; if not (another writer got there
-   first), drop the temporary file and go back to 2 with the new file, whose row the next plan sees.
+   file is still the one read; if so, rename the temporary file over it. If not (another writer got there
+   first), do 2 and 3 again holding the lock throughout, so the second try cannot lose.
 
-The lock is held only for that check and the rename (milliseconds), so loading and saving a large workbook
-(seconds) never makes another writer wait on the lock; a live holder makes others wait at most
-`lock_timeout` seconds, then "try again". Leftovers of a crash are harmless: the lock file stays (an
-unlocked file locks nothing) and the next writer deletes temporary files whose process is gone.
+The lock is held for the check and the rename, or for one whole append on a second try; a live holder
+makes others wait at most `lock_timeout` seconds, then "try again". Leftovers of a crash are harmless: the
+lock file stays (an unlocked file locks nothing) and the next writer deletes temporary files whose process
+is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import logging
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from zipfile import BadZipFile
 
 from filelock import FileLock, Timeout
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from reporting.actions import AppendResult
 from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.schema import Column
 from reporting.snapshot import Cell
-from reporting.text import fold
 from sheets.rows import build_row, find_record, plan_columns, wanted_columns
+from sheets.xlsx_xml import RowEdit, Unsupported, append_to_package, has_illegal_text, tab_rows
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = (
-    60.0  # seconds to wait for the lock: a second try holds it for a whole load and save (bench/xlsx_append.py)
-)
+LOCK_TIMEOUT = 30.0  # seconds to wait for the lock; a second try holds it for one whole append (bench/)
 _TEMP_SUFFIX = ".tmp"
 
 
@@ -64,7 +63,10 @@ class _Identity:
 
     @classmethod
     def of(cls, path: Path) -> _Identity:
-        st = path.stat()
+        return cls.from_stat(path.stat())
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> _Identity:
         return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -86,9 +88,9 @@ def os_reason(exc: OSError) -> str:
 
 
 class WorkbookWriter:
-    """Appends to an .xlsx (see the module's steps). Formulas already in the workbook are kept (it is loaded
-    without `data_only`); a text value starting with "=" is stored as text, as RAW input does in Google Sheets.
-    """
+    """Appends to an .xlsx (see the module's steps). Formulas and their stored results are kept (the XML
+    of other rows is not touched); a text value starting with "=" is stored as text, as RAW input does in
+    Google Sheets."""
 
     def __init__(self, path: str | Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = Path(path)
@@ -100,8 +102,7 @@ class WorkbookWriter:
         target = self._target()
         # First try: prepare without the lock, hold it only to check and rename. Should another writer have
         # replaced the file meanwhile, the second try holds the lock throughout, so it cannot lose again.
-        loaded = _Identity.of(target)
-        result, temp = _prepare(target, tab, record, columns, record_id)
+        loaded, result, temp = _prepare(target, tab, record, columns, record_id)
         if temp is None:
             return result
         try:
@@ -114,7 +115,7 @@ class WorkbookWriter:
             temp.unlink(missing_ok=True)
         log.info("%s changed while a row was prepared; appending again under the lock", target.name)
         with self._lock(target):
-            result, temp = _prepare(target, tab, record, columns, record_id)
+            _loaded, result, temp = _prepare(target, tab, record, columns, record_id)
             if temp is None:
                 return result
             try:
@@ -188,82 +189,83 @@ def _open_elsewhere(target: Path) -> Path | None:
     return None
 
 
-def _load(target: Path) -> Any:
+def _read(target: Path) -> tuple[_Identity, bytes]:
+    """The file's bytes and which file they came from (one open file, so the two always match)."""
     try:
-        return load_workbook(target)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
-        raise SourceError(f"Không mở được tệp «{target.name}» như một bảng tính .xlsx ({type(exc).__name__}).") from exc
+        with open(target, "rb") as handle:
+            return _Identity.from_stat(os.fstat(handle.fileno())), handle.read()
     except OSError as exc:
         raise SourceError(f"Không đọc được tệp «{target.name}»: {os_reason(exc)}.") from exc
-    except Exception as exc:  # a damaged part inside a zip that opened
+
+
+def _rows(
+    target: Path, package: bytes, tab: str, columns: tuple[Column, ...], record_id: str
+) -> tuple[str, list[list[Cell]]]:
+    """The tab's title as written and its rows (`sheets.xlsx_xml.tab_rows`: only that tab is parsed)."""
+    try:
+        return tab_rows(io.BytesIO(package), tab, columns, record_id)
+    except LookupError:
+        raise SourceNotFound(f"Không có trang tính «{tab}» trong tệp dữ liệu.") from None
+    except Unsupported as exc:
+        log.warning("reading %s for an append: %s", target.name, exc)
         raise SourceError(
-            f"Tệp «{target.name}» bị hỏng ở bên trong nên không ghi được ({type(exc).__name__}). "
-            "Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi thử lại."
+            f"Ứng dụng chưa ghi được vào trang «{tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
+            "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
         ) from exc
+    except (BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
+        raise SourceError(f"Không mở được tệp «{target.name}» như một bảng tính .xlsx ({type(exc).__name__}).") from exc
 
 
 def _prepare(
     target: Path, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
-) -> tuple[AppendResult, Path | None]:
-    """Load the file and append the record in memory; the new workbook saved beside it, or None when the
-    record is already there."""
-    book = _load(target)
-    result = _append_to(_find_sheet(book, tab), record, columns, record_id)
-    if result.duplicate:
-        return result, None
-    return result, _save_beside(book, target)
-
-
-def _find_sheet(book: Any, tab: str) -> Any:
-    if tab in book.sheetnames:
-        return book[tab]
-    for name in book.sheetnames:
-        if fold(name) == fold(tab):
-            return book[name]
-    raise SourceNotFound(f"Không có trang tính «{tab}» trong tệp dữ liệu.")
-
-
-def _append_to(sheet: Any, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str) -> AppendResult:
-    """Put the record after the last non-empty row of `sheet` (in memory), or find it already there."""
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+) -> tuple[_Identity, AppendResult, Path | None]:
+    """Plan the row on the file as it is now and write the new package beside it: which file it was, where
+    the row goes, and the temporary file (None when the record is already there)."""
+    loaded, package = _read(target)
+    title, rows = _rows(target, package, tab, columns, record_id)
     plan = plan_columns(rows, columns, wanted_columns(record))
     found = find_record(rows, plan, record_id)
     if found is not None:
-        return AppendResult(sheet.title, found, record_id, duplicate=True)
-    for index, text in plan.new_headers.items():
-        sheet.cell(row=plan.header_row, column=index + 1, value=text)
+        return loaded, AppendResult(title, found, record_id, duplicate=True), None
     last = len(rows)
     while last and all(v is None or v == "" for v in rows[last - 1]):
         last -= 1
-    target = max(last, plan.header_row) + 1
-    for index, value in enumerate(build_row(plan, record, record_id, lambda v: v)):
-        if value == "":
-            continue
-        cell = sheet.cell(row=target, column=index + 1, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text, not a formula: what RAW input means in Google Sheets
-        elif isinstance(value, datetime):
-            cell.number_format = "DD/MM/YYYY HH:MM"
-        elif isinstance(value, date):
-            cell.number_format = "DD/MM/YYYY"
-    return AppendResult(sheet.title, target, record_id)
+    row = max(last, plan.header_row) + 1
+    values = {i: v for i, v in enumerate(build_row(plan, record, record_id, lambda v: v)) if v != ""}
+    if any(has_illegal_text(v) for v in values.values()):
+        raise WriteRefused("Nội dung có ký tự điều khiển (không nhìn thấy) mà tệp .xlsx không chứa được; hãy gõ lại.")
+    edit = RowEdit(title, plan.header_row, dict(plan.new_headers), row, values)
+    return loaded, AppendResult(title, row, record_id), _save_beside(target, package, edit)
 
 
 def _temp_prefix(target: Path) -> str:
     return f".{target.name}."
 
 
-def _save_beside(book: Any, target: Path) -> Path:
-    """The workbook saved to a temporary file in the target's folder, flushed to disk, with the target's
-    mode, owner and group. A failure leaves the target untouched and no temporary file."""
+def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
+    """The package with the row, written to a temporary file in the target's folder and flushed to disk,
+    with the target's mode, owner and group. A failure leaves the target untouched and no temporary file."""
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{_temp_prefix(target)}{os.getpid()}.", suffix=_TEMP_SUFFIX)
-    os.close(fd)
     temp = Path(name)
     try:
-        book.save(temp)
-        with open(temp, "rb") as handle:
+        with os.fdopen(fd, "wb") as handle:
+            append_to_package(io.BytesIO(package), handle, edit)
+            handle.flush()
             os.fsync(handle.fileno())
         _copy_ownership(target, temp)
+    except Unsupported as exc:
+        temp.unlink(missing_ok=True)
+        log.warning("appending to %s: %s", target.name, exc)
+        raise SourceError(
+            f"Ứng dụng chưa ghi được vào trang «{edit.tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
+            "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
+        ) from exc
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as exc:
+        temp.unlink(missing_ok=True)
+        raise SourceError(
+            f"Tệp «{target.name}» bị hỏng ở bên trong nên không ghi được ({type(exc).__name__}). "
+            "Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi thử lại."
+        ) from exc
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise SourceError(

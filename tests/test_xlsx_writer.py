@@ -159,11 +159,11 @@ def test_a_file_changed_between_load_and_replace_is_loaded_again_and_nothing_is_
     real_save = xlsx_append._save_beside
     calls = []
 
-    def save_while_a_colleague_writes(workbook_, target):
+    def save_while_a_colleague_writes(target, package, edit):
         calls.append(target)
         if len(calls) == 1:  # a colleague's append lands after this writer loaded the file
             _append(WorkbookWriter(book), "colleague")
-        return real_save(workbook_, target)
+        return real_save(target, package, edit)
 
     monkeypatch.setattr(xlsx_append, "_save_beside", save_while_a_colleague_writes)
     mine = _append(WorkbookWriter(book), "mine")
