@@ -37,7 +37,7 @@ browser-deps:
 
 # LibreOffice, to open the app's .xlsx and .docx files in tests as a person would (and print them to PDF).
 office-deps:
-	@command -v soffice >/dev/null 2>&1 || scripts/install-libreoffice.sh
+	@(command -v soffice && command -v pdftotext) >/dev/null 2>&1 || scripts/install-libreoffice.sh
 
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

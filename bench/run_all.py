@@ -33,7 +33,7 @@ def ensure_gsheets_venv() -> None:
 def main() -> int:
     ensure_gsheets_venv()
     failures = 0
-    for module in ("bench.foundation", "bench.google_refresh", "bench.export", "bench.dashboard"):
+    for module in ("bench.foundation", "bench.google_refresh", "bench.export", "bench.dashboard", "bench.xlsx_append"):
         print(f"\n### {module}\n", flush=True)
         failures += subprocess.run([sys.executable, "-m", module], cwd=ROOT).returncode != 0
     return 1 if failures else 0

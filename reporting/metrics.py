@@ -7,7 +7,7 @@ with at least one activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,8 @@ class Summary:
     areas: pd.Series  # area letter → activities (all ten, zeros kept)
     totals: dict[str, Any]
     problems: dict[str, int]
+    # Error rows kept out of these figures: dated within the period, and with no readable date (which may be).
+    excluded: dict[str, int] = field(default_factory=lambda: {"in_period": 0, "undated": 0})
 
     @property
     def uncovered_areas(self) -> list[str]:
@@ -118,6 +120,16 @@ def activities_in(parsed: Parsed, period: Period, units: list[str] | tuple[str, 
     if units:
         mask &= frame["unit_code"].isin(units)
     return frame[mask]
+
+
+def excluded_counts(parsed: Parsed, period: Period, units: list[str] | tuple[str, ...] | None = None) -> dict[str, int]:
+    """Error rows the period's figures leave out: {"in_period": dated within it, "undated": no readable date}."""
+    frame = parsed.excluded
+    if units:
+        frame = frame[frame["unit_code"].isin(units)]
+    dates = frame["date"]
+    inside = (dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))
+    return {"in_period": int(inside.sum()), "undated": int(dates.isna().sum())}
 
 
 def area_counts(activities: pd.DataFrame) -> pd.Series:
@@ -263,6 +275,7 @@ def summarize(
         areas,
         totals,
         severity_counts(problems),
+        excluded_counts(parsed, period, units),
     )
 
 

@@ -35,6 +35,7 @@ from reporting.snapshot import SheetRow, Snapshot
 from reporting.text import fold, nfc, nfc_texts, show
 from reporting.values import CellReading
 
+EXCLUDED_COLUMNS = ["tab", "row", "unit_code", "date"]
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -74,6 +75,8 @@ class Parsed:
     source_name: str
     rules: PeriodRules = DEFAULT_RULES
     snapshot: Snapshot | None = field(default=None, repr=False)
+    # The error rows, each with its date when readable: what a period's export left out.
+    excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), repr=False)
 
 
 class _Problems:
@@ -153,7 +156,7 @@ class _Table:
     positions: dict[str, int]  # column key → 0-based index
     headers: dict[str, str]  # column key → header text as written
     data: list[SheetRow]
-    above: int = 0  # filled rows above the header: reported as errors, never read
+    above: list[int] = field(default_factory=list)  # filled rows above the header: errors, never read
 
 
 def _read_table(
@@ -192,8 +195,8 @@ def _report_rows_above(
     header_row: int,
     problems: _Problems,
     unit_code: str | None,
-) -> int:
-    """Errors for filled rows above the header; their count. Above a header in its usual place, a row is
+) -> list[int]:
+    """Errors for filled rows above the header; their row numbers. Above a header in its usual place, a row is
     data when it fills two of the header's columns (a title fills one); above a moved header, every filled
     row is data that the sort put there."""
     known = sorted(header.positions.values())
@@ -206,12 +209,12 @@ def _report_rows_above(
             "xếp hãy chọn «Dữ liệu có hàng tiêu đề»",
             unit_code,
         )
-    count = 0
+    numbers = []
     for r in rows:
         filled = [i for i in known if i < len(r.values) and not _is_blank(r.values[i])]
         if not (len(filled) >= 2 or (header.moved and any(not _is_blank(c) for c in r.values))):
             continue
-        count += 1
+        numbers.append(r.number)
         problems.add(
             tab,
             r.number,
@@ -223,7 +226,7 @@ def _report_rows_above(
             "hãy chuyển nó xuống dưới dòng tiêu đề",
             unit_code,
         )
-    return count
+    return numbers
 
 
 def _report_unnamed_values(
@@ -606,10 +609,10 @@ def _unit_tabs(
 
 def _parse_activities(
     snapshot: Snapshot, pairs: list[tuple[str, str]], problems: _Problems, rules: PeriodRules
-) -> tuple[pd.DataFrame, int, int, int]:
+) -> tuple[pd.DataFrame, int, int, int, pd.DataFrame]:
     tables: dict[str, _Table] = {}
     listed: list[tuple[str, str | None, _Table]] = []
-    headerless = 0
+    unread: list[tuple[str, int, str | None]] = []  # error rows never read into the frame: (tab, row, unit)
     for tab, code in pairs:
         rows = snapshot.tabs[tab]
         table = _read_table(tab, rows, ACTIVITY_COLUMNS, problems, code)
@@ -626,9 +629,9 @@ def _parse_activities(
                     "không tìm thấy dòng tiêu đề (Ngày · Nội dung · Hình thức · …) nên không đọc được dòng này",
                     code,
                 )
-            headerless += len(filled)
+            unread.extend((tab, r.number, code) for r in filled)
             continue
-        headerless += table.above
+        unread.extend((tab, number, code) for number in table.above)
         for column in ACTIVITY_COLUMNS:
             if column.required and column.key not in table.positions:
                 problems.add(
@@ -647,8 +650,11 @@ def _parse_activities(
     parsed, errors = _validate(raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0})
     errors |= _repeated_records(raw, parsed, errors, tables, problems)
     codes = {tab: code for tab, code, _ in listed}
-    headerless += _uncomputed_rows(snapshot, raw, errors, tables, codes, problems)
-    error_rows = int(errors.sum()) + headerless
+    unread += [
+        (tab, row, codes.get(tab)) for tab, row in _uncomputed_rows(snapshot, raw, errors, tables, codes, problems)
+    ]
+    error_rows = int(errors.sum()) + len(unread)
+    excluded = _excluded(raw, parsed, errors, unread)
     for idx in raw.index[parsed["title"].isna() & ~errors]:
         tab = raw.at[idx, "tab"]
         problems.add_cell(
@@ -671,7 +677,28 @@ def _parse_activities(
     for key in ("quantity", "participants"):
         frame[key] = frame[key].astype("int64")
     frame = frame[ACTIVITY_FRAME_COLUMNS].reset_index(drop=True)
-    return frame, len(raw) + headerless, blank, error_rows
+    return frame, len(raw) + len(unread), blank, error_rows, excluded
+
+
+def _excluded(
+    raw: pd.DataFrame, parsed: pd.DataFrame, errors: pd.Series, unread: list[tuple[str, int, str | None]]
+) -> pd.DataFrame:
+    """Every error row of the unit tabs with its date when that cell could be read (NaT otherwise), so an
+    export can say how many rows its own period left out."""
+    dates = pd.to_datetime(parsed.loc[errors, "date"].astype(object), errors="coerce")
+    frame = pd.DataFrame(
+        {
+            "tab": raw.loc[errors, "tab"].to_numpy(dtype=object),
+            "row": raw.loc[errors, "row"].to_numpy(dtype="int64"),
+            "unit_code": raw.loc[errors, "unit_code"].to_numpy(dtype=object),
+            "date": dates.to_numpy(dtype="datetime64[ns]"),
+        }
+    )
+    if unread:
+        tabs, rows, codes = zip(*unread, strict=True)
+        more = pd.DataFrame({"tab": tabs, "row": rows, "unit_code": codes, "date": pd.NaT}, columns=EXCLUDED_COLUMNS)
+        frame = pd.concat([frame, more.astype({"date": "datetime64[ns]", "row": "int64"})], ignore_index=True)
+    return frame
 
 
 _UNCOMPUTED = (
@@ -687,10 +714,10 @@ def _uncomputed_rows(
     tables: dict[str, _Table],
     codes: dict[str, str | None],
     problems: _Problems,
-) -> int:
+) -> list[tuple[str, int]]:
     """Rows of unit tabs with a formula whose result the file did not store, in a column that is read: an
-    error each (marked in `errors`), since the value is unknown. Returns how many of them read as blank."""
-    unread = 0
+    error each (marked in `errors`), since the value is unknown. Returns those that read as blank."""
+    unread: list[tuple[str, int]] = []
     at = (
         {(t, int(r)): i for i, t, r in zip(raw.index, raw["tab"], raw["row"], strict=True)}
         if snapshot.uncomputed
@@ -712,7 +739,7 @@ def _uncomputed_rows(
             )
             index = at.get((tab, row))
             if index is None:
-                unread += 1
+                unread.append((tab, row))
             else:
                 errors[index] = True
     return unread
@@ -824,7 +851,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
                 "key_name": [fold(c) for _, c in pairs],
             }
         )
-    activities, rows, blank, error_rows = _parse_activities(snapshot, pairs, problems, rules)
+    activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
     tabs_by_unit: dict[str, list[str]] = {}
@@ -841,6 +868,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
         rows=rows,
         blank_rows=blank,
         error_rows=error_rows,
+        excluded=excluded,
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,

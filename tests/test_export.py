@@ -59,8 +59,9 @@ from sheets.workbook import WorkbookSource
 
 SETTINGS = Settings()
 SHEETS = ["Tổng hợp", "Theo nội dung", "Chi tiết", "Tiến độ báo cáo"]
-TITLE_ROW, PERIOD_ROW = 6, 7  # 1-based rows of the title and the period line on every sheet
-FIRST_DATA_ROW = 12  # after the two header rows (9–10) and the column numbering (11) of a grouped header
+APPENDIX_ROW, TITLE_ROW, ATTACHED_ROW, PERIOD_ROW = 5, 6, 7, 8  # 1-based rows of the block above every table
+HEADER_ROW = 10  # the first header row
+FIRST_DATA_ROW = 13  # after the two header rows (10–11) and the column numbering (12) of a grouped header
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def _header_columns(sheet) -> dict[str, int]:
     out: dict[str, int] = {}
     upper = None
     for col in range(1, sheet.max_column + 1):
-        top, bottom = sheet.cell(9, col).value, sheet.cell(10, col).value
+        top, bottom = sheet.cell(HEADER_ROW, col).value, sheet.cell(HEADER_ROW + 1, col).value
         upper = top if top is not None else upper
         if bottom is None:
             out[top] = col
@@ -186,7 +187,7 @@ def test_place_date(moment, expected: str) -> None:
 
 
 def test_wording() -> None:
-    assert period_line(quarter(2023, 1)) == "(Từ ngày 15/12/2022 đến ngày 14/3/2023)"
+    assert period_line(quarter(2023, 1)) == "(Từ ngày 15/12/2022 đến ngày 14/03/2023)"
     assert table_title(quarter(2023, 1)) == (
         "BẢNG TỔNG HỢP KẾT QUẢ CÔNG TÁC THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH QUÝ I NĂM 2023"
     )
@@ -202,12 +203,18 @@ def test_xlsx_sheets_titles_and_header_block(q1_book) -> None:
     for sheet in q1_book.worksheets:
         texts = _texts(sheet)
         assert sheet["A1"].value == "UBND TỈNH BÌNH ĐỊNH"
-        assert sheet["A2"].value == "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI"
+        assert sheet["A2"].value == "SỞ LAO ĐỘNG – THƯƠNG BINH\nVÀ XÃ HỘI"  # broken where the name breaks
         assert MOTTO_COUNTRY in texts and MOTTO in texts
         assert "Bình Định, ngày 28 tháng 11 năm 2026" in texts
         title = sheet.cell(TITLE_ROW, 1).value
-        assert title.split("\n")[0] == table_title(quarter(2023, 1))
-        assert sheet.cell(PERIOD_ROW, 1).value == "(Từ ngày 15/12/2022 đến ngày 14/3/2023)"
+        assert title.endswith("QUÝ I NĂM 2023") and "\n" not in title
+        assert sheet.cell(APPENDIX_ROW, 1).value == f"Phụ lục {['I', 'II', 'III', 'IV'][SHEETS.index(sheet.title)]}"
+        assert sheet.cell(ATTACHED_ROW, 1).value.startswith("(Kèm theo Báo cáo số ")
+        assert "/BC-SLĐTBXH ngày " in sheet.cell(ATTACHED_ROW, 1).value
+        assert sheet.cell(PERIOD_ROW, 1).value == "(Từ ngày 15/12/2022 đến ngày 14/03/2023)"
+    titles = [sheet.cell(TITLE_ROW, 1).value for sheet in q1_book.worksheets]
+    assert titles[0] == table_title(quarter(2023, 1))
+    assert all(t.count("BẢNG TỔNG HỢP") <= 1 for t in titles) and len(set(titles)) == 4  # no repetition
 
 
 def test_xlsx_print_setup_and_panes(q1_book) -> None:
@@ -217,9 +224,9 @@ def test_xlsx_print_setup_and_panes(q1_book) -> None:
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.page_setup.fitToWidth in (None, 1)  # 1 is the file format's default, so often omitted
         assert sheet.page_setup.fitToHeight == 0  # as many pages down as the rows need
-        header_rows = "$9:$11" if sheet.title != "Chi tiết" and sheet.title != "Tiến độ báo cáo" else "$9:$10"
+        header_rows = "$10:$12" if sheet.title != "Chi tiết" and sheet.title != "Tiến độ báo cáo" else "$10:$11"
         assert sheet.print_title_rows == header_rows
-        first_data = 12 if header_rows == "$9:$11" else 11
+        first_data = 13 if header_rows == "$10:$12" else 12
         assert sheet.freeze_panes == f"C{first_data}"
         assert sheet.column_dimensions["B"].width > 20  # unit names have room
 
@@ -272,12 +279,12 @@ def test_xlsx_summary_unit_rows(q1_book) -> None:
     assert sheet.cell(dtn - 1, 1).value == "II" and sheet.cell(dtn - 1, 2).value == "Đoàn thể"
     notes = " ".join(_texts(sheet))
     assert "Báo cáo phải nộp: 3; đã nộp: 2 (66,7%), trong đó đúng hạn: 1 (33,3%)" in notes
-    assert "tính đến 10:00 ngày 28/11/2026" in notes
+    assert "tính đến ngày 28/11/2026" in notes and "10:00" not in notes  # a day, not a clock time
 
 
 def test_xlsx_detail_keeps_text_as_text(q1_book) -> None:
     sheet = q1_book["Chi tiết"]
-    headers = [sheet.cell(9, c).value for c in range(1, 11)]
+    headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, 11)]
     assert headers == [
         "STT",
         "Đơn vị",
@@ -290,7 +297,7 @@ def test_xlsx_detail_keeps_text_as_text(q1_book) -> None:
         "Minh chứng",
         "Ghi chú",
     ]
-    rows = [[c for c in row] for row in sheet.iter_rows(min_row=11, max_row=10 + Q1_ACTIVITIES, max_col=10)]
+    rows = [[c for c in row] for row in sheet.iter_rows(min_row=12, max_row=11 + Q1_ACTIVITIES, max_col=10)]
     titles = [row[5].value for row in rows]
     for title in FORMULA_TITLES:
         cell = rows[titles.index(title)][5]
@@ -326,7 +333,7 @@ def test_xlsx_areas_and_progress(q1_book, q1) -> None:
     assert [progress.cell(ttr, c).value for c in range(3, 8)] == [
         "Quý I/2023",
         datetime(2023, 3, 14),
-        datetime(2023, 3, 17, 8, 30),
+        datetime(2023, 3, 17),  # the day it came in (openpyxl reads a date cell as a datetime)
         "Trễ hạn 3 ngày",
         3,
     ]
@@ -365,7 +372,7 @@ def test_xlsx_half_and_year(parsed: Parsed, period, quarters: list[str], activit
     assert [h.split(" – ")[1] for h in columns if h.startswith("Tình trạng báo cáo")] == quarters
     total = _row_of(sheet, 2, "Tổng cộng")
     assert sheet.cell(total, columns["Tổng số hoạt động"]).value == summary.totals["activities"] == activities
-    assert book["Chi tiết"].cell(10 + activities, 1).value == activities
+    assert book["Chi tiết"].cell(11 + activities, 1).value == activities
     progress = book["Tiến độ báo cáo"]
     assert sum(1 for c in progress["C"] if isinstance(c.value, str) and c.value.startswith("Quý ")) == 3 * len(quarters)
 
@@ -374,7 +381,7 @@ def test_xlsx_empty_quarter_says_so(parsed: Parsed) -> None:
     summary = summarize(parsed, quarter(2023, 4), NOW)
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(summary, parsed, SETTINGS)))
     message = f"{EMPTY_TEXT} (quý IV năm 2023)."
-    assert book["Chi tiết"].cell(11, 1).value == message
+    assert book["Chi tiết"].cell(12, 1).value == message
     assert message in _texts(book["Tổng hợp"])
     sheet = book["Tổng hợp"]
     assert sheet.cell(_row_of(sheet, 2, "Tổng cộng"), 3).value == 0
@@ -387,7 +394,7 @@ def test_csv_is_the_detail_table(parsed: Parsed, q1, q1_book) -> None:
     data = to_csv(q1, parsed, SETTINGS)
     assert data.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert lines[0] == [c.value for c in q1_book["Chi tiết"][9][:10]]
+    assert lines[0] == [c.value for c in q1_book["Chi tiết"][HEADER_ROW][:10]]
     body = lines[1:]
     assert len(body) == q1.totals["activities"]
     assert sum(int(r[7]) for r in body) == q1.totals["participants"]
@@ -424,9 +431,10 @@ def test_docx_report_draft(parsed: Parsed, q1) -> None:
     doc, text = _docx_text(to_docx(q1, parsed, SETTINGS))
     paragraphs = [p.text for p in doc.paragraphs]
     assert "BÁO CÁO" in paragraphs
-    assert "Kết quả công tác thông tin, tuyên truyền cải cách hành chính quý I năm 2023" in paragraphs
-    assert "(Từ ngày 15/12/2022 đến ngày 14/3/2023)" in paragraphs
-    for line in ("UBND TỈNH BÌNH ĐỊNH", "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", MOTTO_COUNTRY, MOTTO):
+    # The subject, then the period on its own line: the year never left alone on a line.
+    assert "Kết quả công tác thông tin, tuyên truyền cải cách hành chính\nquý I năm 2023" in paragraphs
+    assert "(Từ ngày 15/12/2022 đến ngày 14/03/2023)" in paragraphs
+    for line in ("UBND TỈNH BÌNH ĐỊNH", "SỞ LAO ĐỘNG – THƯƠNG BINH", "VÀ XÃ HỘI", MOTTO_COUNTRY, MOTTO):
         assert line in text
     assert "/BC-SLĐTBXH" in text and "Bình Định, ngày … tháng … năm …" in text
     assert "đã tổ chức 5 hoạt động" in text and "1.200 lượt người tham gia" in text
@@ -474,7 +482,9 @@ def test_docx_is_times_new_roman(parsed: Parsed, q1) -> None:
 def test_docx_half_and_year(parsed: Parsed, period) -> None:
     summary = summarize(parsed, period, NOW)
     _, text = _docx_text(to_docx(summary, parsed, SETTINGS))
-    assert report_subject(period) in text and period_line(period) in text
+    assert (
+        report_subject(period).replace(f" {period.label}", f"\n{period.label}") in text and period_line(period) in text
+    )
     for q in period.quarters:
         assert f"Quý {['', 'I', 'II', 'III', 'IV'][q]}/2023 (hạn nộp đến hết ngày" in text
 
@@ -541,8 +551,8 @@ def test_units_without_groups_and_units_not_reporting() -> None:
     parsed = parse_snapshot(snap)
     summary = summarize(parsed, quarter(2023, 1), NOW)
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(summary, parsed, SETTINGS)))["Tổng hợp"]
-    assert [sheet.cell(r, 1).value for r in range(12, 15)] == [1, 2, None]  # no group rows, then the total
-    assert sheet.cell(14, 2).value == "Tổng cộng" and sheet.cell(14, 3).value == 2
+    assert [sheet.cell(r, 1).value for r in range(13, 16)] == [1, 2, None]  # no group rows, then the total
+    assert sheet.cell(15, 2).value == "Tổng cộng" and sheet.cell(15, 3).value == 2
 
     units = replace(parsed, units=parsed.units.assign(reports=[True, False]))
     summary = summarize(units, quarter(2023, 1), NOW)
@@ -567,7 +577,7 @@ def test_a_sheet_with_no_units_still_exports(ext: str) -> None:
     data = export_bytes(parsed, SETTINGS, quarter(2023, 1), NOW, ext)
     if ext == "xlsx":
         book = openpyxl.load_workbook(io.BytesIO(data))
-        assert book["Tiến độ báo cáo"].cell(11, 1).value == "Không có đơn vị nào trong danh sách."
+        assert book["Tiến độ báo cáo"].cell(12, 1).value == "Không có đơn vị nào trong danh sách."
         assert f"{EMPTY_TEXT} (quý I năm 2023)." in _texts(book["Tổng hợp"])
     elif ext == "docx":
         assert "Không có hoạt động nào trong kỳ" in _docx_text(data)[1]

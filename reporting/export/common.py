@@ -60,12 +60,12 @@ def local_naive(moment: datetime) -> datetime:
 
 
 def plain_date(day: date) -> str:
-    """14/3/2023: the style of the plan's own dates ("trước ngày 15/3"), used in the period line."""
-    return f"{day.day}/{day.month}/{day.year}"
+    """14/03/2023: one date format, dd/mm/yyyy, in every table and sentence of the documents."""
+    return f"{day:%d/%m/%Y}"
 
 
 def period_line(period: Period) -> str:
-    """'(Từ ngày 15/12/2022 đến ngày 14/3/2023)'."""
+    """'(Từ ngày 15/12/2022 đến ngày 14/03/2023)'."""
     return f"(Từ ngày {plain_date(period.start)} đến ngày {plain_date(period.end)})"
 
 
@@ -77,6 +77,31 @@ def table_title(period: Period) -> str:
 def report_subject(period: Period) -> str:
     """The report's subject line: 'Kết quả công tác … quý I năm 2023'."""
     return f"{TITLE_PREFIX.capitalize()} {period.label}"
+
+
+def letterhead_lines(name: str) -> list[str]:
+    """An agency's name as the letterhead prints it, in capitals, broken where the official name breaks.
+
+    A line break typed in the setting is kept; otherwise a name too long for one line of the 7 cm column
+    breaks before its last "VÀ" (SỞ LAO ĐỘNG – THƯƠNG BINH / VÀ XÃ HỘI), never inside a phrase.
+    """
+    lines = [line.strip() for line in name.upper().splitlines() if line.strip()]
+    if len(lines) != 1 or len(lines[0]) <= LETTERHEAD_LINE:
+        return lines
+    words = lines[0].split(" ")
+    if "VÀ" in words[1:]:
+        at = len(words) - 1 - words[::-1].index("VÀ")
+        return [" ".join(words[:at]), " ".join(words[at:])]
+    return lines
+
+
+LETTERHEAD_LINE = 30  # characters of 12 pt bold capitals that fit the letterhead's 7 cm column
+
+
+def attachment_line(agency_code: str) -> str:
+    """The line under an appendix table's title (ND 30/2020, appendix): the report it goes with, its number
+    and date left blank for the office to fill when the report is issued."""
+    return f"(Kèm theo Báo cáo số      /BC-{agency_code} ngày      tháng      năm        )"
 
 
 def place_date(place: str, now: datetime | None) -> str:

@@ -28,6 +28,7 @@ from reporting.export.common import (
     MOTTO,
     MOTTO_COUNTRY,
     fixed_zip,
+    letterhead_lines,
     local_naive,
     period_line,
     plain_date,
@@ -51,7 +52,10 @@ def to_docx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     _header_block(doc, settings)
     period = summary.period
     _para(doc, "BÁO CÁO", bold=True, size=14, align="center", before=12, after=0)
-    _para(doc, report_subject(period), bold=True, size=14, align="center", after=0)
+    # The subject on its line, the period on the next: never a year left alone on a line.
+    subject = report_subject(period)
+    cut = len(subject) - len(period.label)
+    _para(doc, f"{subject[:cut].rstrip()}\n{subject[cut:]}", bold=True, size=14, align="center", after=0)
     _para(doc, period_line(period), italic=True, align="center", after=0)
     _para(doc, "──────────", align="center", after=6)
     _para(
@@ -154,7 +158,8 @@ def _header_block(doc: Any, settings: Settings) -> None:
     _widths(table, [Cm(7.0), Cm(9.5)])
     left, right = table.rows[0].cells
     _cell_para(left, settings.agency_parent.upper(), first=True, size=12)
-    _cell_para(left, settings.agency_name.upper(), bold=True, size=12)
+    for line in letterhead_lines(settings.agency_name):  # broken where the official name breaks
+        _cell_para(left, line, bold=True, size=12)
     _cell_para(left, "────────", size=11)
     _cell_para(left, f"Số:        /BC-{settings.agency_code}", size=13, before=6)
     _cell_para(right, MOTTO_COUNTRY, first=True, bold=True, size=12)
@@ -174,8 +179,12 @@ def _to_complete(doc: Any, what: str, hint: str | None = None) -> None:
     run.italic = True
     run.font.name = FONT
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    if hint:
-        _para(doc, f"Gợi ý từ số liệu: {hint}", italic=True, indent=True)
+    if hint:  # a prompt for the writer, marked like the rest of what is to be replaced
+        paragraph = _para(doc, "", indent=True)
+        run = paragraph.add_run(f"[Gợi ý từ số liệu, xóa khi viết xong: {hint}]")
+        run.italic = True
+        run.font.name = FONT
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
@@ -240,7 +249,10 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
     _heading(doc, "5. Bảng tổng hợp", level=2)
     _summary_table(doc, summary)
     _para(
-        doc, "(Chi tiết theo từng hình thức và từng hoạt động tại bảng tổng hợp .xlsx kèm theo.)", italic=True, before=6
+        doc,
+        "(Chi tiết theo từng nội dung, từng hình thức và từng hoạt động tại các Phụ lục kèm theo.)",
+        italic=True,
+        before=6,
     )
 
 
@@ -308,6 +320,19 @@ def _summary_table(doc: Any, summary: Summary) -> None:
                 paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     fixed = [1.3, 4.8, 2.0, 2.1, 2.6]  # cm, out of the 16.5 cm line
     _widths(table, [Cm(w) for w in [*fixed, 16.5 - sum(fixed)]])
+    _keep_total_with_table(table)
+
+
+def _keep_total_with_table(table: Any) -> None:
+    """No row splits across pages, and the Tổng cộng row never starts a page alone: the two rows before it
+    keep with the next (Word and LibreOffice both honour a row's paragraphs' keep-with-next)."""
+    for row in table.rows:
+        properties = row._tr.get_or_add_trPr()
+        properties.insert(0, properties.makeelement(qn("w:cantSplit"), {}))  # before tblHeader, as the schema orders
+    for row in table.rows[-3:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _report_counts(summary: Summary) -> dict[str, str]:
@@ -351,8 +376,6 @@ def _assessment(doc: Any, summary: Summary) -> None:
         hints.append(f"{missing} báo cáo chưa nộp")
     if late:
         hints.append(f"{late} báo cáo nộp trễ hạn")
-    if summary.problems.get("errors"):
-        hints.append(f"{fmt.number(summary.problems['errors'])} dòng dữ liệu nhập sai chưa được tính")
     _heading(doc, "II. ĐÁNH GIÁ CHUNG", level=1)
     _heading(doc, "1. Ưu điểm", level=2)
     _to_complete(doc, "những kết quả nổi bật, cách làm hiệu quả trong kỳ…")

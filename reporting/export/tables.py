@@ -19,6 +19,7 @@ from reporting import fmt
 from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, GROUPS, ITEM_CHANNELS
 from reporting.export.common import (
     EMPTY_TEXT,
+    TITLE_PREFIX,
     local_naive,
     plain_date,
     text,
@@ -133,7 +134,7 @@ def summary_table(summary: Summary) -> Table:
         ]
     else:
         columns += [Col(f"Quý {ROMAN[q]}", "center", 12, "Tình trạng báo cáo") for q in period.quarters]
-    table = Table("Tổng hợp", "BẢNG TỔNG HỢP", columns)
+    table = Table("Tổng hợp", f"BẢNG TỔNG HỢP {TITLE_PREFIX}", columns)
 
     units = summary.units
     reports = summary.reports.set_index(["unit_code", "quarter"])
@@ -180,7 +181,7 @@ def summary_table(summary: Summary) -> Table:
 
 
 def summary_notes(summary: Summary) -> list[str]:
-    """The lines under `Tổng hợp`: emptiness, uncovered areas, report rates, what was left out."""
+    """The lines under `Tổng hợp`: emptiness, uncovered areas, report rates."""
     period = summary.period
     totals = summary.totals
     notes = []
@@ -194,20 +195,16 @@ def summary_notes(summary: Summary) -> list[str]:
         names = "; ".join(f"{a}) {AREA_BY_LETTER[a].label}" for a in summary.uncovered_areas)
         notes.append(f"Nội dung chưa được tuyên truyền trong kỳ: {names}.")
     notes.append(report_rates(summary))
-    if summary.problems.get("errors"):
-        notes.append(
-            f"Có {fmt.number(summary.problems['errors'])} dòng dữ liệu bị lỗi nên không được tính vào bảng này "
-            "(xem trang «Chất lượng dữ liệu» của ứng dụng hoặc lệnh «check»)."
-        )
-    return notes
+    return notes  # what the data left out is for the office (the export page), not for UBND tỉnh
 
 
 def report_rates(summary: Summary) -> str:
-    """'Báo cáo phải nộp: 12; đã nộp: 11 (91,7%), trong đó đúng hạn: 9 (75,0%). Tính đến 10:00 ngày …'."""
+    """'Báo cáo phải nộp: 12; đã nộp: 11 (91,7%), trong đó đúng hạn: 9 (75,0%); tính đến ngày 10/01/2024.'
+
+    A day, not a clock time: the document is signed and sent as of a date."""
     totals = summary.totals
     expected = totals["reports_expected"]
-    moment = local_naive(summary.now)
-    when = f"tính đến {moment.hour:02d}:{moment.minute:02d} ngày {plain_date(moment.date())}"
+    when = f"tính đến ngày {plain_date(local_naive(summary.now).date())}"
     if not expected:
         return f"Không có báo cáo nào phải nộp trong kỳ ({when})."
     submitted, on_time = totals["reports_submitted"], totals["reports_on_time"]
@@ -222,7 +219,9 @@ def area_table(summary: Summary) -> Table:
     columns = [Col("Mục", "center", 6), Col("Nội dung tuyên truyền (mục II.2 Kế hoạch)", "text", 38)]
     columns += [Col(c.label, "int", 11, "Số hoạt động theo hình thức tuyên truyền") for c in CHANNELS]
     columns += [Col("Tổng số hoạt động", "int", 10), Col("Đơn vị thực hiện", "text", 48)]
-    table = Table("Theo nội dung", "BẢNG TỔNG HỢP THEO NỘI DUNG TUYÊN TRUYỀN", columns)
+    table = Table(
+        "Theo nội dung", "KẾT QUẢ THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH THEO NỘI DUNG KẾ HOẠCH", columns
+    )
     acts = summary.activities
     matrix = area_channel_matrix(acts)
     by_unit = unit_area_matrix(acts, summary.units)
@@ -300,7 +299,7 @@ def detail_rows(summary: Summary) -> list[list[Any]]:
 
 def detail_table(summary: Summary) -> Table:
     """`Chi tiết`: STT, Đơn vị, Ngày, Nội dung, Hình thức, Tên hoạt động, Số lượng, Số người, Minh chứng, Ghi chú."""
-    table = Table("Chi tiết", "DANH SÁCH CHI TIẾT CÁC HOẠT ĐỘNG", list(DETAIL_COLUMNS))
+    table = Table("Chi tiết", "DANH SÁCH HOẠT ĐỘNG THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH", list(DETAIL_COLUMNS))
     rows = detail_rows(summary)
     table.rows = rows
     table.styles = [""] * len(rows)
@@ -310,17 +309,17 @@ def detail_table(summary: Summary) -> Table:
 
 
 def progress_table(summary: Summary) -> Table:
-    """`Tiến độ báo cáo`: each unit's report per quarter — due, submitted at, status, days late; the rates."""
+    """`Tiến độ báo cáo`: each unit's report per quarter — due, submitted on, status, days late; the rates."""
     columns = [
         Col("STT", "center", 6),
         Col("Đơn vị", "text", 42),
         Col("Kỳ báo cáo", "center", 14),
         Col("Hạn nộp", "date", 12),
-        Col("Thời điểm nộp", "moment", 17),
+        Col("Ngày nộp", "date", 12),  # a day, as the deadline is: the clock time stays in the app
         Col("Tình trạng", "center", 18),
         Col("Số ngày trễ", "int", 10),
     ]
-    table = Table("Tiến độ báo cáo", "TIẾN ĐỘ NỘP BÁO CÁO CỦA CÁC ĐƠN VỊ", columns)
+    table = Table("Tiến độ báo cáo", "TÌNH HÌNH NỘP BÁO CÁO ĐỊNH KỲ CỦA CÁC PHÒNG, ĐƠN VỊ", columns)
     reports = summary.reports
     positions = [p for _, rows in unit_order(summary) for p in rows]
     rank = {summary.units["code"].iloc[p]: i for i, p in enumerate(positions)}
@@ -333,7 +332,7 @@ def progress_table(summary: Summary) -> Table:
                 text(report["name"]),
                 f"Quý {ROMAN[report['quarter']]}/{report['year']}",
                 report["deadline"],
-                None if pd.isna(report["submitted_at"]) else local_naive(report["submitted_at"]),
+                None if pd.isna(report["submitted_at"]) else local_naive(report["submitted_at"]).date(),
                 report["status_label"] if report["expected"] else NOT_EXPECTED,
                 None if pd.isna(late) else int(late),
             ]

@@ -22,7 +22,9 @@ from reporting.export.common import (
     FORMULA_STARTS,
     MOTTO,
     MOTTO_COUNTRY,
+    attachment_line,
     formula_like,
+    letterhead_lines,
     period_line,
     place_date,
     table_title,
@@ -95,7 +97,7 @@ def to_xlsx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     created = summary.now.astimezone(UTC).replace(tzinfo=None) if summary.now.tzinfo else summary.now
     book.set_properties(
         {
-            "title": table_title(summary.period),
+            "title": table_title(summary.period),  # the file's properties: the summary sheet's title
             "author": settings.agency_name,
             "company": settings.agency_parent,
             "comments": f"Nguồn số liệu: {parsed.source_name}",
@@ -104,7 +106,8 @@ def to_xlsx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     )
     formats = _Formats(book)
     for index, table in enumerate(all_tables(summary)):
-        _write_sheet(book.add_worksheet(table.sheet), table, formats, summary, settings, signature=index == 0)
+        sheet = book.add_worksheet(table.sheet)
+        _write_sheet(sheet, table, formats, summary, settings, number=index + 1, signature=index == 0)
     book.close()
     return out.getvalue()
 
@@ -191,7 +194,14 @@ def _header_heights(sheet: Worksheet, top: int, columns: list[Col], grouped: boo
 
 
 def _write_sheet(
-    sheet: Worksheet, table: Table, fm: _Formats, summary: Summary, settings: Settings, *, signature: bool
+    sheet: Worksheet,
+    table: Table,
+    fm: _Formats,
+    summary: Summary,
+    settings: Settings,
+    *,
+    number: int,
+    signature: bool,
 ) -> None:
     columns = table.columns
     last = len(columns) - 1
@@ -202,7 +212,10 @@ def _write_sheet(
     head = {"align": "center", "valign": "vcenter"}
     sheet.merge_range(0, 0, 0, left, settings.agency_parent, fm.get("h1", **head))
     sheet.merge_range(0, right, 0, last, MOTTO_COUNTRY, fm.get("h2", bold=True, **head))
-    sheet.merge_range(1, 0, 1, left, settings.agency_name, fm.get("h3", bold=True, **head))
+    agency = letterhead_lines(settings.agency_name)
+    agency_fmt = fm.get("h3", bold=True, text_wrap=True, **head)
+    sheet.merge_range(1, 0, 1, left, "\n".join(agency), agency_fmt)
+    sheet.set_row(1, POINTS_PER_LINE * len(agency) + 2)
     sheet.merge_range(1, right, 1, last, MOTTO, fm.get("h4", bold=True, font_size=13, **head))
     # ND 30 draws a short rule under the agency name and under the motto.
     rule = fm.get("rule", **head)
@@ -210,15 +223,20 @@ def _write_sheet(
     sheet.merge_range(2, right, 2, last, "──────────────", rule)
     sheet.merge_range(3, right, 3, last, place_date(settings.place, summary.now), fm.get("date", italic=True, **head))
 
-    # The first sheet is the table itself; the others name what they add to it on a second line.
-    title = table_title(summary.period) if signature else f"{table_title(summary.period)}\n{table.title}"
+    # Each sheet is an appendix of the report: its number, its own title with the period, the line naming the
+    # report it goes with (ND 30/2020), then the period.
+    appendix = fm.get("appendix", bold=True, align="center", valign="vcenter")
+    sheet.merge_range(4, 0, 4, last, f"Phụ lục {_roman(number)}", appendix)
+    title = f"{table.title} {summary.period.label.upper()}"
     title_fmt = fm.get("title", bold=True, font_size=13, align="center", valign="vcenter", text_wrap=True)
     sheet.merge_range(5, 0, 5, last, title, title_fmt)
     # 13 pt bold capitals run about a quarter wider than the 12 pt text the estimate is made for.
-    sheet.set_row(5, (POINTS_PER_LINE + 1) * sum(_lines(part, total_width / 1.25) for part in title.split("\n")) + 4)
-    sheet.merge_range(6, 0, 6, last, period_line(summary.period), fm.get("period", italic=True, align="center"))
+    sheet.set_row(5, (POINTS_PER_LINE + 1) * _lines(title, total_width / 1.25) + 4)
+    attached = fm.get("attached", italic=True, align="center")
+    sheet.merge_range(6, 0, 6, last, attachment_line(settings.agency_code), attached)
+    sheet.merge_range(7, 0, 7, last, period_line(summary.period), fm.get("period", italic=True, align="center"))
 
-    top = 8
+    top = 9
     header = fm.get("header", bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
     grouped = any(c.group for c in columns)
     header_rows = 2 if grouped else 1
@@ -354,3 +372,7 @@ def _signature(sheet: Worksheet, row: int, left: int, right: int, last: int, fm:
     sheet.set_row(row, POINTS_PER_LINE * 2)
     sheet.merge_range(row + 1, 0, row + 1, left, "(Ký, ghi rõ họ tên)", hint)
     sheet.merge_range(row + 1, right, row + 1, last, "(Ký, ghi rõ họ tên, đóng dấu)", hint)
+
+
+def _roman(number: int) -> str:
+    return ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")[number - 1]
