@@ -337,7 +337,7 @@ def test_xlsx_areas_and_progress(q1_book, q1) -> None:
         "Trễ hạn 3 ngày",
         3,
     ]
-    assert progress.cell(ttr, 5).number_format == "dd/mm/yyyy hh:mm"
+    assert progress.cell(ttr, 5).number_format == "dd/mm/yyyy"
 
 
 def test_xlsx_negative_number_stays_a_number(parsed: Parsed) -> None:
