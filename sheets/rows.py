@@ -21,14 +21,13 @@ class RowPlan:
 
 def plan_columns(rows: list[list[Cell]], columns: tuple[Column, ...], wanted: set[str]) -> RowPlan:
     """The header as the parser finds it (`reporting.schema.find_header`; the first row of an empty or
-    headerless tab); headers added for the record id and any missing wanted column."""
+    headerless tab); headers added for the record id and any missing wanted column, to the right of every
+    filled cell of the header and the rows below it (a note typed in a column without a header stays a
+    note, never becomes a record id)."""
     found = find_header(rows, columns)
     header_index = found.index if found is not None else 0
-    header = list(rows[header_index]) if rows else []
     positions: dict[str, int] = dict(found.positions) if found is not None else {}
-    used = len(header)
-    while used and (header[used - 1] is None or header[used - 1] == ""):
-        used -= 1
+    used = max((_width(row) for row in rows[header_index:]), default=0)
     new_headers: dict[int, str] = {}
     for column in columns:
         if column.key in positions or (column.key not in wanted and column.key != RECORD_ID_KEY):
@@ -39,10 +38,19 @@ def plan_columns(rows: list[list[Cell]], columns: tuple[Column, ...], wanted: se
     return RowPlan(header_index + 1, positions, new_headers, positions[RECORD_ID_KEY])
 
 
+def _width(row: list[Cell]) -> int:
+    """Columns up to the last filled cell."""
+    used = len(row)
+    while used and (row[used - 1] is None or row[used - 1] == ""):
+        used -= 1
+    return used
+
+
 def find_record(rows: list[list[Cell]], plan: RowPlan, record_id: str) -> int | None:
-    """The 1-based row holding `record_id` below the header, or None."""
+    """The 1-based row holding `record_id` below the header, or None (spaces around either do not count)."""
+    wanted = record_id.strip()
     for offset, row in enumerate(rows[plan.header_row :]):
-        if plan.id_col < len(row) and str(row[plan.id_col]).strip() == record_id:
+        if plan.id_col < len(row) and str(row[plan.id_col]).strip() == wanted:
             return plan.header_row + offset + 1
     return None
 

@@ -15,11 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
-from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from openpyxl.utils.exceptions import InvalidFileException
 
 from reporting.errors import SourceError, SourceNotFound
 from reporting.periods import VN_TZ
@@ -71,7 +69,8 @@ class WorkbookSource:
             raise SourceNotFound(f"Không tìm thấy tệp «{self.path}». Kiểm tra lại đường dẫn nguồn dữ liệu.")
         try:
             book = load_workbook(self.path, read_only=True, data_only=True)
-        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+        except Exception as exc:  # not a zip, a broken or encrypted part, XML that does not parse: a message
+            log.warning("opening %s failed: %s", self.path.name, type(exc).__name__)
             raise SourceError(
                 f"Không mở được tệp «{self.path.name}» như một bảng tính .xlsx ({type(exc).__name__})."
             ) from exc

@@ -29,7 +29,7 @@ import logging
 import os
 import re
 import tempfile
-import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +44,25 @@ from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, Wri
 from reporting.schema import Column
 from reporting.snapshot import Cell
 from sheets.rows import build_row, find_record, plan_columns, wanted_columns
-from sheets.xlsx_xml import RowEdit, Unsupported, append_to_package, has_illegal_text, tab_rows
+from sheets.xlsx_xml import NoSuchTab, RowEdit, Unsupported, append_to_package, has_illegal_text, tab_rows
 
 log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for the lock; a second try holds it for one whole append (bench/)
 _TEMP_SUFFIX = ".tmp"
+# What a damaged package raises while it is read: a broken zip or deflate stream, an encrypted or unknown
+# member, XML that does not parse, bytes that are not UTF-8, a missing part.
+DAMAGED = (
+    BadZipFile,
+    zlib.error,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    KeyError,
+    ValueError,
+    ElementTree.ParseError,
+)
+MAX_COLUMNS, MAX_ROWS, MAX_TEXT = 16_384, 1_048_576, 32_767  # what an .xlsx sheet and cell can hold
 
 
 @dataclass(frozen=True)
@@ -204,7 +217,7 @@ def _rows(
     """The tab's title as written and its rows (`sheets.xlsx_xml.tab_rows`: only that tab is parsed)."""
     try:
         return tab_rows(io.BytesIO(package), tab, columns, record_id)
-    except LookupError:
+    except NoSuchTab:
         raise SourceNotFound(f"Không có trang tính «{tab}» trong tệp dữ liệu.") from None
     except Unsupported as exc:
         log.warning("reading %s for an append: %s", target.name, exc)
@@ -212,7 +225,7 @@ def _rows(
             f"Ứng dụng chưa ghi được vào trang «{tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
             "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
         ) from exc
-    except (BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
+    except DAMAGED as exc:
         raise SourceError(f"Không mở được tệp «{target.name}» như một bảng tính .xlsx ({type(exc).__name__}).") from exc
 
 
@@ -234,6 +247,13 @@ def _prepare(
     values = {i: v for i, v in enumerate(build_row(plan, record, record_id, lambda v: v)) if v != ""}
     if any(has_illegal_text(v) for v in values.values()):
         raise WriteRefused("Nội dung có ký tự điều khiển (không nhìn thấy) mà tệp .xlsx không chứa được; hãy gõ lại.")
+    if any(isinstance(v, str) and len(v) > MAX_TEXT for v in values.values()):
+        raise WriteRefused("Một ô dài quá 32.767 ký tự, giới hạn của một ô Excel; hãy rút gọn rồi lưu lại.")
+    if row > MAX_ROWS or max([*values, *plan.new_headers]) >= MAX_COLUMNS:
+        raise WriteRefused(
+            f"Trang «{title}» đã dùng đến dòng hoặc cột cuối cùng Excel cho phép nên không thêm được dòng. "
+            "Hãy xóa các ô thừa ở cuối trang (hoặc nhờ Văn phòng Sở) rồi thử lại."
+        )
     edit = RowEdit(title, plan.header_row, dict(plan.new_headers), row, values)
     return loaded, AppendResult(title, row, record_id), _save_beside(target, package, edit)
 
@@ -260,7 +280,7 @@ def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
             f"Ứng dụng chưa ghi được vào trang «{edit.tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
             "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
         ) from exc
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as exc:
+    except DAMAGED as exc:
         temp.unlink(missing_ok=True)
         raise SourceError(
             f"Tệp «{target.name}» bị hỏng ở bên trong nên không ghi được ({type(exc).__name__}). "

@@ -43,7 +43,11 @@ from reporting.values import EXCEL_EPOCH
 HEADER_ROWS = HEADER_SEARCH_ROWS
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not in XML 1.0, or not UTF-8
+
+
+class NoSuchTab(Exception):
+    """The workbook has no tab of that name."""
 
 
 class Unsupported(Exception):
@@ -101,30 +105,55 @@ def tab_rows(
     index i holding sheet row i + 1: text, numbers, booleans, and a formula without a stored result as its
     "=…" text, so the row counts as filled. Dates stay serial numbers: planning an append needs none.
 
-    When `record_id` appears nowhere in the tab or the shared strings and the header (of `columns`) is in
-    the first rows,
-    rows below those are only told filled (`FILLED`) or empty: all an append then needs, without reading
-    25,000 rows' values."""
+    When `record_id` is certainly nowhere in the tab and the header (of `columns`) is in the first rows,
+    rows below those are only told filled (`FILLED`, as wide as their last filled cell) or empty: all an
+    append then needs, without reading 25,000 rows' values."""
     with zipfile.ZipFile(source) as archive:
         title = _match_title(archive, tab)
         part = sheet_part(archive, title)
         sheet = archive.read(part)
         shared_part = archive.read("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in archive.namelist() else b""
         shared = _shared_strings(shared_part)
-    needle = record_id.encode("utf-8") if record_id else None
-    if needle is None or needle in sheet or needle in shared_part:
+    if not _may_skip_values(record_id, sheet, shared):
         return title, _all_rows(sheet, shared)
     top = _all_rows(sheet, shared, stop_after=HEADER_ROWS)
     if find_header(top, columns) is None:  # a header further down (a sorted sheet): read it all
         return title, _all_rows(sheet, shared)
     rows = top + [[] for _ in range(HEADER_ROWS - len(top))]
-    text = sheet.decode("utf-8")
-    for match in _ROW.finditer(text):
+    for match in _ROW.finditer(sheet.decode("utf-8")):
         number = int(_attributes(match.group("attrs")).get("r", "0"))
-        if number > HEADER_ROWS and _FILLED_CELL.search(match.group("body") or ""):
+        width = _filled_width(match.group("body") or "") if number > HEADER_ROWS else 0
+        if width:
             rows.extend([] for _ in range(number - 1 - len(rows)))
-            rows.append(list(FILLED))
+            rows.append([None] * (width - 1) + list(FILLED))  # as wide as its last filled cell
     return title, rows
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]+")  # what XML never escapes: found in the bytes as typed
+_RICH_INLINE = re.compile(rb"<(?:\w+:)?is>\s*<(?:\w+:)?r[\s>]")
+
+
+def _may_skip_values(record_id: str | None, sheet: bytes, shared: list[str]) -> bool:
+    """True when the id is certainly nowhere in the tab: a plain id, absent from the sheet's bytes (no rich
+    inline text there, which could split it into runs) and from every shared string's text."""
+    if not record_id or not _PLAIN_ID.fullmatch(record_id.strip()):
+        return False
+    needle = record_id.strip()
+    if needle.encode("ascii") in sheet or _RICH_INLINE.search(sheet):
+        return False
+    return not any(needle in text for text in shared)
+
+
+def _filled_width(body: str) -> int:
+    """Columns up to the row's last filled cell (0 for a row of empty, styled cells)."""
+    width = 0
+    for cell in _CELL.finditer(body):
+        if _FILLED_CELL.search(cell.group("body") or ""):
+            ref = _attributes(cell.group("attrs")).get("r")
+            if ref is None:
+                raise Unsupported("a cell without its r attribute")
+            width = _column(ref) + 1
+    return width
 
 
 _FILLED_CELL = re.compile(r"<(?:\w+:)?(?:v>[^<]|is>|f[\s>/])")
@@ -165,7 +194,7 @@ def _match_title(archive: zipfile.ZipFile, tab: str) -> str:
     for name in names:
         if fold(name) == fold(tab):
             return name
-    raise LookupError(tab)
+    raise NoSuchTab(tab)
 
 
 def _shared_strings(part: bytes) -> list[str]:
@@ -191,11 +220,14 @@ def _cell_value(cell: Any, shared: list[str]) -> Any:
     if kind == "s":
         index = int(text)
         return shared[index] if 0 <= index < len(shared) else None
-    if kind in ("str", "e"):
+    if kind in ("str", "e", "d"):  # text, an error, an ISO date: planning needs only that it is filled
         return text
     if kind == "b":
         return text.strip() == "1"
-    number = float(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return text
     return int(number) if number.is_integer() else number
 
 
@@ -246,6 +278,9 @@ _CELL = re.compile(r"<(?P<p>\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P=
 
 
 def _edit_sheet(sheet: str, styles: str | None, edit: RowEdit) -> tuple[str, str | None]:
+    merged = _merged_over(sheet, edit.row)
+    if merged is not None:
+        raise Unsupported(f"row {edit.row} is under a merged range ({merged})")
     data = re.search(r"<(?P<p>\w+:)?sheetData\b[^>]*?(?P<empty>/)?>", sheet)
     if data is None:
         raise Unsupported("no sheetData")
@@ -271,7 +306,13 @@ def _edit_sheet(sheet: str, styles: str | None, edit: RowEdit) -> tuple[str, str
     pieces: list[str] = []
     cursor = 0
     placed = False
+    header_missing = bool(edit.header_cells) and edit.header_row not in numbers
     for match, number in zip(rows, numbers, strict=True):
+        if header_missing and number > edit.header_row:  # an empty tab: its header row is written first
+            pieces.append(body[cursor : match.start()])
+            pieces.append(_header_row(edit, prefix))
+            cursor = match.start()
+            header_missing = False
         if number == edit.header_row and edit.header_cells:
             pieces.append(body[cursor : match.start()])
             pieces.append(_add_header_cells(match, edit, prefix))
@@ -284,9 +325,9 @@ def _edit_sheet(sheet: str, styles: str | None, edit: RowEdit) -> tuple[str, str
                 cursor = match.end()
                 continue
             cursor = match.start()
-    if edit.header_cells and edit.header_row not in numbers:
-        raise Unsupported("the header row is not in the sheet")
     pieces.append(body[cursor:])
+    if header_missing:
+        pieces.append(_header_row(edit, prefix))
     if not placed:
         pieces.append(new_row)
     sheet = sheet[: data.end()] + "".join(pieces) + sheet[end:]
@@ -343,12 +384,9 @@ def _build_row(
 
 def _cell(prefix: str, ref: str, value: Any, style: str | None, styler: _Styles) -> str:
     if isinstance(value, (datetime, date)):
-        with_time = isinstance(value, datetime)
-        if style is None or not styler.is_date(style):
-            style = styler.date_style(DATETIME_FORMAT if with_time else DATE_FORMAT)
+        style = styler.with_date(style, DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT)
         return f"<{prefix}c r={quoteattr(ref)} s={quoteattr(style)}><{prefix}v>{_serial(value)}</{prefix}v></{prefix}c>"
-    if style is not None and styler.is_date(style):
-        style = None  # a number or text under a date: not shown as a date
+    style = styler.without_date(style)  # a number or text under a date: same look, not shown as a date
     s = f" s={quoteattr(style)}" if style is not None else ""
     if isinstance(value, bool):
         return f'<{prefix}c r={quoteattr(ref)}{s} t="b"><{prefix}v>{int(value)}</{prefix}v></{prefix}c>'
@@ -356,7 +394,7 @@ def _cell(prefix: str, ref: str, value: Any, style: str | None, styler: _Styles)
         raise Unsupported("a number that is not finite")
     if isinstance(value, (int, float)):
         return f"<{prefix}c r={quoteattr(ref)}{s}><{prefix}v>{value!r}</{prefix}v></{prefix}c>"
-    text = escape(str(value))
+    text = escape(str(value)).replace("\r", "&#13;")  # XML would turn a bare CR into a line feed
     return (
         f'<{prefix}c r={quoteattr(ref)}{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">{text}'
         f"</{prefix}t></{prefix}is></{prefix}c>"
@@ -369,6 +407,31 @@ def _serial(value: date) -> str:
             value = value.astimezone(VN_TZ).replace(tzinfo=None)
         return repr(round((value - EXCEL_EPOCH).total_seconds() / 86400, 8))
     return str((value - EXCEL_EPOCH.date()).days)
+
+
+def _text_cell(prefix: str, ref: str, text: str, style: str | None = None) -> str:
+    s = f" s={quoteattr(style)}" if style else ""
+    return (
+        f'<{prefix}c r={quoteattr(ref)}{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">'
+        f"{escape(text)}</{prefix}t></{prefix}is></{prefix}c>"
+    )
+
+
+def _header_row(edit: RowEdit, prefix: str) -> str:
+    """A header row of its own, for a tab that has none yet (an empty tab)."""
+    cells = "".join(
+        _text_cell(prefix, f"{get_column_letter(col + 1)}{edit.header_row}", text)
+        for col, text in sorted(edit.header_cells.items())
+    )
+    return f'<{prefix}row r="{edit.header_row}">{cells}</{prefix}row>'
+
+
+def _merged_over(sheet: str, row: int) -> str | None:
+    """A merged range that covers `row` (a value written there would be hidden), or None."""
+    for match in re.finditer(r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', sheet):
+        if int(match.group(2)) <= row <= int(match.group(4)):
+            return match.group(0)
+    return None
 
 
 def _add_header_cells(match: re.Match[str], edit: RowEdit, prefix: str) -> str:
@@ -392,12 +455,7 @@ def _add_header_cells(match: re.Match[str], edit: RowEdit, prefix: str) -> str:
             if (old_match.group("body") or "").strip():
                 raise Unsupported(f"header cell {col} is not empty")
             style = _attributes(old_match.group("attrs")).get("s")
-        ref = f"{get_column_letter(col + 1)}{edit.header_row}"
-        s = f" s={quoteattr(style)}" if style else ""
-        by_column[col] = (
-            f'<{prefix}c r={quoteattr(ref)}{s} t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">'
-            f"{escape(text)}</{prefix}t></{prefix}is></{prefix}c>"
-        )
+        by_column[col] = _text_cell(prefix, f"{get_column_letter(col + 1)}{edit.header_row}", text, style)
     attrs = {k: v for k, v in _attributes(match.group("attrs")).items() if k != "spans"}
     head = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
     return f"<{prefix}row{head}>{''.join(by_column[c] for c in sorted(by_column))}</{prefix}row>"
@@ -422,49 +480,88 @@ def _widen_dimension(sheet: str, edit: RowEdit) -> str:
 
 # ---- styles -----------------------------------------------------------------------------------------------
 class _Styles:
-    """The cell formats of styles.xml, enough to tell a date format and to add one."""
+    """The cell formats (`cellXfs`) of styles.xml: enough to tell a date format, and to give a cell the
+    same look (font, fill, border) with another number format, adding a format only when none fits."""
 
     def __init__(self, text: str | None) -> None:
         self.text = text
         self._formats: dict[int, str] = dict(BUILTIN_FORMATS)
-        self._xfs: list[int] = []
+        self._used_ids: set[int] = set()
+        self._xfs: list[str] = []  # each xf's attributes, as written
         if text is None:
             return
-        for match in re.finditer(r"<(?:\w+:)?numFmt\b([^>]*)/?>", text):
+        for match in re.finditer(r"<(?:\w+:)?numFmt\b([^>]*)/?>", text):  # dxfs' formats too: ids stay unique
+            number = _attributes(match.group(1)).get("numFmtId", "")
+            if number.isdigit():
+                self._used_ids.add(int(number))
+        own = re.search(r"<(?:\w+:)?numFmts\b[^>]*>(.*?)</(?:\w+:)?numFmts>", text, re.S)
+        for match in re.finditer(r"<(?:\w+:)?numFmt\b([^>]*)/?>", own.group(1) if own else ""):
             attrs = _attributes(match.group(1))
             if attrs.get("numFmtId", "").isdigit():
-                self._formats[int(attrs["numFmtId"])] = _unescape(attrs.get("formatCode", ""))
+                self._formats[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
         xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", text, re.S)
         if xfs is not None:
-            for match in re.finditer(r"<(?:\w+:)?xf\b([^>]*?)/?>", xfs.group(1)):
-                number = _attributes(match.group(1)).get("numFmtId", "0")
-                self._xfs.append(int(number) if number.isdigit() else 0)
+            self._xfs = [m.group(1) for m in re.finditer(r"<(?:\w+:)?xf\b([^>]*?)/?>", xfs.group(1))]
 
-    def is_date(self, style: str) -> bool:
-        if not style.isdigit() or int(style) >= len(self._xfs):
+    def _format_of(self, style: str) -> int:
+        number = _attributes(self._xfs[int(style)]).get("numFmtId", "0")
+        return int(number) if number.isdigit() else 0
+
+    def _known(self, style: str | None) -> bool:
+        return style is not None and style.isdigit() and int(style) < len(self._xfs)
+
+    def is_date(self, style: str | None) -> bool:
+        if not self._known(style):
             return False
-        code = self._formats.get(self._xfs[int(style)], "")
+        code = self._formats.get(self._format_of(style), "")  # type: ignore[arg-type]
         return bool(code) and is_date_format(code)
 
-    def date_style(self, code: str) -> str:
-        """The index of a cell format showing `code`, added to styles.xml when there is none."""
-        for index, fmt in enumerate(self._xfs):
-            if self._formats.get(fmt) == code:
-                return str(index)
+    def with_date(self, style: str | None, code: str) -> str:
+        """A style that looks like `style` (fill, border, font) and shows dates as `code`."""
+        if self.is_date(style):
+            return style  # type: ignore[return-value]
+        return self._variant(style, self._format_id(code))
+
+    def without_date(self, style: str | None) -> str | None:
+        """`style` with the General number format when it shows dates (a number or text under a date)."""
+        return self._variant(style, 0) if self.is_date(style) else style
+
+    def _format_id(self, code: str) -> int:
+        found = next((i for i, c in self._formats.items() if c == code and (i >= 164 or i in BUILTIN_FORMATS)), None)
+        if found is not None and (found < 164 or found in self._used_ids):
+            return found
         if self.text is None:
             raise Unsupported("no styles.xml to add a date format to")
-        fmt_id = next((i for i, c in self._formats.items() if c == code and i >= 164), None)
-        text = self.text
-        if fmt_id is None:
-            fmt_id = max([163, *(i for i in self._formats if i >= 164)]) + 1
-            entry = f'<numFmt numFmtId="{fmt_id}" formatCode={quoteattr(code)}/>'
-            text = _append_child(text, "numFmts", entry, create_after="styleSheet")
-            self._formats[fmt_id] = code
-        xf = f'<xf numFmtId="{fmt_id}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        text = _append_child(text, "cellXfs", xf, create_after=None)
-        self._xfs.append(fmt_id)
-        self.text = text
+        fmt_id = max([163, *self._used_ids, *(i for i in self._formats if i >= 164)]) + 1
+        entry = f'<numFmt numFmtId="{fmt_id}" formatCode={quoteattr(code)}/>'
+        self.text = _append_child(self.text, "numFmts", entry, create_after="styleSheet")
+        self._formats[fmt_id] = code
+        self._used_ids.add(fmt_id)
+        return fmt_id
+
+    def _variant(self, style: str | None, fmt_id: int) -> str:
+        base = self._xfs[int(style)] if self._known(style) else ' fontId="0" fillId="0" borderId="0" xfId="0"'
+        attrs = {k: v for k, v in _attributes(base).items() if k not in ("numFmtId", "applyNumberFormat")}
+        wanted = {"numFmtId": str(fmt_id), **attrs, "applyNumberFormat": "1"}
+        for index, existing in enumerate(self._xfs):
+            if _attributes(existing) == wanted:
+                return str(index)
+        if self.text is None:
+            raise Unsupported("no styles.xml to add a cell format to")
+        written = "".join(f" {k}={quoteattr(v)}" for k, v in wanted.items())
+        children = _xf_children(self.text, int(style)) if self._known(style) else ""
+        xf = f"<xf{written}>{children}</xf>" if children else f"<xf{written}/>"
+        self.text = _append_child(self.text, "cellXfs", xf, create_after=None)
+        self._xfs.append(written)
         return str(len(self._xfs) - 1)
+
+
+def _xf_children(text: str, index: int) -> str:
+    """The alignment and protection of the index-th cell format, copied into its variant."""
+    xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", text, re.S)
+    assert xfs is not None
+    found = list(re.finditer(r"<(?:\w+:)?xf\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?xf>)", xfs.group(1), re.S))
+    return (found[index].group(1) or "") if index < len(found) else ""
 
 
 def _append_child(text: str, tag: str, child: str, create_after: str | None) -> str:

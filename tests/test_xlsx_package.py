@@ -265,3 +265,183 @@ def test_a_header_sorted_in_among_the_data_gets_the_id_column_and_the_row_goes_l
     sheet = load_workbook(path)["VP"]
     assert result.row == 16 and sheet["I13"].value == "Mã ghi" and sheet["I16"].value == "sau-sap-xep"
     assert sheet["I1"].value is None  # not written into a data row
+
+
+# ---- what a hostile pass found, each kept as a test ------------------------------------------------------------
+
+
+def _rezip(path: Path, change) -> None:
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    change(parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("cell", ["XFD1", "D1048576"], ids=["last column", "last row"])
+def test_a_sheet_filled_to_its_edge_is_refused_not_written_past_it(tmp_path: Path, cell: str) -> None:
+    path = _plain(tmp_path)
+    book = load_workbook(path)
+    book["VP"][cell] = "x"
+    book.save(path)
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused, match="dòng hoặc cột cuối cùng"):
+        _append(path, "r-edge")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "record_id", [" r-space ", "a&b<c>", "mã-ghi-tiếng-việt"], ids=["spaces", "xml-escaped", "non-ascii"]
+)
+def test_an_id_already_deep_in_a_long_tab_is_found_however_it_is_stored(tmp_path: Path, record_id: str) -> None:
+    header = [*ACTIVITY_HEADER, "Mã ghi"]
+    data = [[date(2023, 3, 1), "a", "Khác", f"Dòng {i}", 1, None, None, None, f"cu-{i}"] for i in range(20)]
+    path = _long(tmp_path, [header, *data])
+    first = _append(path, record_id)
+    again = _append(path, record_id)
+    assert again.duplicate and again.row == first.row == 22
+
+
+def test_an_id_split_into_rich_text_runs_in_the_shared_strings_is_found(tmp_path: Path) -> None:
+    header = [*ACTIVITY_HEADER, "Mã ghi"]
+    data = [[date(2023, 3, 1), "a", "Khác", f"Dòng {i}", 1, None, None, None, f"cu-{i}"] for i in range(12)]
+    path = _long(tmp_path, [header, *data])
+
+    def as_rich_shared_string(parts: dict) -> None:  # cu-11 (row 13) as Excel stores a formatted cell
+        sheet = parts["xl/worksheets/sheet2.xml"].decode()
+        sheet, count = re.subn(
+            r'<c r="I13" t="inlineStr"><is><t>cu-11</t></is></c>', '<c r="I13" t="s"><v>0</v></c>', sheet
+        )
+        assert count == 1
+        parts["xl/worksheets/sheet2.xml"] = sheet.encode()
+        parts["xl/sharedStrings.xml"] = (
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+            b"<si><r><t>cu-</t></r><r><rPr><b/></rPr><t>11</t></r></si></sst>"
+        )
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument'
+            b'.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+            b'/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
+
+    _rezip(path, as_rich_shared_string)
+    again = _append(path, "cu-11")
+    assert again.duplicate and again.row == 13
+
+
+def test_text_that_no_xlsx_can_hold_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    path = _plain(tmp_path)
+    for title in ("lẻ \ud800 nửa ký tự", "x" * 32_768):
+        with pytest.raises(WriteRefused):
+            _append(path, "r-bad", title=title)
+
+
+@pytest.mark.parametrize("damage", ["deflate", "encrypted", "workbook-xml"])
+def test_a_damaged_package_is_a_message_for_the_reader_and_the_writer(tmp_path: Path, damage: str) -> None:
+    path = _plain(tmp_path)
+    data = bytearray(path.read_bytes())
+    if damage == "deflate":
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/worksheets/sheet2.xml")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        data[start : start + 8] = b"\xff" * 8
+        path.write_bytes(bytes(data))
+    elif damage == "encrypted":
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/worksheets/sheet2.xml")
+        data[info.header_offset + 6] |= 1  # the "encrypted" flag of the local header…
+        for match in re.finditer(rb"PK\x01\x02", data):
+            name_len = int.from_bytes(data[match.start() + 28 : match.start() + 30], "little")
+            if data[match.start() + 46 : match.start() + 46 + name_len] == info.filename.encode():
+                data[match.start() + 8] |= 1  # …and of the central directory
+        path.write_bytes(bytes(data))
+    else:
+        _rezip(
+            path, lambda parts: parts.update({"xl/workbook.xml": parts["xl/workbook.xml"].replace(b"</workbook>", b"")})
+        )
+    with pytest.raises(SourceError):
+        WorkbookSource(path).read()
+    if damage != "workbook-xml":  # the writer reads no more than that tab's XML and the workbook's list
+        with pytest.raises(SourceError):
+            _append(path, "r-damaged")
+
+
+def test_a_prefilled_empty_row_keeps_its_fill_and_the_date_is_still_a_date(tmp_path: Path) -> None:
+    from openpyxl.styles import PatternFill
+
+    path = _plain(tmp_path)
+    book = load_workbook(path)
+    yellow = PatternFill("solid", fgColor="FFFF00")
+    for col in "ABCDE":
+        book["VP"][f"{col}3"].fill = yellow
+    book.save(path)
+
+    _append(path, "r-fill")
+
+    sheet = load_workbook(path)["VP"]
+    assert sheet["A3"].is_date and sheet["A3"].fill.fgColor.rgb.endswith("FFFF00")
+    assert sheet["D3"].value == "Hội nghị" and sheet["D3"].fill.fgColor.rgb.endswith("FFFF00")
+
+
+def test_a_date_format_of_conditional_formatting_is_never_taken_for_a_cell_format(tmp_path: Path) -> None:
+    path = _plain(tmp_path)
+
+    def add_dxf(parts: dict) -> None:
+        styles = parts["xl/styles.xml"].decode()
+        dxf = '<dxfs count="1"><dxf><numFmt numFmtId="170" formatCode="DD/MM/YYYY"/></dxf></dxfs>'
+        styles = re.sub(r"<dxfs[^>]*/>|<dxfs[^>]*>.*?</dxfs>", "", styles, flags=re.S)
+        parts["xl/styles.xml"] = styles.replace("</cellStyles>", f"</cellStyles>{dxf}").encode()
+
+    _rezip(path, add_dxf)
+    book = load_workbook(path)
+    book["VP"]["A2"].number_format = "General"  # no date format above the new row to reuse
+    book.save(path)
+    _rezip(path, add_dxf)
+
+    _append(path, "r-dxf")
+
+    cell = load_workbook(path)["VP"]["A3"]
+    assert cell.is_date and cell.number_format.upper() == "DD/MM/YYYY"
+
+
+def test_an_empty_tab_takes_its_header_and_its_first_row(tmp_path: Path) -> None:
+    path = _long(tmp_path, [])
+    result = _append(path, "dau-tien", title="Hoạt động đầu tiên")
+    rows = WorkbookSource(path).read().tabs["VP"]
+    assert result.row == 2 and rows[0].values[0] == "Ngày" and rows[1].values[3] == "Hoạt động đầu tiên"
+    parsed = parse_snapshot(WorkbookSource(path).read())
+    assert parsed.activities["title"].tolist() == ["Hoạt động đầu tiên"]
+
+
+def test_a_note_in_a_column_without_a_header_stays_a_note(tmp_path: Path) -> None:
+    path = _plain(tmp_path)
+    book = load_workbook(path)
+    book["VP"]["I2"] = "gọi lại anh Nam"
+    book.save(path)
+
+    _append(path, "r-note")
+
+    sheet = load_workbook(path)["VP"]
+    assert sheet["I1"].value is None and sheet["I2"].value == "gọi lại anh Nam"
+    assert sheet["J1"].value == "Mã ghi" and sheet["J3"].value == "r-note"
+
+
+def test_a_row_under_a_merged_range_is_refused_rather_than_hidden(tmp_path: Path) -> None:
+    path = _plain(tmp_path)
+    book = load_workbook(path)
+    book["VP"].merge_cells("A3:H3")
+    book.save(path)
+    with pytest.raises(SourceError, match="cấu trúc lạ"):
+        _append(path, "r-merged")
+
+
+def test_a_carriage_return_is_kept(tmp_path: Path) -> None:
+    path = _plain(tmp_path)
+    _append(path, "r-cr", note="dòng 1\rdòng 2")
+    assert load_workbook(path)["VP"]["H3"].value == "dòng 1\rdòng 2"
