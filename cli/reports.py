@@ -189,6 +189,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             half=args.half,
             whole_year=args.whole_year,
             now=_now(args.now),
+            semicolon=getattr(args, "semicolon", False),
         )
     except ValueError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
@@ -250,6 +251,11 @@ def build_parser() -> argparse.ArgumentParser:
             group.add_argument("--half", type=int, choices=[1, 2], help="6 tháng đầu (1) hoặc cuối (2) năm")
             group.add_argument("--whole-year", action="store_true", help="cả năm")
             sub.add_argument("--out", required=True, help="tệp kết quả: .xlsx, .csv hoặc .docx")
+            sub.add_argument(
+                "--semicolon",
+                action="store_true",
+                help="tệp .csv ngăn cách bằng dấu chấm phẩy, để Excel tiếng Việt mở thành cột",
+            )
     return parser
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from reporting.periods import Period, quarter
+from reporting.periods import Period, chosen_period
 
 if TYPE_CHECKING:
     from reporting.access import User
@@ -27,10 +27,11 @@ VIEW_KEY = "view"
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar's choice: a year and quarter, and one unit code or None for every unit."""
+    """The sidebar's choice: a year, a period of it (`reporting.periods.PERIOD_CHOICES`: quarter 1–4, "H1",
+    "H2" or "Y") and one unit code or None for every unit."""
 
     year: int
-    quarter: int
+    quarter: int | str
     unit: str | None = None
 
     @property
@@ -64,7 +65,7 @@ class View:
 
     @property
     def period(self) -> Period:
-        return quarter(self.filters.year, self.filters.quarter, self.parsed.rules)
+        return chosen_period(self.filters.year, self.filters.quarter, self.parsed.rules)
 
 
 def current_view() -> View:

@@ -1,4 +1,5 @@
-"""The shared sidebar: year, quarter and unit filters, the data source, the read time and "Làm mới".
+"""The shared sidebar: year, period (a quarter, a half-year or the year) and unit filters, the data source,
+the read time and "Làm mới". Every page, the export included, shows the period chosen here.
 
 Widget keys are `sidebar_*`; their values stay in `st.session_state` across pages. Defaults are set
 with `setdefault` before the widgets are drawn, and a stored value that is no longer an option (a unit
@@ -19,7 +20,7 @@ from components.safe import md
 from reporting import fmt
 from reporting.metrics import latest_quarter_with_data
 from reporting.parse import Parsed
-from reporting.periods import current_quarter, deadline, quarter
+from reporting.periods import PERIOD_CHOICES, ROMAN, choice_label, chosen_period, current_quarter, deadline
 
 YEAR_KEY = "sidebar_year"
 QUARTER_KEY = "sidebar_quarter"
@@ -78,7 +79,7 @@ def render_sidebar(
     unit. A stored choice outside it (session state edited by hand) falls back to the first allowed unit.
     """
     if callable(default) and YEAR_KEY in st.session_state and QUARTER_KEY in st.session_state:
-        default = (int(st.session_state[YEAR_KEY]), int(st.session_state[QUARTER_KEY]))
+        default = (int(st.session_state[YEAR_KEY]), 1)  # the stored choice is kept below; only the year matters
     elif callable(default):
         default = default()
     years = year_options(parsed, default[0])
@@ -90,19 +91,21 @@ def render_sidebar(
         if not units:  # never fall back to "every unit" for someone limited to some
             raise ValueError("Không có đơn vị nào được phép xem trong trang «Đơn vị» của bảng tính.")
     _keep_valid(YEAR_KEY, years, default[0])
-    _keep_valid(QUARTER_KEY, [1, 2, 3, 4], default[1])
+    _keep_valid(QUARTER_KEY, list(PERIOD_CHOICES), default[1])
     _keep_valid(UNIT_KEY, units, units[0])
 
     with st.sidebar:
         st.markdown("**Kỳ báo cáo**")
         left, right = st.columns(2)
         year = left.selectbox("Năm", years, key=YEAR_KEY)
-        index = right.selectbox("Quý", [1, 2, 3, 4], key=QUARTER_KEY, format_func=fmt.quarter_name)
-        period = quarter(year, index, parsed.rules)
-        st.caption(
-            f"{fmt.period_range(period)} · hạn báo cáo {fmt.day(deadline(year, index, parsed.rules))}"
-            + (" (quý dương lịch)" if parsed.rules.calendar else " (theo Nghị định 09/2019/NĐ-CP)")
-        )
+        choice = right.selectbox("Kỳ", list(PERIOD_CHOICES), key=QUARTER_KEY, format_func=choice_label)
+        period = chosen_period(year, choice, parsed.rules)
+        rule = " (quý dương lịch)" if parsed.rules.calendar else " (theo Nghị định 09/2019/NĐ-CP)"
+        if period.kind == "quarter":
+            due = f"hạn báo cáo {fmt.day(deadline(year, period.index, parsed.rules))}"
+        else:
+            due = "gồm quý " + ", ".join(ROMAN[q] for q in period.quarters) + ", mỗi quý một báo cáo"
+        st.caption(f"{fmt.period_range(period)} · {due}{rule}")
         unit = st.selectbox(
             "Đơn vị",
             units,
@@ -121,4 +124,4 @@ def render_sidebar(
             on_click=on_refresh,
             help="Đọc lại bảng tính ngay, không chờ hết thời gian lưu tạm.",
         )
-    return Filters(int(year), int(index), unit or None)
+    return Filters(int(year), choice, unit or None)

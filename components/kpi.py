@@ -23,7 +23,10 @@ class Card:
 def overview_cards(
     summary: Summary, previous: Summary | None, error_rows: int, scope: str = "toàn bảng tính"
 ) -> list[Card]:
-    """The six leadership cards: activities, quantity, participants, areas x/10, on time y/z, data problems."""
+    """The six leadership cards: activities, units active, participants, areas x/10, on time y/z, data problems.
+
+    No card adds «Số lượng» up: it counts sessions for one channel and articles or posters for another, so
+    it is shown per channel, beside the channel chart."""
     now, before = summary.totals, previous.totals if previous else None
 
     def change(key: str) -> int | None:
@@ -33,10 +36,10 @@ def overview_cards(
     return [
         Card("Hoạt động", fmt.number(now["activities"]), change("activities"), "Số dòng hoạt động được tính."),
         Card(
-            "Số lượng",
-            fmt.number(now["quantity"]),
-            change("quantity"),
-            "Tổng cột «Số lượng»: số buổi, tin bài, pano, bài đăng…",
+            "Đơn vị có hoạt động",
+            f"{now['units_active']}/{now['units']}",
+            change("units_active"),
+            "Số phòng, đơn vị đã ghi ít nhất một hoạt động trong kỳ.",
         ),
         Card("Người tham gia", fmt.number(now["participants"]), change("participants")),
         Card(

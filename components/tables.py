@@ -13,8 +13,9 @@ import streamlit as st
 
 from components.safe import http_url, md
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, GROUP_BY_CODE
+from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, CHANNEL_CODES, GROUP_BY_CODE, ITEM_NOUNS
 from reporting.metrics import severity_counts
+from reporting.periods import ROMAN
 from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 # Status → (background, text colour, marker); the words come from reporting (status_label).
@@ -44,10 +45,16 @@ def _fit(rows: int, cap: int = 24) -> int:
 
 
 def compliance_frame(reports: pd.DataFrame) -> pd.DataFrame:
-    """`Summary.reports` of one quarter as the compliance table: unit, deadline, status, submitted, late."""
+    """`Summary.reports` as the compliance table: unit, deadline, status, submitted, late; with the quarter
+    first when the period holds several (a half-year, the year), quarter by quarter."""
     rows = reports.loc[reports["expected"].astype(bool)] if "expected" in reports else reports
+    several = "quarter" in rows and rows["quarter"].nunique() > 1
+    if several:
+        rows = rows.sort_values("quarter", kind="stable")
+    quarters = {"Quý": [f"Quý {ROMAN[int(q)]}" for q in rows["quarter"]]} if several else {}
     return pd.DataFrame(
         {
+            **quarters,
             "Đơn vị": rows["name"].to_numpy(),
             "Hạn nộp": [fmt.day(d) for d in rows["deadline"]],
             "Trạng thái": [
@@ -75,6 +82,37 @@ def show_compliance(reports: pd.DataFrame, key: str) -> None:
     styled = frame.style.apply(paint, subset=["Trạng thái"])
     # Every unit visible without scrolling: leadership reads the whole list at a glance.
     st.dataframe(styled, hide_index=True, key=key, width="stretch", height=_fit(len(frame)), placeholder="")
+
+
+def channel_quantity_frame(counts: pd.Series, quantities: pd.Series) -> pd.DataFrame:
+    """Per channel: activities, and «Số lượng» in that channel's own unit (items where the plan counts
+    items, sessions for meetings); never a total across channels, whose units differ."""
+    rows = []
+    for code in CHANNEL_CODES:
+        channel = CHANNEL_BY_CODE[code]
+        activities, quantity = int(counts.get(code, 0)), int(quantities.get(code, 0))
+        noun = ITEM_NOUNS.get(code, "buổi" if code == "meeting" else "lượt")
+        rows.append(
+            {
+                "Hình thức": f"{channel.number}. {channel.label}",
+                "Hoạt động": fmt.number(activities),
+                "Số lượng": f"{fmt.number(quantity)} {noun}" if activities else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def show_channel_quantities(counts: pd.Series, quantities: pd.Series, key: str) -> None:
+    frame = channel_quantity_frame(counts, quantities)
+    right = st.column_config.TextColumn(alignment="right")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        height=_fit(len(frame)),
+        column_config={"Hình thức": st.column_config.TextColumn(pinned=True), "Hoạt động": right, "Số lượng": right},
+    )
 
 
 def activities_frame(acts: pd.DataFrame) -> pd.DataFrame:

@@ -186,6 +186,12 @@ def report_actions(view: View, code: str, backend: Backend) -> None:
     if user is None:  # leadership and the office read; only the unit acts for itself
         return
     st.subheader("Xác nhận báo cáo quý")
+    if view.period.kind != "quarter":  # a report is per quarter: confirming one needs a quarter chosen
+        st.info(
+            f"Đang xem {view.period.label}. Báo cáo được xác nhận theo từng quý: chọn một quý ở mục «Kỳ» "
+            "trên thanh bên để xác nhận."
+        )
+        return
     state = _state()
     if UPDATE_WANTED_KEY in state["reset"]:
         state["reset"].discard(UPDATE_WANTED_KEY)

@@ -1,8 +1,11 @@
-"""Tổng quan: the leadership's one glance at the chosen quarter (and unit filter).
+"""Tổng quan: the leadership's one glance at the chosen period — a quarter, a half-year or the year — and
+unit filter.
 
-KPI cards against the previous quarter, the unit × content-area heatmap, the channel mix, activities by
-month across the year, the compliance table and the areas nobody covered. With `auto_refresh_seconds`
-set, the page re-reads the data on a timer (a fragment, so the sidebar is not redrawn).
+KPI cards against the previous period of the same kind (only when that period has data), the unit ×
+content-area heatmap, the channel mix with «Số lượng» per channel (their units differ: never added up),
+activities by reporting month across the year (Nghị định 09 months, so the chosen quarter's bars add up
+to its card), the compliance table and the areas nobody covered. With `auto_refresh_seconds` set, the
+page re-reads the data on a timer (a fragment, so the sidebar is not redrawn).
 """
 
 from __future__ import annotations
@@ -18,15 +21,16 @@ from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
 from reporting.metrics import monthly_counts, unit_area_matrix
-from reporting.periods import previous_quarter, quarter, whole_year
+from reporting.periods import previous_period, whole_year
 
 
 def body(view: View) -> None:
     parsed, filters, period = view.parsed, view.filters, view.period
     names = unit_names(parsed)
     summary = loader.figures(view.loaded, period, filters.units, view.now)
-    before = quarter(*previous_quarter(period.year, period.index), parsed.rules)
+    before = previous_period(period, parsed.rules)
     previous = loader.figures(view.loaded, before, filters.units, view.now)
+    comparable = previous.totals["activities"] > 0  # a change against an empty period says nothing
     who = md(names.get(filters.unit, "")) if filters.unit else "toàn Sở"  # Markdown-safe: it is data
 
     st.title(f"Tổng quan {period.label}")
@@ -36,8 +40,12 @@ def body(view: View) -> None:
     excluded = tables.excluded_rows(parsed.problems)
     if filters.units is not None:
         excluded = excluded[excluded["unit_code"].isin(filters.units)]
-    cards = kpi.overview_cards(summary, previous, len(excluded), scope=who if filters.unit else "toàn bảng tính")
+    cards = kpi.overview_cards(
+        summary, previous if comparable else None, len(excluded), scope=who if filters.unit else "toàn bảng tính"
+    )
     kpi.render_cards(cards, compared_with=f"so với {before.label}", per_row=3)
+    if not comparable:
+        st.caption(f"Không so sánh với {before.label}: kỳ đó chưa có hoạt động nào được ghi.")
 
     if summary.totals["activities"] == 0:
         st.info(
@@ -48,7 +56,7 @@ def body(view: View) -> None:
     st.subheader("Mức độ phủ nội dung tuyên truyền theo đơn vị")
     st.caption(
         "Mỗi ô là số hoạt động của một đơn vị về một nội dung (a–m) của Kế hoạch; "
-        "ô đỏ nhạt có dấu «–» là nội dung đơn vị chưa tuyên truyền trong quý."
+        "ô đỏ nhạt có dấu «–» là nội dung đơn vị chưa tuyên truyền trong kỳ."
     )
     units = parsed.units if filters.units is None else parsed.units[parsed.units["code"].isin(filters.units)]
     matrix = unit_area_matrix(summary.activities, units)
@@ -58,19 +66,33 @@ def body(view: View) -> None:
     with left:
         st.subheader("Hình thức tuyên truyền")
         charts.show(charts.channel_chart(summary.channels, summary.channel_quantity), key="overview_channels")
+        st.caption("«Số lượng» theo từng hình thức, đơn vị tính khác nhau nên không cộng chung:")
+        tables.show_channel_quantities(summary.channels, summary.channel_quantity, key="overview_channel_quantities")
     with right:
         year = whole_year(period.year, parsed.rules)
         st.subheader(f"Hoạt động theo tháng, {year.label}")
-        st.caption(f"Năm báo cáo {period.year}: {fmt.period_range(year)}.")
         months = monthly_counts(parsed, year, filters.units)
+        if parsed.rules.calendar:
+            st.caption(f"Tháng dương lịch của năm {period.year}.")
+        else:
+            st.caption(
+                f"Tháng báo cáo theo Nghị định 09/2019: tháng M tính từ ngày {parsed.rules.cutoff_day} tháng M−1 đến "
+                f"ngày {parsed.rules.deadline_day} tháng M (năm báo cáo {fmt.period_range(year)})."
+            )
         charts.show(charts.monthly_chart(months, (period.start, period.end)), key="overview_months")
 
     st.subheader("Tình hình nộp báo cáo quý")
-    due = f" (đến hết {fmt.day(summary.reports['deadline'].iloc[0])})" if len(summary.reports) else ""
-    st.caption(f"Hạn nộp: trước ngày {parsed.rules.cutoff_day} của tháng cuối quý{due}.")
+    if period.kind == "quarter":
+        due = f" (đến hết {fmt.day(summary.reports['deadline'].iloc[0])})" if len(summary.reports) else ""
+        st.caption(f"Hạn nộp: trước ngày {parsed.rules.cutoff_day} của tháng cuối quý{due}.")
+    else:
+        st.caption(
+            f"Mỗi quý một báo cáo, hạn trước ngày {parsed.rules.cutoff_day} của tháng cuối quý; bảng liệt kê từng quý "
+            f"của {period.label}."
+        )
     tables.show_compliance(summary.reports, key="overview_compliance")
 
-    st.subheader("Nội dung chưa được tuyên truyền trong quý")
+    st.subheader("Nội dung chưa được tuyên truyền trong kỳ")
     if summary.uncovered_areas:
         st.warning(
             f"{len(summary.uncovered_areas)}/10 nội dung chưa có hoạt động nào của {who} trong {period.label}: "

@@ -1,4 +1,5 @@
-"""Đơn vị: one unit's own quarter — report status and deadline, activities, areas not yet covered, problems."""
+"""Đơn vị: one unit's own period — report status and deadline (each quarter's, for a half-year or the
+year), activities, «Số lượng» per channel, areas not yet covered, problems."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from components.safe import md
 from reporting import fmt
 from reporting.catalog import AREA_LETTERS
 from reporting.metrics import severity_counts, uncovered
-from reporting.periods import days_to_deadline, deadline
+from reporting.periods import ROMAN, days_to_deadline, deadline
 
 PICK_KEY = "unit_pick"
 
@@ -22,7 +23,7 @@ names = unit_names(parsed)
 
 st.title("Đơn vị")
 if not filters.unit:
-    st.info("Chọn một đơn vị để xem quý của đơn vị đó (hoặc chọn ở mục «Đơn vị» trên thanh bên).")
+    st.info("Chọn một đơn vị để xem kỳ báo cáo của đơn vị đó (hoặc chọn ở mục «Đơn vị» trên thanh bên).")
     st.selectbox(
         "Đơn vị",
         list(names),
@@ -38,28 +39,36 @@ code = filters.unit
 unit = parsed.units.set_index("code").loc[code]
 summary = loader.figures(view.loaded, period, (code,), view.now)
 row = summary.units.iloc[0]
-report = summary.reports.iloc[0]
-due = deadline(period.year, period.index, parsed.rules)
 
 st.header(f"{md(unit['name'])} — {period.label}", anchor=False)
 st.caption(f"{md(tables.group_label(unit['group']))} · mã {md(code)} · {fmt.period_range(period)}")
 
-# Report status and the deadline, in words.
-left_days = days_to_deadline(period.year, period.index, view.now, parsed.rules)
-status = report["status"]
-if not bool(report["expected"]):
+
+def report_line(report: object, index: int) -> None:
+    """One quarter's report status and its deadline, in words."""
+    due = deadline(period.year, index, parsed.rules)
+    left_days = days_to_deadline(period.year, index, view.now, parsed.rules)
+    name = "Báo cáo quý" if period.kind == "quarter" else f"Báo cáo quý {ROMAN[index]}"
+    status = report["status"]
+    if status == "on_time":
+        st.success(f"{name}: **Đúng hạn** — đã nộp lúc {fmt.moment(report['submitted_at'])} (hạn {fmt.day(due)}).")
+    elif status == "late":
+        st.warning(
+            f"{name}: **{report['status_label']}** — nộp lúc {fmt.moment(report['submitted_at'])}, hạn {fmt.day(due)}."
+        )
+    elif status == "missing":
+        st.error(f"{name}: **Chưa nộp** — đã quá hạn {fmt.days(-left_days)} (hạn {fmt.day(due)}).")
+    else:
+        when = "hôm nay là ngày cuối" if left_days == 0 else f"còn {fmt.days(left_days)}"
+        st.info(f"{name}: **Chưa đến hạn** — {when} để nộp (hạn {fmt.day(due)}).")
+
+
+reports = summary.reports.sort_values("quarter")
+if not bool(reports["expected"].iloc[0]):
     st.info("Đơn vị không thuộc diện báo cáo quý (cột «Báo cáo quý» của trang «Đơn vị»).")
-elif status == "on_time":
-    st.success(f"Báo cáo quý: **Đúng hạn** — đã nộp lúc {fmt.moment(report['submitted_at'])} (hạn {fmt.day(due)}).")
-elif status == "late":
-    st.warning(
-        f"Báo cáo quý: **{report['status_label']}** — nộp lúc {fmt.moment(report['submitted_at'])}, hạn {fmt.day(due)}."
-    )
-elif status == "missing":
-    st.error(f"Báo cáo quý: **Chưa nộp** — đã quá hạn {fmt.days(-left_days)} (hạn {fmt.day(due)}).")
 else:
-    when = "hôm nay là ngày cuối" if left_days == 0 else f"còn {fmt.days(left_days)}"
-    st.info(f"Báo cáo quý: **Chưa đến hạn** — {when} để nộp (hạn {fmt.day(due)}).")
+    for report in reports.to_dict("records"):
+        report_line(report, int(report["quarter"]))
 
 backend = unit_forms.Backend(
     writer=lambda: loader.writer(view.settings),
@@ -72,13 +81,12 @@ covered = list(row["areas"])
 kpi.render_cards(
     [
         kpi.Card("Hoạt động", fmt.number(row["activities"])),
-        kpi.Card("Số lượng", fmt.number(row["quantity"])),
         kpi.Card("Người tham gia", fmt.number(row["participants"])),
         kpi.Card("Nội dung đã phủ", f"{len(covered)}/{len(AREA_LETTERS)}"),
     ],
 )
 
-st.subheader("Hoạt động trong quý")
+st.subheader("Hoạt động trong kỳ")
 if not unit["tabs"]:
     st.warning(
         f"Đơn vị chưa có trang riêng trong bảng tính. Hãy tạo một trang đặt tên «{md(code)}» (hoặc «{md(unit['name'])}») "
@@ -88,15 +96,17 @@ elif summary.activities.empty:
     st.info(f"Chưa có hoạt động nào của đơn vị trong {period.label} ({fmt.period_range(period)}).")
 else:
     tables.show_activities(summary.activities, key="unit_activities")
+    st.caption("«Số lượng» theo từng hình thức (đơn vị tính khác nhau nên không cộng chung):")
+    tables.show_channel_quantities(summary.channels, summary.channel_quantity, key="unit_channel_quantities")
 unit_forms.activity_form(view, code, backend)
 
 st.subheader("Nội dung chưa tuyên truyền")
 missing = uncovered(covered)
 if missing:
-    st.caption(f"{len(missing)}/10 nội dung của Kế hoạch chưa có hoạt động của đơn vị trong quý: {', '.join(missing)}.")
+    st.caption(f"{len(missing)}/10 nội dung của Kế hoạch chưa có hoạt động của đơn vị trong kỳ: {', '.join(missing)}.")
     tables.show_areas(missing, key="unit_uncovered")
 else:
-    st.success("Đơn vị đã có hoạt động cho cả 10 nội dung của Kế hoạch trong quý.")
+    st.success("Đơn vị đã có hoạt động cho cả 10 nội dung của Kế hoạch trong kỳ.")
 
 st.subheader("Dòng cần sửa trong bảng tính")
 problems = parsed.problems[parsed.problems["unit_code"] == code]
@@ -106,7 +116,7 @@ else:
     counts = severity_counts(problems)
     st.caption(
         f"{fmt.number(counts['errors'])} lỗi (dòng có lỗi không được tính vào số liệu cho đến khi sửa), "
-        f"{fmt.number(counts['warnings'])} cảnh báo. Lỗi dữ liệu được kiểm tra trên mọi dòng, không riêng quý này."
+        f"{fmt.number(counts['warnings'])} cảnh báo. Lỗi dữ liệu được kiểm tra trên mọi dòng, không riêng kỳ này."
     )
     cell_url = parsed.snapshot.cell_url if parsed.snapshot is not None else None
     tables.show_problems(tables.problems_frame(problems, names, cell_url), key="unit_problems", with_unit=False)

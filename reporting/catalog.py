@@ -130,6 +130,13 @@ CHANNEL_BY_CODE: dict[str, Channel] = {c.code: c for c in CHANNELS}
 
 # Channels whose "Số lượng" counts items (articles, posters…) rather than sessions; exports show the sum.
 ITEM_CHANNELS: frozenset[str] = frozenset({"web_section", "web_news", "visual", "social"})
+# What their "Số lượng" counts, in words: a sum is only ever shown per channel, with its noun.
+ITEM_NOUNS: dict[str, str] = {
+    "web_section": "bài",
+    "web_news": "tin, bài",
+    "visual": "sản phẩm",
+    "social": "bài đăng",
+}
 
 
 @dataclass(frozen=True)

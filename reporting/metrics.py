@@ -8,14 +8,15 @@ with at least one activity.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from reporting.catalog import AREA_LETTERS, CHANNEL_CODES
 from reporting.parse import Parsed
-from reporting.periods import Period, deadline, quarter, report_status
+from reporting.periods import Period, deadline, quarter, report_status, reporting_months
 
 REPORT_COLUMNS = [
     "unit_code",
@@ -87,7 +88,9 @@ class Summary:
                 ).isoformat(),
             },
             "totals": {
-                k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.totals.items() if k != "areas_covered"
+                k: (round(v, 4) if isinstance(v, float) else v)
+                for k, v in self.totals.items()
+                if k not in ("areas_covered", "units", "units_active")
             },
             "channels": {code: int(n) for code, n in self.channels.items()},
             "areas": {letter: int(n) for letter, n in self.areas.items()},
@@ -259,6 +262,8 @@ def summarize(
         "reports_expected": len(expected),
         "reports_submitted": int(expected["status"].isin(["on_time", "late"]).sum()),
         "reports_on_time": int((expected["status"] == "on_time").sum()),
+        "units": len(unit_frame),
+        "units_active": int((unit_frame["activities"] > 0).sum()),
     }
     problems = parsed.problems
     if units:
@@ -294,8 +299,21 @@ def latest_quarter_with_data(parsed: Parsed) -> tuple[int, int] | None:
 
 
 def monthly_counts(parsed: Parsed, period: Period, units: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Activities per calendar month of their date within the period: columns month (first day), activities."""
+    """Activities per reporting month of the period (`reporting.periods.reporting_months`: under ND 09 month M
+    runs 15/(M−1)–14/M, so a quarter's months add up to the quarter): columns month (the calendar month the
+    reporting month is named after, its first day), start, end, activities."""
     acts = activities_in(parsed, period, units)
-    months = pd.period_range(pd.Timestamp(period.start), pd.Timestamp(period.end), freq="M")
-    counts = acts["date"].dt.to_period("M").value_counts().reindex(months, fill_value=0)
-    return pd.DataFrame({"month": [m.start_time.date() for m in months], "activities": counts.to_numpy()})
+    months = reporting_months(period, parsed.rules)
+    dates = acts["date"].to_numpy()
+    counts = [
+        int(((dates >= np.datetime64(first)) & (dates < np.datetime64(last + timedelta(days=1)))).sum())
+        for _year, _month, first, last in months
+    ]
+    return pd.DataFrame(
+        {
+            "month": [date(year, month, 1) for year, month, _first, _last in months],
+            "start": [first for _y, _m, first, _l in months],
+            "end": [last for _y, _m, _f, last in months],
+            "activities": counts,
+        }
+    )

@@ -111,6 +111,57 @@ def whole_year(year: int, rules: PeriodRules = DEFAULT_RULES) -> Period:
     return Period("year", year, 0, quarter(year, 1, rules).start, quarter(year, 4, rules).end)
 
 
+PERIOD_CHOICES: tuple[int | str, ...] = (1, 2, 3, 4, "H1", "H2", "Y")  # what a page may show: a quarter, a half, a year
+
+
+def chosen_period(year: int, choice: int | str, rules: PeriodRules = DEFAULT_RULES) -> Period:
+    """The period of a choice among `PERIOD_CHOICES`: quarter 1–4, "H1"/"H2", or "Y" for the year."""
+    if choice in (1, 2, 3, 4):
+        return quarter(year, int(choice), rules)
+    if choice in ("H1", "H2"):
+        return half(year, int(str(choice)[1]), rules)
+    if choice == "Y":
+        return whole_year(year, rules)
+    raise ValueError(f"Kỳ không hợp lệ: {choice!r}.")
+
+
+def choice_label(choice: int | str) -> str:
+    """'Quý I', '6 tháng đầu năm', '6 tháng cuối năm', 'Cả năm'."""
+    if choice in (1, 2, 3, 4):
+        return f"Quý {ROMAN[int(choice)]}"
+    return {"H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm", "Y": "Cả năm"}[str(choice)]
+
+
+def previous_period(period: Period, rules: PeriodRules = DEFAULT_RULES) -> Period:
+    """The period of the same kind just before: the previous quarter, half-year or year."""
+    if period.kind == "quarter":
+        return quarter(*previous_quarter(period.year, period.index), rules)
+    if period.kind == "half":
+        return half(period.year - 1, 2, rules) if period.index == 1 else half(period.year, 1, rules)
+    return whole_year(period.year - 1, rules)
+
+
+def reporting_months(period: Period, rules: PeriodRules = DEFAULT_RULES) -> list[tuple[int, int, date, date]]:
+    """The period's reporting months (year, month, first day, last day): under ND 09 month M runs from the
+    15th of M−1 to the 14th of M, so a quarter's three months add up to the quarter; calendar months
+    under calendar quarters."""
+    months = []
+    for q in period.quarters:
+        for m in range(q * 3 - 2, q * 3 + 1):
+            if rules.calendar:
+                first = date(period.year, m, 1)
+                last = (date(period.year + (m == 12), m % 12 + 1, 1)) - timedelta(days=1)
+            else:
+                first = (
+                    date(period.year - 1, 12, rules.cutoff_day)
+                    if m == 1
+                    else date(period.year, m - 1, rules.cutoff_day)
+                )
+                last = date(period.year, m, rules.deadline_day)
+            months.append((period.year, m, first, last))
+    return months
+
+
 def deadline(year: int, index: int, rules: PeriodRules = DEFAULT_RULES) -> date:
     """Last on-time day for the report of quarter `index` of `year` (14/3, 14/6, 14/9, 14/12 by default)."""
     return date(year, index * 3, rules.deadline_day)
@@ -156,12 +207,15 @@ class ReportStatus:
     status: Status
     submitted_at: datetime | None
     days_late: int | None
+    days_overdue: int | None = None  # a missing report: calendar days past the deadline so far
 
     @property
     def label(self) -> str:
-        """'Đúng hạn', 'Trễ hạn 3 ngày', 'Chưa nộp', 'Chưa đến hạn'."""
+        """'Đúng hạn', 'Trễ hạn 3 ngày', 'Chưa nộp, quá hạn 27 ngày', 'Chưa đến hạn'."""
         if self.status == "late":
             return f"Trễ hạn {self.days_late} ngày"
+        if self.status == "missing" and self.days_overdue:
+            return f"Chưa nộp, quá hạn {self.days_overdue} ngày"
         return STATUS_LABELS[self.status]
 
 
@@ -186,7 +240,7 @@ def report_status(
         return ReportStatus("late", first, (first.date() - due).days)
     if now < closes:
         return ReportStatus("not_due", None, None)
-    return ReportStatus("missing", None, None)
+    return ReportStatus("missing", None, None, (now.astimezone(VN_TZ).date() - due).days)
 
 
 def days_to_deadline(year: int, index: int, now: datetime, rules: PeriodRules = DEFAULT_RULES) -> int:

@@ -49,7 +49,7 @@ def _expected_cards(parsed: Parsed, year: int, q: int, units: list[str] | None) 
     t = s.totals
     return {
         "Hoạt động": fmt.number(t["activities"]),
-        "Số lượng": fmt.number(t["quantity"]),
+        "Đơn vị có hoạt động": f"{t['units_active']}/{t['units']}",
         "Người tham gia": fmt.number(t["participants"]),
         "Nội dung đã phủ": f"{t['areas_covered']}/10",
         "Báo cáo đúng hạn": f"{t['reports_on_time']}/{t['reports_expected']}",
@@ -86,7 +86,8 @@ def test_overview_deltas_are_against_the_previous_quarter(make_app, demo_parsed)
     q3 = summarize_quarter(demo_parsed, 2023, 3, NOW).totals
     by_label = {m.label: m for m in at.metric}
     assert by_label["Hoạt động"].delta == fmt.signed(q4["activities"] - q3["activities"])
-    assert by_label["Số lượng"].delta == fmt.signed(q4["quantity"] - q3["quantity"])
+    assert by_label["Đơn vị có hoạt động"].delta == fmt.signed(q4["units_active"] - q3["units_active"])
+    assert "Số lượng" not in by_label  # sessions, articles and posters are never added up
     assert "Mũi tên: thay đổi so với quý III năm 2023." in texts(at)
 
 
@@ -127,7 +128,7 @@ def test_overview_compliance_table_equals_reporting(make_app, demo_parsed) -> No
     expected = tables.compliance_frame(s.reports).drop(columns="_status")
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
     statuses = set(shown["Trạng thái"])
-    assert "■ Chưa nộp" in statuses and "● Đúng hạn" in statuses
+    assert "■ Chưa nộp, quá hạn 27 ngày" in statuses and "● Đúng hạn" in statuses  # the deadline passed: by how much
     assert any(v.startswith("▲ Trễ hạn ") and v.endswith(" ngày") for v in statuses)
 
 
@@ -150,7 +151,6 @@ def test_unit_page_asks_for_a_unit_then_shows_its_quarter(make_app, demo_parsed)
     row = s.units.iloc[0]
     assert metrics(at) == {
         "Hoạt động": fmt.number(row["activities"]),
-        "Số lượng": fmt.number(row["quantity"]),
         "Người tham gia": fmt.number(row["participants"]),
         "Nội dung đã phủ": f"{len(row['areas'])}/10",
     }
@@ -274,6 +274,65 @@ def test_unit_page_cards_follow_the_quarter(make_app, demo_parsed, unit, q) -> N
     assert_clean(at)
     row = summarize(demo_parsed, quarter(2023, q), NOW, [unit]).units.iloc[0]
     assert metrics(at)["Hoạt động"] == fmt.number(row["activities"])
-    assert metrics(at)["Số lượng"] == fmt.number(row["quantity"])
+    quantities = table(at, "Hoạt động", "Số lượng")  # per channel, in its own unit
+    assert (
+        quantities["Số lượng"].str.len().gt(0).sum()
+        == (summarize(demo_parsed, quarter(2023, q), NOW, [unit]).channels > 0).sum()
+    )
     assert metrics(at)["Nội dung đã phủ"] == f"{len(row['areas'])}/10"
     assert len(table(at, "Tên hoạt động", "Hình thức")) == row["activities"]
+
+
+# ---- a half-year, the year, and honest comparisons ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("choice", "label"), [("H1", "6 tháng đầu năm 2023"), ("H2", "6 tháng cuối năm 2023"), ("Y", "năm 2023")]
+)
+def test_the_dashboard_shows_a_half_year_and_the_year(make_app, demo_parsed, choice, label) -> None:
+    from reporting.periods import chosen_period
+
+    at = make_app()
+    at.selectbox(key="sidebar_quarter").set_value(choice).run()
+    assert_clean(at)
+    period = chosen_period(2023, choice)
+    s = summarize(demo_parsed, period, NOW)
+    assert at.title[0].value == f"Tổng quan {label}"
+    assert metrics(at)["Hoạt động"] == fmt.number(s.totals["activities"])
+    compliance = table(at, "Hạn nộp", "Trạng thái")
+    wanted = {"H1": ["Quý I", "Quý II"], "H2": ["Quý III", "Quý IV"], "Y": ["Quý I", "Quý II", "Quý III", "Quý IV"]}
+    assert list(compliance["Quý"].unique()) == wanted[choice]
+    assert len(compliance) == len(s.reports[s.reports["expected"].astype(bool)])
+    sidebar = "\n".join(shown(c.value) for c in at.sidebar.caption)
+    assert "mỗi quý một báo cáo" in sidebar
+
+
+def test_a_unit_sees_each_quarters_report_of_a_half_year_and_confirms_only_a_quarter(make_app) -> None:
+    at = make_app()
+    at.selectbox(key="sidebar_demo_role").set_value("unit").run()
+    at.selectbox(key="sidebar_demo_unit").set_value("VP").run()
+    at.switch_page("content/unit.py").run()
+    at.selectbox(key="sidebar_quarter").set_value("H2").run()
+    assert_clean(at)
+    said = texts(at)
+    assert "Báo cáo quý III:" in said and "Báo cáo quý IV:" in said
+    assert "chọn một quý ở mục «Kỳ» trên thanh bên để xác nhận" in said
+
+
+def test_no_change_is_shown_against_a_period_without_data(make_app) -> None:
+    at = make_app()
+    at.selectbox(key="sidebar_quarter").set_value(1).run()  # quý IV năm 2022 has no activity in the demo
+    assert_clean(at)
+    assert all(m.delta in (None, "") for m in at.metric)
+    assert "Không so sánh với quý IV năm 2022: kỳ đó chưa có hoạt động nào được ghi." in texts(at)
+    at.selectbox(key="sidebar_quarter").set_value(2).run()  # against quý I, which has data
+    assert any(m.delta for m in at.metric)
+
+
+def test_the_chosen_quarters_monthly_bars_add_up_to_its_card(make_app, demo_parsed) -> None:
+    at = make_app()
+    for q in (1, 2, 3, 4):
+        at.selectbox(key="sidebar_quarter").set_value(q).run()
+        months = monthly_counts(demo_parsed, whole_year(2023))
+        inside = months[(months["start"] >= quarter(2023, q).start) & (months["end"] <= quarter(2023, q).end)]
+        assert fmt.number(int(inside["activities"].sum())) == metrics(at)["Hoạt động"]

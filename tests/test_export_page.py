@@ -65,10 +65,14 @@ def cli_bytes(source: Path, tmp_path: Path, ext: str, *flags: str) -> bytes:
     return out.read_bytes()
 
 
+def choose(app: AppTest, year: int, choice: int | str) -> None:
+    """The period, as a person picks it: in the sidebar, which every page (this one included) follows."""
+    app.selectbox(key="sidebar_year").set_value(year).run()
+    app.selectbox(key="sidebar_quarter").set_value(choice).run()
+
+
 def test_page_downloads_equal_cli_output(app: AppTest, source: Path, tmp_path: Path) -> None:
-    app.selectbox(key="export_year").set_value(2023)
-    app.selectbox(key="export_quarter").set_value(1)
-    app.run()
+    choose(app, 2023, 1)
     assert not app.exception
     assert app.title[0].value == "Xuất báo cáo"
     assert app.subheader[0].value == "Bảng tổng hợp quý I năm 2023"
@@ -79,22 +83,22 @@ def test_page_downloads_equal_cli_output(app: AppTest, source: Path, tmp_path: P
         file = download(app, ext)
         assert file.filename == f"tong-hop-cchc-2023-Q1.{ext}"
         assert file.content == cli_bytes(source, tmp_path, ext, "--quarter", "1"), ext
+    excel = download(app, "csv-excel")
+    assert excel.filename == "tong-hop-cchc-2023-Q1-excel.csv"
+    assert excel.content == cli_bytes(source, tmp_path, "csv", "--quarter", "1", "--semicolon")
+    header = excel.content.decode("utf-8-sig").splitlines()[0]
+    assert header.split(";")[:3] == ["STT", "Đơn vị", "Ngày"] and "," not in header
 
 
 def test_page_half_year_and_whole_year(app: AppTest, source: Path, tmp_path: Path) -> None:
-    app.selectbox(key="export_year").set_value(2023)
-    app.segmented_control(key="export_kind").set_value("half")
-    app.run()
-    app.selectbox(key="export_half").set_value(2)
-    app.run()
+    choose(app, 2023, "H2")
     assert not app.exception
     assert app.subheader[0].value == "Bảng tổng hợp 6 tháng cuối năm 2023"
     file = download(app, "xlsx")
     assert file.filename == "tong-hop-cchc-2023-H2.xlsx"
     assert file.content == cli_bytes(source, tmp_path, "xlsx", "--half", "2")
 
-    app.segmented_control(key="export_kind").set_value("year")
-    app.run()
+    choose(app, 2023, "Y")
     assert not app.exception
     file = download(app, "docx")
     assert file.filename == "tong-hop-cchc-2023.docx"
@@ -102,9 +106,39 @@ def test_page_half_year_and_whole_year(app: AppTest, source: Path, tmp_path: Pat
 
 
 def test_page_empty_quarter(app: AppTest) -> None:
-    app.selectbox(key="export_year").set_value(2023)
-    app.selectbox(key="export_quarter").set_value(4)
-    app.run()
+    choose(app, 2023, 4)
     assert not app.exception
     assert any("Không có hoạt động nào trong kỳ (quý IV năm 2023)." in c.value for c in app.caption)
-    assert len(app.download_button) == 3
+    assert len(app.download_button) == 4
+    assert not app.warning  # nothing of this quarter was left out, so nothing is said
+
+
+def test_page_says_what_the_period_left_out_and_the_files_do_not(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_env: None
+) -> None:
+    from export_data import TABS
+
+    tabs = {**TABS, "VP": [*TABS["VP"]]}
+    tabs["VP"].append(["01/02/2023", "f", "Khác", "nội dung không có trong Kế hoạch", 1])  # Q1, an error
+    tabs["VP"].append(["01/08/2023", "f", "Khác", "lỗi, nhưng ở quý III", 1])  # another quarter's
+    tabs["VP"].append(["30/02/2023", "a", "Khác", "ngày không có thật", 1])  # no readable date
+    broken = write_workbook(tmp_path / "co-loi.xlsx", tabs)
+    for key in [k for k in os.environ if k.startswith("CCHC_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("CCHC_SOURCE", str(broken))
+    monkeypatch.setenv("CCHC_DEMO_MODE", "1")
+    monkeypatch.setenv("CCHC_NOW", NOW_TEXT)
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    loader.reset()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("content/export.py").run()
+    choose(at, 2023, 1)
+
+    (warning,) = [w.value for w in at.warning]
+    assert "1 dòng hoạt động trong kỳ này có lỗi nên chưa được tính" in warning
+    assert "1 dòng có lỗi không đọc được ngày" in warning
+    assert "Ghi chú này không có trong các tệp tải về" in warning
+    choose(at, 2023, 4)  # nothing of quý IV was left out, but the undated row may be anyone's
+    (warning,) = [w.value for w in at.warning]
+    assert "trong kỳ này có lỗi" not in warning and "1 dòng có lỗi không đọc được ngày" in warning

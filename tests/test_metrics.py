@@ -57,6 +57,8 @@ def test_quarter_totals(parsed):
         "reports_expected": 2,
         "reports_submitted": 2,
         "reports_on_time": 1,
+        "units": 3,
+        "units_active": 2,
     }
     assert dict(s.channels) == {"meeting": 1, "web_section": 0, "web_news": 2, "visual": 1, "social": 0, "other": 0}
     # "a, b" counts once under a and once under b
@@ -123,4 +125,7 @@ def test_json_shape(parsed):
 def test_latest_quarter_and_months(parsed):
     assert latest_quarter_with_data(parsed) == (2023, 2)
     months = monthly_counts(parsed, quarter(2023, 1))
-    assert list(months["activities"]) == [1, 1, 1, 1]  # Dec 2022 .. Mar 2023
+    # Reporting months of Nghị định 09: 15/12–14/1, 15/1–14/2, 15/2–14/3; they add up to the quarter.
+    assert [m.month for m in months["month"]] == [1, 2, 3]
+    assert [str(d) for d in months["start"]] == ["2022-12-15", "2023-01-15", "2023-02-15"]
+    assert months["activities"].sum() == summarize_quarter(parsed, 2023, 1, NOW).totals["activities"]

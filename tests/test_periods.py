@@ -1,5 +1,6 @@
 """Periods by Nghị định 09/2019 and calendar quarters; report status at a given moment."""
 
+import itertools
 from datetime import date, datetime
 
 import pandas as pd
@@ -124,7 +125,9 @@ def test_report_status(subs, now, status, days_late):
 
 def test_status_labels():
     assert report_status([vn(2023, 3, 17)], 2023, 1, LATER).label == "Trễ hạn 3 ngày"
-    assert report_status([], 2023, 1, LATER).label == "Chưa nộp"
+    overdue = (LATER.date() - date(2023, 3, 14)).days
+    assert report_status([], 2023, 1, LATER).label == f"Chưa nộp, quá hạn {overdue} ngày"  # says the deadline passed
+    assert report_status([], 2023, 1, vn(2023, 3, 15, 0, 1)).label == "Chưa nộp, quá hạn 1 ngày"
     assert report_status([], 2023, 1, vn(2023, 1, 1)).label == "Chưa đến hạn"
 
 
@@ -133,3 +136,27 @@ def test_current_quarter_uses_vietnam_time():
     assert current_quarter(datetime.fromisoformat("2023-03-14T17:30:00+00:00")) == (2023, 2)
     assert days_to_deadline(2023, 1, vn(2023, 3, 10)) == 4
     assert days_to_deadline(2023, 1, vn(2023, 3, 16)) == -2
+
+
+def test_every_choice_of_the_sidebar_is_a_period_and_has_a_previous_one():
+    from reporting.periods import PERIOD_CHOICES, choice_label, chosen_period, previous_period
+
+    labels = [choice_label(c) for c in PERIOD_CHOICES]
+    assert labels == ["Quý I", "Quý II", "Quý III", "Quý IV", "6 tháng đầu năm", "6 tháng cuối năm", "Cả năm"]
+    assert chosen_period(2023, "H2").label == "6 tháng cuối năm 2023"
+    assert previous_period(chosen_period(2023, 1)).label == "quý IV năm 2022"
+    assert previous_period(chosen_period(2023, "H1")).label == "6 tháng cuối năm 2022"
+    assert previous_period(chosen_period(2023, "H2")).label == "6 tháng đầu năm 2023"
+    assert previous_period(chosen_period(2023, "Y")).label == "năm 2022"
+
+
+def test_reporting_months_tile_the_period_without_gaps():
+    from datetime import timedelta
+
+    from reporting.periods import PeriodRules, reporting_months, whole_year
+
+    for rules in (PeriodRules(), PeriodRules(calendar=True)):
+        months = reporting_months(whole_year(2024, rules), rules)
+        assert len(months) == 12 and months[0][2] == whole_year(2024, rules).start
+        assert months[-1][3] == whole_year(2024, rules).end
+        assert all(a[3] + timedelta(days=1) == b[2] for a, b in itertools.pairwise(months))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from reporting.export.csv_file import to_csv
+from reporting.export.csv_file import to_csv, to_csv_semicolon
 from reporting.export.docx_file import to_docx
 from reporting.export.tables import Table, all_tables, area_table, detail_table, progress_table, summary_table
 from reporting.export.xlsx import to_xlsx
@@ -35,15 +35,19 @@ __all__ = [
     "progress_table",
     "summary_table",
     "to_csv",
+    "to_csv_semicolon",
     "to_docx",
     "to_xlsx",
 ]
 
 Writer = Callable[[Summary, Parsed, Settings], bytes]
-FORMATS: dict[str, Writer] = {"xlsx": to_xlsx, "csv": to_csv, "docx": to_docx}
+# Kind → writer. "csv-excel" is the .csv with semicolons, for Excel set to Vietnamese (a double-click opens
+# it in columns); "csv" is RFC 4180 with commas, for other programs.
+FORMATS: dict[str, Writer] = {"xlsx": to_xlsx, "csv": to_csv, "csv-excel": to_csv_semicolon, "docx": to_docx}
 MIME_TYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
+    "csv-excel": "text/csv",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
@@ -66,17 +70,22 @@ def period_from_args(
     return whole_year(year, rules)
 
 
-def file_name(period: Period, ext: str) -> str:
-    """'tong-hop-cchc-2023-Q1.xlsx', 'tong-hop-cchc-2023-H2.docx', 'tong-hop-cchc-2023.csv'."""
-    return f"tong-hop-cchc-{period.slug}.{ext.lstrip('.').lower()}"
+def file_name(period: Period, kind: str) -> str:
+    """'tong-hop-cchc-2023-Q1.xlsx', 'tong-hop-cchc-2023-H2.docx', 'tong-hop-cchc-2023.csv',
+    'tong-hop-cchc-2023-Q1-excel.csv' (the semicolon .csv)."""
+    kind = kind.lstrip(".").lower()
+    if kind == "csv-excel":
+        return f"tong-hop-cchc-{period.slug}-excel.csv"
+    return f"tong-hop-cchc-{period.slug}.{kind}"
 
 
-def export_bytes(parsed: Parsed, settings: Settings, period: Period, now: datetime, ext: str) -> bytes:
-    """One file's bytes for `period` at moment `now`: what the page offers and the CLI writes."""
-    ext = ext.lstrip(".").lower()
-    if ext not in FORMATS:
-        raise ValueError(f"Không xuất được định dạng «.{ext}»; hãy dùng .xlsx, .csv hoặc .docx.")
-    return FORMATS[ext](summarize(parsed, period, now), parsed, settings)
+def export_bytes(parsed: Parsed, settings: Settings, period: Period, now: datetime, kind: str) -> bytes:
+    """One file's bytes for `period` at moment `now`: what the page offers and the CLI writes. `kind` is a
+    key of FORMATS (an extension, or "csv-excel")."""
+    kind = kind.lstrip(".").lower()
+    if kind not in FORMATS:
+        raise ValueError(f"Không xuất được định dạng «.{kind}»; hãy dùng .xlsx, .csv hoặc .docx.")
+    return FORMATS[kind](summarize(parsed, period, now), parsed, settings)
 
 
 def export_file(
@@ -89,10 +98,17 @@ def export_file(
     half: int | None = None,
     whole_year: bool = False,
     now: datetime,
+    semicolon: bool = False,
 ) -> Path:
-    """Write the period's file to `out`, its format chosen by the extension; ValueError for a bad request."""
+    """Write the period's file to `out`, its format chosen by the extension (a .csv with semicolons when
+    `semicolon`); ValueError for a bad request."""
     out = Path(out)
     period = period_from_args(year, quarter, half, whole_year, parsed.rules)
-    data = export_bytes(parsed, settings, period, now, out.suffix)
+    kind = out.suffix.lstrip(".").lower()
+    if semicolon:
+        if kind != "csv":
+            raise ValueError("--semicolon chỉ dùng cho tệp .csv.")
+        kind = "csv-excel"
+    data = export_bytes(parsed, settings, period, now, kind)
     out.write_bytes(data)
     return out

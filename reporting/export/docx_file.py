@@ -22,7 +22,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, ITEM_CHANNELS
+from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, ITEM_CHANNELS, ITEM_NOUNS
 from reporting.export.common import (
     EMPTY_TEXT,
     MOTTO,
@@ -35,7 +35,7 @@ from reporting.export.common import (
     report_subject,
     text,
 )
-from reporting.export.tables import ITEM_NOUNS, NOT_EXPECTED, report_rates, summary_table, unit_order
+from reporting.export.tables import NOT_EXPECTED, report_rates, summary_table, unit_order
 from reporting.metrics import Summary
 from reporting.parse import Parsed
 from reporting.periods import ROMAN, PeriodRules, deadline

@@ -37,12 +37,6 @@ ITEM_WORDS: dict[str, str] = {
     "visual": "Số sản phẩm",
     "social": "Số bài đăng",
 }
-ITEM_NOUNS: dict[str, str] = {
-    "web_section": "bài",
-    "web_news": "tin, bài",
-    "visual": "sản phẩm",
-    "social": "bài đăng",
-}
 NOT_EXPECTED = "Không phải báo cáo"
 
 
