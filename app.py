@@ -155,7 +155,7 @@ def main() -> None:
         page_title="Truyền thông CCHC – Sở LĐ-TB&XH Bình Định",
         page_icon=str(HERE / "assets" / "favicon.png"),  # a file of ours: a :material: icon is fetched from a font CDN
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # open on a desk, closed on a phone (where it would cover the page)
     )
     config, mode, problems = _configuration()
     if mode == "sign_in" and not session.is_signed_in():

@@ -56,6 +56,17 @@ def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
+def wrap_label(text: str, width: int) -> str:
+    """`text` on at most two lines of about `width` characters, broken at a space, "|" between them (the
+    axes split there): a long name stays whole on a phone instead of being cut with an ellipsis."""
+    if len(text) <= width or " " not in text:
+        return text
+    cut = text.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        cut = text.find(" ")
+    return f"{text[:cut]}|{text[cut + 1 :]}"
+
+
 # ---------------------------------------------------------------------------------------------- heatmap
 
 
@@ -77,13 +88,14 @@ def heatmap_frame(matrix: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
                     "count": count,
                     "order": order,
                     "unit_name": names.get(code, code),
+                    "unit_lines": wrap_label(names.get(code, code), 24),
                     "area": f"{letter}) {AREA_BY_LETTER[letter].label}",
                     "state": "Chưa có hoạt động" if count == 0 else f"{fmt.number(count)} hoạt động",
                     "label": "–" if count == 0 else fmt.number(count),
-                    "dark": count > peak * 0.6,  # white text on the darkest blues
+                    "dark": count > peak * 0.55,  # white text on the darkest blues
                 }
             )
-    columns = ["unit", "letter", "count", "order", "unit_name", "area", "state", "label", "dark"]
+    columns = ["unit", "letter", "count", "order", "unit_name", "unit_lines", "area", "state", "label", "dark"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -93,14 +105,15 @@ def _heatmap_spec() -> dict[str, Any]:
         x=alt.X(
             "letter:N",
             sort=list(AREA_LETTERS),
-            title="Nội dung tuyên truyền (di chuột vào ô để xem tên nội dung)",
+            title="Nội dung tuyên truyền (tên các nội dung ở bảng dưới biểu đồ)",
             axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
         ),
+        # Unit names on up to two lines ("|" marks the break): a phone keeps room for the ten columns.
         y=alt.Y(
-            "unit_name:N",
+            "unit_lines:N",
             sort=alt.EncodingSortField(field="order", op="min"),
             title=None,
-            axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=13),
+            axis=alt.Axis(labelLimit=190, labelOverlap=False, labelFontSize=12, labelExpr="split(datum.label, '|')"),
         ),
         tooltip=[
             alt.Tooltip("unit_name:N", title="Đơn vị"),
@@ -115,8 +128,11 @@ def _heatmap_spec() -> dict[str, Any]:
             alt.Color(
                 "count:Q",
                 title="Số hoạt động",
-                # unionWith keeps the legend 1 → 2 or more when nothing is covered (else it reads "1 … 0").
-                scale=alt.Scale(scheme=COVERED_SCHEME, domainMin=1, domain={"unionWith": [1, 2]}),
+                # unionWith keeps the legend 1 → 2 or more when nothing is covered (else it reads "1 … 0"); the
+                # scheme starts at a visible blue, so one activity never looks like white paper.
+                scale=alt.Scale(
+                    scheme={"name": COVERED_SCHEME, "extent": [0.3, 1]}, domainMin=1, domain={"unionWith": [1, 2]}
+                ),
                 legend=alt.Legend(orient="bottom", format="d", tickMinStep=1),
             ),
         )
@@ -145,6 +161,7 @@ def channel_frame(counts: pd.Series, quantities: pd.Series | None = None) -> pd.
                 "code": code,
                 "order": channel.number,
                 "channel": f"{channel.number}. {channel.label}",
+                "channel_lines": wrap_label(f"{channel.number}. {channel.label}", 26),
                 "activities": int(counts.get(code, 0)),
                 "quantity": int(quantities.get(code, 0)) if quantities is not None else 0,
             }
@@ -156,7 +173,10 @@ def channel_frame(counts: pd.Series, quantities: pd.Series | None = None) -> pd.
 def _channel_spec() -> dict[str, Any]:
     base = alt.Chart().encode(
         y=alt.Y(
-            "channel:N", sort=alt.EncodingSortField(field="order", op="min"), title=None, axis=alt.Axis(labelLimit=340)
+            "channel_lines:N",
+            sort=alt.EncodingSortField(field="order", op="min"),
+            title=None,
+            axis=alt.Axis(labelLimit=200, labelExpr="split(datum.label, '|')"),
         ),
         x=alt.X("activities:Q", title="Số hoạt động", axis=alt.Axis(format=",d", tickMinStep=1)),
         tooltip=[

@@ -267,6 +267,17 @@ def area_label(letter: str) -> str:
     return f"{letter}) {AREA_BY_LETTER[letter].label}"
 
 
+def show_area_names(key: str) -> None:
+    """The ten areas' letters and short names, as one small table (readable without hovering)."""
+    frame = pd.DataFrame(
+        {
+            "Mục": [f"{a.letter})" for a in AREA_BY_LETTER.values()],
+            "Nội dung": [a.label for a in AREA_BY_LETTER.values()],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, height=_fit(len(frame)))
+
+
 def show_areas(letters: list[str], key: str) -> None:
     """Each area with its short label, its full text from the plan folded beneath."""
     for letter in letters:

@@ -61,6 +61,8 @@ def body(view: View) -> None:
     units = parsed.units if filters.units is None else parsed.units[parsed.units["code"].isin(filters.units)]
     matrix = unit_area_matrix(summary.activities, units)
     charts.show(charts.coverage_heatmap(matrix, names), key="overview_heatmap")
+    with st.expander("Tên các nội dung a–m của Kế hoạch"):  # what a tooltip would say, for a phone too
+        tables.show_area_names(key="overview_area_names")
 
     left, right = st.columns(2)
     with left:

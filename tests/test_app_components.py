@@ -28,6 +28,7 @@ def test_heatmap_frame_has_one_row_per_cell_with_readable_labels() -> None:
     first = frame.iloc[0].to_dict()
     assert first | {"dark": bool(first["dark"])} == {
         "unit": "VP",
+        "unit_lines": "Văn phòng Sở",  # short: one line; a long name breaks in two (test below)
         "letter": "a",
         "count": 5,
         "order": 0,
@@ -195,3 +196,14 @@ def test_a_limited_sidebar_offers_only_its_units_even_when_state_is_forged(priva
     box = at.selectbox(key="sidebar_unit")
     assert box.options == ["Văn phòng Sở"] and box.disabled
     assert at.session_state["chosen"] == "VP"
+
+
+def test_long_names_break_in_two_at_a_space_never_cut() -> None:
+    assert charts.wrap_label("Văn phòng Sở", 24) == "Văn phòng Sở"
+    assert charts.wrap_label("Phòng Lao động – Việc làm – Giáo dục nghề nghiệp", 24) == (
+        "Phòng Lao động – Việc|làm – Giáo dục nghề nghiệp"
+    )
+    frame = charts.channel_frame(pd.Series({"visual": 2}), pd.Series({"visual": 7}))
+    assert (
+        frame.set_index("code").loc["visual", "channel_lines"] == "4. Trực quan (pano, áp|phích, khẩu hiệu, băng rôn)"
+    )
