@@ -171,7 +171,7 @@ def main() -> None:
         reason = str(exc)
         log.error("no data to show: %s", reason)
         _halt(lambda: notices.load_failed(reason, detailed=office))
-    now = loader.now()
+    now = loader.now(demo=not loaded.configured)
     parsed = loaded.parsed
     user = current_user(parsed, config, mode)
     navigation = st.navigation(page_set(user.role))

@@ -117,8 +117,14 @@ def bind_address() -> str | None:
     return st.get_option("server.address")
 
 
-def now() -> datetime:
-    """The current moment in Vietnam, or the fixed moment in `CCHC_NOW` (tests and demos only)."""
+# The built-in demo workbook is a year 2023; shown at this moment (the quarter's reports in, one late, one
+# missing) its statuses read as they would in real use. Never used for a configured source.
+DEMO_MOMENT = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
+
+
+def now(demo: bool = False) -> datetime:
+    """The current moment in Vietnam; the fixed moment in `CCHC_NOW` (tests and screenshots); with no
+    `CCHC_NOW`, `DEMO_MOMENT` when the page shows the built-in demo workbook (`demo`)."""
     fixed = os.environ.get(NOW_ENV, "").strip()
     if fixed:
         try:
@@ -127,7 +133,7 @@ def now() -> datetime:
             log.warning("%s=%r is not ISO 8601; using the real clock", NOW_ENV, fixed)
         else:
             return moment.astimezone(VN_TZ) if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
-    return datetime.now(VN_TZ)
+    return DEMO_MOMENT if demo else datetime.now(VN_TZ)
 
 
 # ------------------------------------------------------------------------------------------ the reading

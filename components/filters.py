@@ -97,8 +97,10 @@ def render_sidebar(
     with st.sidebar:
         st.markdown("**Kỳ báo cáo**")
         left, right = st.columns(2)
-        year = left.selectbox("Năm", years, key=YEAR_KEY)
-        choice = right.selectbox("Kỳ", list(PERIOD_CHOICES), key=QUARTER_KEY, format_func=choice_label)
+        year = left.selectbox("Năm", years, key=YEAR_KEY, placeholder="Chọn năm…")
+        choice = right.selectbox(
+            "Kỳ", list(PERIOD_CHOICES), key=QUARTER_KEY, format_func=choice_label, placeholder="Chọn kỳ…"
+        )
         period = chosen_period(year, choice, parsed.rules)
         rule = " (quý dương lịch)" if parsed.rules.calendar else " (theo Nghị định 09/2019/NĐ-CP)"
         if period.kind == "quarter":

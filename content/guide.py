@@ -1,4 +1,6 @@
-"""Hướng dẫn: how to fill the sheet, the plan's ten areas and six channels, periods and deadlines, downloads."""
+"""Hướng dẫn: what the person looking needs — a unit: its tab, the form and the confirm button; leadership:
+reading the dashboard; the office: the exports and the command line — then the plan's ten areas and six
+channels, periods and deadlines for everyone."""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ from components.context import current_view
 from components.safe import md
 from reporting import fmt
 from reporting.catalog import AREAS, CHANNELS
+from reporting.export import file_name
 from reporting.periods import deadline, quarter
 from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 view = current_view()
 parsed, year = view.parsed, view.filters.year
 rules = parsed.rules
+role = view.user.role if view.user is not None else "viewer"
+EXAMPLE_PERIOD = quarter(year, 4, rules)
 
 st.title("Hướng dẫn")
 linked = view.user is None or view.user.sees_source_address
@@ -22,7 +27,32 @@ url = parsed.snapshot.url if parsed.snapshot is not None and linked else None
 if url:
     st.link_button("Mở bảng tính dùng chung", url, icon=":material/open_in_new:")
 
-st.header("1. Ghi hoạt động vào bảng tính")
+if role == "unit":
+    st.header("Việc của đơn vị mỗi quý")
+    st.markdown(
+        """
+1. **Ghi từng hoạt động** ngay khi làm xong: ở trang **«Đơn vị»**, mục «Thêm hoạt động», điền ngày
+   (ngày/tháng/năm), nội dung, hình thức rồi bấm nút **«Thêm hoạt động»**; hoặc ghi thẳng vào trang riêng của
+   đơn vị trong bảng tính dùng chung (cách ghi ở dưới).
+2. **Xem lại** ở trang «Đơn vị»: hoạt động nào đã được tính, nội dung nào của Kế hoạch chưa tuyên truyền, và
+   mục «Dòng cần sửa trong bảng tính» (dòng có lỗi không được tính cho đến khi sửa).
+3. **Xác nhận báo cáo quý** trước hạn: ở trang «Đơn vị», chọn đúng quý ở mục «Kỳ» trên thanh bên rồi bấm
+   **«Xác nhận đã nộp báo cáo quý …»**. Thời điểm bấm nút được ghi là thời điểm nộp. Bổ sung báo cáo sau đó
+   thì đánh dấu «Tôi muốn ghi thêm một lần nộp cập nhật» rồi bấm «Ghi lần nộp cập nhật».
+"""
+    )
+elif role == "leadership":
+    st.header("Đọc trang Tổng quan")
+    st.markdown(
+        """
+Chọn **năm** và **kỳ** (một quý, 6 tháng hoặc cả năm) ở thanh bên; chọn một đơn vị để xem riêng đơn vị đó.
+Các thẻ số liệu so sánh với kỳ liền trước khi kỳ đó có dữ liệu. Bảng màu cho biết mỗi đơn vị đã tuyên
+truyền nội dung nào (ô đỏ nhạt «–» là chưa có); bảng «Tình hình nộp báo cáo quý» cho biết đơn vị nào
+nộp đúng hạn, trễ hay chưa nộp. «Số lượng» được tính riêng cho từng hình thức vì đơn vị tính khác nhau
+(buổi, tin bài, sản phẩm, bài đăng).
+"""
+    )
+st.header("Ghi hoạt động vào bảng tính")
 st.markdown(
     f"""
 Mỗi đơn vị ghi hoạt động tuyên truyền vào **trang riêng của mình**, đặt tên theo mã đơn vị (ví dụ «VP»)
@@ -48,19 +78,19 @@ liệt kê ở trang «Chất lượng dữ liệu» cùng trang, dòng, cột c
 """
 )
 
-st.header("2. Mười nội dung tuyên truyền (mục II.2 của Kế hoạch)")
+st.header("Mười nội dung tuyên truyền (mục II.2 của Kế hoạch)")
 st.caption("Kế hoạch đánh chữ theo thứ tự tiếng Việt nên không có f, i, j: «a–m» là mười nội dung dưới đây.")
 for area in AREAS:
     with st.expander(md(f"{area.letter}) {area.label}"), key=f"guide_area_{area.letter}"):
         st.markdown(md(area.text))
 
-st.header("3. Sáu hình thức tuyên truyền")
+st.header("Sáu hình thức tuyên truyền")
 st.markdown(
     "Ghi cột «Hình thức» đúng một trong sáu giá trị dưới đây (có thể ghi số thứ tự):\n\n"
     + "\n".join(f"{c.number}. {md(c.label)}" for c in CHANNELS)
 )
 
-st.header("4. Kỳ báo cáo và hạn nộp")
+st.header("Kỳ báo cáo và hạn nộp")
 if rules.calendar:
     st.markdown("Kỳ báo cáo tính theo **quý dương lịch** (cấu hình `calendar_quarters`).")
 else:
@@ -89,16 +119,24 @@ st.dataframe(
     key="guide_periods",
 )
 
-st.header("5. Tải bảng tổng hợp của quý")
-st.markdown(
-    """
-Văn phòng Sở tải bảng tổng hợp quý (.xlsx, .csv hoặc bản dự thảo .docx) ở trang **«Xuất báo cáo»**: chọn năm
-và quý ở thanh bên, rồi bấm nút tải. Số liệu trong tệp tải về trùng với số liệu trên trang «Tổng quan».
+if view.user is not None and view.user.can_export:  # the office: the files it sends, and the command line
+    st.header("Xuất bảng tổng hợp")
+    names = ", ".join(f"`{file_name(EXAMPLE_PERIOD, kind)}`" for kind in ("xlsx", "docx", "csv-excel", "csv"))
+    st.markdown(
+        f"""
+Ở trang **«Xuất báo cáo»**: chọn năm và kỳ (quý, 6 tháng đầu năm, 6 tháng cuối năm hoặc cả năm) ở mục
+«Kỳ báo cáo» trên thanh bên — trang xuất luôn theo kỳ đang chọn ở đó, cho toàn Sở — rồi bấm nút tải. Với
+{EXAMPLE_PERIOD.label} các tệp có tên {names}: bảng tổng hợp bốn phụ lục, dự thảo báo cáo (phần tô vàng do
+Văn phòng Sở viết), danh sách hoạt động cho Excel tiếng Việt (dấu chấm phẩy) và theo chuẩn (dấu phẩy). Số liệu
+trong tệp trùng với trang «Tổng quan» của cùng kỳ. Trước khi gửi, xem ghi chú trên trang xuất về các dòng có
+lỗi chưa được tính.
 
-Cũng có thể xuất từ dòng lệnh:
+Cũng có thể xuất từ dòng lệnh, ra đúng các tệp đó:
 
 ```
-python -m reporting export --year 2023 --quarter 4 --out bao-cao-quy-IV-2023.xlsx
+python -m reporting export --year {year} --quarter 4 --out {file_name(EXAMPLE_PERIOD, "xlsx")}
+python -m reporting export --year {year} --half 2 --out tong-hop-cchc-{year}-H2.docx
+python -m reporting export --year {year} --quarter 4 --semicolon --out {file_name(EXAMPLE_PERIOD, "csv-excel")}
 ```
 """
-)
+    )

@@ -119,7 +119,7 @@ if seconds > 0:
             return
         if loaded.stale != current.loaded.stale:  # app.py already showed the banner of the full run
             notices.stale_banner(loaded.stale, detailed=current.detailed)
-        body(replace(current, loaded=loaded, now=loader.now()))
+        body(replace(current, loaded=loaded, now=loader.now(demo=not loaded.configured)))
 
     live()
 else:

@@ -72,7 +72,7 @@ else:
 
 backend = unit_forms.Backend(
     writer=lambda: loader.writer(view.settings),
-    now=loader.now,
+    now=lambda: loader.now(demo=not view.loaded.configured),
     after_write=lambda at: loader.after_write(view.settings, at),
 )
 unit_forms.report_actions(view, code, backend)

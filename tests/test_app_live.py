@@ -235,3 +235,15 @@ def test_an_empty_spreadsheet_shows_empty_states_not_errors(make_app, tmp_path) 
     assert metrics(at)["Hoạt động"] == "0"
     assert "Chưa có hoạt động nào được ghi cho quý I năm 2024" in texts(at)
     assert "Không có đơn vị nào phải báo cáo" in texts(at)
+
+
+def test_the_demo_workbook_is_shown_at_its_fixed_moment_and_a_configured_source_never_is(monkeypatch) -> None:
+    from datetime import datetime, timedelta
+
+    from reporting.periods import VN_TZ
+
+    monkeypatch.delenv(loader.NOW_ENV, raising=False)
+    assert loader.now(demo=True) == loader.DEMO_MOMENT == datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
+    assert abs(loader.now() - datetime.now(VN_TZ)) < timedelta(seconds=5)  # a configured source: the real clock
+    monkeypatch.setenv(loader.NOW_ENV, "2024-03-10T09:00")
+    assert loader.now(demo=True) == datetime(2024, 3, 10, 9, 0, tzinfo=VN_TZ)  # CCHC_NOW wins, for screenshots

@@ -336,3 +336,31 @@ def test_the_chosen_quarters_monthly_bars_add_up_to_its_card(make_app, demo_pars
         months = monthly_counts(demo_parsed, whole_year(2023))
         inside = months[(months["start"] >= quarter(2023, q).start) & (months["end"] <= quarter(2023, q).end)]
         assert fmt.number(int(inside["activities"].sum())) == metrics(at)["Hoạt động"]
+
+
+@pytest.mark.parametrize(
+    ("role", "has", "lacks"),
+    [
+        (
+            "unit",
+            ["Việc của đơn vị mỗi quý", "Thêm hoạt động", "Xác nhận đã nộp báo cáo quý"],
+            ["python -m reporting", "Xuất bảng tổng hợp"],
+        ),
+        ("leadership", ["Đọc trang Tổng quan"], ["python -m reporting", "Việc của đơn vị mỗi quý"]),
+        (
+            "office",
+            ["Xuất bảng tổng hợp", "python -m reporting export", "tong-hop-cchc-2023-Q4-excel.csv"],
+            ["Việc của đơn vị mỗi quý"],
+        ),
+    ],
+)
+def test_the_guide_speaks_to_the_role_looking(make_app, role, has, lacks) -> None:
+    at = make_app()
+    at.selectbox(key="sidebar_demo_role").set_value(role).run()
+    at.switch_page("content/guide.py").run()
+    assert_clean(at)
+    said = texts(at) + "\n".join(h.value for h in at.header)
+    for words in has:
+        assert words in said, words
+    for words in lacks:
+        assert words not in said, words
