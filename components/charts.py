@@ -105,7 +105,7 @@ def _heatmap_spec() -> dict[str, Any]:
         x=alt.X(
             "letter:N",
             sort=list(AREA_LETTERS),
-            title="Nội dung tuyên truyền (tên các nội dung ở bảng dưới biểu đồ)",
+            title="Nội dung a–m (tên ở bảng dưới)",  # short: a phone shows it whole
             axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
         ),
         # Unit names on up to two lines ("|" marks the break): a phone keeps room for the ten columns.

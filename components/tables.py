@@ -80,8 +80,17 @@ def show_compliance(reports: pd.DataFrame, key: str) -> None:
         ]
 
     styled = frame.style.apply(paint, subset=["Trạng thái"])
-    # Every unit visible without scrolling: leadership reads the whole list at a glance.
-    st.dataframe(styled, hide_index=True, key=key, width="stretch", height=_fit(len(frame)), placeholder="")
+    # Every unit visible without scrolling: leadership reads the whole list at a glance; on a phone the
+    # table scrolls sideways inside itself with the unit's name pinned in view.
+    st.dataframe(
+        styled,
+        hide_index=True,
+        key=key,
+        width="stretch",
+        height=_fit(len(frame)),
+        placeholder="",
+        column_config={"Đơn vị": st.column_config.TextColumn("Đơn vị", pinned=True)},
+    )
 
 
 def channel_quantity_frame(counts: pd.Series, quantities: pd.Series) -> pd.DataFrame:
@@ -148,6 +157,7 @@ def show_activities(acts: pd.DataFrame, key: str) -> None:
             "Số lượng": st.column_config.TextColumn("Số lượng", width="small"),
             "Số người tham gia": st.column_config.TextColumn("Số người", width="small"),
             "Tên hoạt động": st.column_config.TextColumn("Tên hoạt động", width="large"),
+            "Ngày": st.column_config.TextColumn("Ngày", pinned=True),
         },
         placeholder="",
     )
@@ -193,8 +203,8 @@ def show_problems(frame: pd.DataFrame, key: str, with_unit: bool = True) -> None
     messages = frame[FULL].tolist()
     frame = frame.drop(columns=FULL if with_unit else [FULL, "Đơn vị"])
     config = {
-        "Mức độ": st.column_config.TextColumn("Mức độ", width="small"),
-        "Trang": st.column_config.TextColumn("Trang", width="small"),
+        "Mức độ": st.column_config.TextColumn("Mức độ", width="small", pinned=True),
+        "Trang": st.column_config.TextColumn("Trang", width="small", pinned=True),
         "Dòng": st.column_config.TextColumn("Dòng", width="small"),
         "Ô": st.column_config.TextColumn("Ô", width="small"),
         "Giá trị": st.column_config.TextColumn("Giá trị", width="small"),
@@ -260,7 +270,8 @@ def problem_counts_frame(problems: pd.DataFrame, units: pd.DataFrame) -> pd.Data
 
 
 def show_counts(frame: pd.DataFrame, key: str) -> None:
-    st.dataframe(frame, hide_index=True, key=key, width="stretch", height=_fit(len(frame)))
+    pinned = {"Đơn vị": st.column_config.TextColumn("Đơn vị", pinned=True)} if "Đơn vị" in frame else None
+    st.dataframe(frame, hide_index=True, key=key, width="stretch", height=_fit(len(frame)), column_config=pinned)
 
 
 def area_label(letter: str) -> str:

@@ -79,7 +79,7 @@ def test_hostile_cells_render_as_text_for_every_role_and_fetch_nothing(hostile_s
         _settle(page, "Tổng quan quý I năm 2024")
         _pick(page, "Năm", "2023")
         _settle(page, "Tổng quan quý I năm 2023")
-        _pick(page, "Quý", "Quý IV")
+        _pick(page, "Kỳ", "Quý IV")
         _settle(page, "Tổng quan quý IV năm 2023")
         nav = page.get_by_test_id("stSidebarNav")
         main = page.get_by_test_id("stMain")
