@@ -51,7 +51,7 @@ def test_the_overview_on_google_equals_reporting(make_app, google, private_demo)
     totals = summarize_quarter(parsed, 2023, 4, NOW).totals
     cards = metrics(at)
     assert cards["Hoạt động"] == fmt.number(totals["activities"])
-    assert cards["Số lượng"] == fmt.number(totals["quantity"])
+    assert cards["Đơn vị có hoạt động"] == f"{totals['units_active']}/{totals['units']}"
     assert cards["Báo cáo đúng hạn"] == f"{totals['reports_on_time']}/{totals['reports_expected']}"
     source = next(shown(c.value) for c in at.sidebar.caption if c.value.startswith("Nguồn:"))
     assert source.startswith("Nguồn: [Google Sheets") and source.endswith(f"]({google['url']})")

@@ -272,7 +272,7 @@ def test_xlsx_summary_unit_rows(q1_book) -> None:
     assert sheet.cell(vp, columns["Báo cáo quý – Ngày nộp"]).value == datetime(2023, 3, 10)
     assert sheet.cell(vp, columns["Báo cáo quý – Ngày nộp"]).number_format == "dd/mm/yyyy"
     assert sheet.cell(ttr, columns["Báo cáo quý – Tình trạng"]).value == "Trễ hạn 3 ngày"
-    assert sheet.cell(dtn, columns["Báo cáo quý – Tình trạng"]).value == "Chưa nộp"
+    assert sheet.cell(dtn, columns["Báo cáo quý – Tình trạng"]).value.startswith("Chưa nộp, quá hạn ")
     assert sheet.cell(dtn, columns["Tổng số hoạt động"]).value == 0
     # Units are grouped as the plan groups them, with Roman-numbered group rows.
     assert sheet.cell(vp - 1, 1).value == "I" and sheet.cell(vp - 1, 2).value == "Phòng chuyên môn, nghiệp vụ"
@@ -557,7 +557,7 @@ def test_units_without_groups_and_units_not_reporting() -> None:
     units = replace(parsed, units=parsed.units.assign(reports=[True, False]))
     summary = summarize(units, quarter(2023, 1), NOW)
     rows = {r[1]: r for r in summary_table(summary).rows}
-    assert rows["TTR"][-2] == "Không phải báo cáo" and rows["VP"][-2] == "Chưa nộp"
+    assert rows["TTR"][-2] == "Không phải báo cáo" and rows["VP"][-2].startswith("Chưa nộp, quá hạn ")
     assert rows["Tổng cộng"][-2] == "Đã nộp 0/1"
 
 
