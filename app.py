@@ -170,7 +170,7 @@ def main() -> None:
     except loader.LoadFailed as exc:
         reason = str(exc)
         log.error("no data to show: %s", reason)
-        _halt(lambda: notices.load_failed(reason, detailed=office))
+        _halt(lambda: notices.load_failed(reason, detailed=office, on_retry=loader.refresh))
     now = loader.now(demo=not loaded.configured)
     parsed = loaded.parsed
     user = current_user(parsed, config, mode)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -31,25 +32,34 @@ def stale_banner(stale: Stale | None, detailed: bool = True) -> None:
         st.warning(stale_text(stale, detailed), icon=":material/cloud_off:")
 
 
-def load_failed(reason: str, detailed: bool = True) -> None:
-    """Nothing to show at all. The office reads the reason and what to do; everyone else a short notice."""
+def load_failed(reason: str, detailed: bool = True, on_retry: Callable[[], None] | None = None) -> None:
+    """Nothing to show at all. The office reads the reason and what to do; everyone else a short notice.
+    The page has no sidebar, so the way to try again is a button of its own (`on_retry`), not «Làm mới»."""
     if not detailed:
-        unavailable()
+        unavailable(on_retry)
         return
     st.error(
         f"**{STALE_TITLE}.** {md(reason)}\n\n"
         "Chưa có bản dữ liệu nào đọc được trước đó để hiển thị thay. Kiểm tra cấu hình nguồn dữ liệu "
-        "(mục `source` trong `.streamlit/secrets.toml` hoặc biến môi trường `CCHC_SOURCE`), rồi bấm «Làm mới».",
+        "(mục `source` trong `.streamlit/secrets.toml` hoặc biến môi trường `CCHC_SOURCE`), rồi bấm "
+        "«Đọc lại nguồn dữ liệu» bên dưới.",
         icon=":material/error:",
     )
+    _retry_button(on_retry)
 
 
-def unavailable() -> None:
+def _retry_button(on_retry: Callable[[], None] | None) -> None:
+    if on_retry is not None:
+        st.button("Đọc lại nguồn dữ liệu", key="notice_retry", icon=":material/refresh:", on_click=on_retry)
+
+
+def unavailable(on_retry: Callable[[], None] | None = None) -> None:
     """For leadership, units and anyone not yet known: data is unavailable for now, and whom to call."""
     st.warning(
         f"**Dữ liệu tạm thời chưa xem được.** Văn phòng Sở đã có thông tin chi tiết để khắc phục. {CALL_OFFICE}",
         icon=":material/cloud_off:",
     )
+    _retry_button(on_retry)
 
 
 def configuration(problems: list[str]) -> None:

@@ -115,7 +115,7 @@ if seconds > 0:
         try:
             loaded = loader.load(current.settings)
         except loader.LoadFailed as exc:
-            notices.load_failed(str(exc), detailed=current.detailed)
+            notices.load_failed(str(exc), detailed=current.detailed, on_retry=loader.refresh)
             return
         if loaded.stale != current.loaded.stale:  # app.py already showed the banner of the full run
             notices.stale_banner(loaded.stale, detailed=current.detailed)

@@ -119,6 +119,18 @@ def test_a_source_that_never_worked_explains_itself(make_app, tmp_path) -> None:
     assert STALE_TITLE in message and "Không tìm thấy tệp" in message
     assert "Chưa có bản dữ liệu nào" in message
     assert not at.metric
+    assert "Làm mới" not in message  # the page has no sidebar: it offers its own button
+
+
+def test_the_page_that_has_no_data_offers_a_retry_that_works(make_app, tmp_path, private_demo) -> None:
+    missing = tmp_path / "se-co.xlsx"
+    at = make_app(source=str(missing))
+    retry = at.button(key="notice_retry")
+    assert retry.label == "Đọc lại nguồn dữ liệu"
+    shutil.copy(private_demo, missing)  # the office puts the file in place
+    retry.click().run()
+    assert_clean(at)
+    assert not at.error and at.metric  # the data is read at once, not after the cache expires
 
 
 class _Exploding:
