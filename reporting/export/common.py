@@ -21,7 +21,7 @@ from reporting.periods import VN_TZ, Period
 
 TITLE_PREFIX = "KẾT QUẢ CÔNG TÁC THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH"
 MOTTO_COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập – Tự do – Hạnh phúc"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"  # ND 30/2020, Phụ lục I: hyphens between the words, with spaces
 EMPTY_TEXT = "Không có hoạt động nào trong kỳ"
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets (OWASP).
