@@ -19,10 +19,13 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from reporting.letterhead import LETTERHEAD_FRAME_COLUMNS
 from reporting.periods import DEFAULT_RULES, PeriodRules, periods_of
 from reporting.schema import (
     ACTIVITY_COLUMNS,
     GUIDE_TAB,
+    LETTERHEAD_COLUMNS,
+    LETTERHEAD_TAB,
     SUBMISSION_COLUMNS,
     SUBMISSIONS_TAB,
     UNIT_COLUMNS,
@@ -75,6 +78,10 @@ class Parsed:
     source_name: str
     rules: PeriodRules = DEFAULT_RULES
     snapshot: Snapshot | None = field(default=None, repr=False)
+    # The `Cơ quan` tab's rows (`reporting.letterhead`): the agency block of the exports over time.
+    letterheads: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=LETTERHEAD_FRAME_COLUMNS), repr=False
+    )
     # The error rows, each with its date when readable: what a period's export left out.
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), repr=False)
 
@@ -561,7 +568,7 @@ def _unit_tabs(
     snapshot: Snapshot, units: pd.DataFrame, problems: _Problems, has_unit_list: bool
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
-    fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB)}
+    fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB), fold(LETTERHEAD_TAB)}
     index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
     for tab, rows in snapshot.tabs.items():
@@ -789,6 +796,30 @@ def _repeated_records(
     return mask
 
 
+def _parse_letterheads(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
+    """The optional `Cơ quan` tab: rows with a readable «Từ ngày» and «Tên cơ quan»; others are errors."""
+    empty = pd.DataFrame(columns=LETTERHEAD_FRAME_COLUMNS)
+    tab = _find_tab(snapshot, LETTERHEAD_TAB)
+    if tab is None:
+        return empty
+    table = _read_list_table(tab, snapshot.tabs[tab], LETTERHEAD_COLUMNS, problems)
+    if table is None:
+        return empty
+    raw, factors, _blank = _extract([(tab, None, table)], LETTERHEAD_COLUMNS)
+    parsed, errors = _validate(raw, factors, {tab: table}, LETTERHEAD_COLUMNS, problems, {})
+    good = ~errors
+    frame = pd.DataFrame(
+        {
+            "since": pd.to_datetime(parsed.loc[good, "since"].astype(object)).astype("datetime64[ns]"),
+            **{key: parsed.loc[good, key] for key in ("parent", "name", "code", "place", "signer")},
+            "tab": tab,
+            "row": raw.loc[good, "row"],
+        },
+        columns=LETTERHEAD_FRAME_COLUMNS,
+    )
+    return frame.reset_index(drop=True)
+
+
 def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
     columns = ["unit_code", "year", "quarter", "submitted_at", "submitter", "note", "record_id", "tab", "row"]
     tab = _find_tab(snapshot, SUBMISSIONS_TAB)
@@ -854,6 +885,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
     activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
+    letterheads = _parse_letterheads(snapshot, problems)
     tabs_by_unit: dict[str, list[str]] = {}
     for tab, code in pairs:
         tabs_by_unit.setdefault(code, []).append(tab)
@@ -869,6 +901,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
         blank_rows=blank,
         error_rows=error_rows,
         excluded=excluded,
+        letterheads=letterheads,
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,

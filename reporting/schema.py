@@ -23,6 +23,7 @@ from reporting.text import fold, show
 UNITS_TAB = "Đơn vị"
 SUBMISSIONS_TAB = "Nộp báo cáo"
 GUIDE_TAB = "Hướng dẫn"
+LETTERHEAD_TAB = "Cơ quan"  # optional: the agency block of the exports over time (`reporting.letterhead`)
 RECORD_ID_KEY = "record_id"  # the `Mã ghi` column the app writes on every row it adds
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 
@@ -88,6 +89,16 @@ SUBMISSION_COLUMNS: tuple[Column, ...] = (
     Column("submitter", "Người nộp", ("nguoi nop", "submitted by", "submitter")),
     Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
     Column("record_id", "Mã ghi", ("ma ghi", "record id")),
+)
+
+
+LETTERHEAD_COLUMNS: tuple[Column, ...] = (
+    Column("since", "Từ ngày", ("tu ngay", "ap dung tu", "hieu luc tu", "from", "since"), True, v.parse_date),
+    Column("parent", "Cơ quan chủ quản", ("co quan chu quan", "parent")),
+    Column("name", "Tên cơ quan", ("ten co quan", "co quan", "agency", "agency name"), True),
+    Column("code", "Ký hiệu", ("ky hieu", "ky hieu co quan", "code")),
+    Column("place", "Địa danh", ("dia danh", "place")),
+    Column("signer", "Chức vụ người ký", ("chuc vu nguoi ky", "nguoi ky", "signer")),
 )
 
 

@@ -36,6 +36,7 @@ from reporting.export.common import (
     text,
 )
 from reporting.export.tables import NOT_EXPECTED, report_rates, summary_table, unit_order
+from reporting.letterhead import Letterhead, letterhead_for
 from reporting.metrics import Summary
 from reporting.parse import Parsed
 from reporting.periods import ROMAN, PeriodRules, deadline
@@ -49,7 +50,8 @@ def to_docx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     """The draft report's bytes; the same inputs give the same bytes (fixed times inside and in the zip)."""
     doc = Document()
     _page_setup(doc)
-    _header_block(doc, settings)
+    head = letterhead_for(summary.period, parsed.letterheads, settings)  # who issued it, as of that period
+    _header_block(doc, head)
     period = summary.period
     _para(doc, "BÁO CÁO", bold=True, size=14, align="center", before=12, after=0)
     # The subject on its line, the period on the next: never a year left alone on a line.
@@ -71,15 +73,15 @@ def to_docx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
         f"Trên đây là báo cáo kết quả công tác thông tin, tuyên truyền cải cách hành chính {period.label} của Sở./.",
         indent=True,
     )
-    _closing(doc)
+    _closing(doc, head)
 
     props = doc.core_properties
     # Core properties are stored in UTC ("…Z"); python-docx writes a naive time as it is.
     moment = summary.now.astimezone(UTC).replace(tzinfo=None) if summary.now.tzinfo else summary.now
     props.title = f"Báo cáo {report_subject(period).lower()}"
     props.subject = period_line(period)
-    props.author = settings.agency_name
-    props.last_modified_by = settings.agency_name
+    props.author = head.name
+    props.last_modified_by = head.name
     props.comments = f"Nguồn số liệu: {parsed.source_name}"
     props.revision = 1
     props.created = props.modified = props.last_printed = moment
@@ -152,20 +154,20 @@ def _cell_para(cell: _Cell, content: str, first: bool = False, **kwargs: Any) ->
     return _para(cell, content, **kwargs)
 
 
-def _header_block(doc: Any, settings: Settings) -> None:
+def _header_block(doc: Any, letterhead: Letterhead) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, [Cm(7.0), Cm(9.5)])
     left, right = table.rows[0].cells
-    _cell_para(left, settings.agency_parent.upper(), first=True, size=12)
-    for line in letterhead_lines(settings.agency_name):  # broken where the official name breaks
+    _cell_para(left, letterhead.parent.upper(), first=True, size=12)
+    for line in letterhead_lines(letterhead.name):  # broken where the official name breaks
         _cell_para(left, line, bold=True, size=12)
     _cell_para(left, "────────", size=11)
-    _cell_para(left, f"Số:        /BC-{settings.agency_code}", size=13, before=6)
+    _cell_para(left, f"Số:        /BC-{letterhead.code}", size=13, before=6)
     _cell_para(right, MOTTO_COUNTRY, first=True, bold=True, size=12)
     _cell_para(right, MOTTO, bold=True, size=13)
     _cell_para(right, "────────────────", size=11)
-    _cell_para(right, f"{settings.place}, ngày … tháng … năm …", italic=True, size=13.5, before=6)
+    _cell_para(right, f"{letterhead.place}, ngày … tháng … năm …", italic=True, size=13.5, before=6)
 
 
 def _heading(doc: Any, content: str, *, level: int) -> None:
@@ -387,7 +389,7 @@ def _assessment(doc: Any, summary: Summary) -> None:
     _to_complete(doc, "đề xuất, kiến nghị với UBND tỉnh, Sở Nội vụ (nếu có)…")
 
 
-def _closing(doc: Any) -> None:
+def _closing(doc: Any, letterhead: Letterhead) -> None:
     table = doc.add_table(rows=1, cols=2)
     _widths(table, [Cm(8.0), Cm(8.5)])
     left, right = table.rows[0].cells
@@ -395,8 +397,10 @@ def _closing(doc: Any) -> None:
     recipients.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for line in ("- UBND tỉnh (b/c);", "- Sở Nội vụ;", "- Lãnh đạo Sở;", "- Lưu: VT, VP."):
         _cell_para(left, line, size=11, align="left")
-    _cell_para(right, "KT. GIÁM ĐỐC", first=True, bold=True, size=13)
-    _cell_para(right, "PHÓ GIÁM ĐỐC", bold=True, size=13, after=60)
+    signer = letterhead.signer_lines or ["GIÁM ĐỐC"]
+    for index, line in enumerate(signer):
+        last = index == len(signer) - 1
+        _cell_para(right, line, first=index == 0, bold=True, size=13, **({"after": 60} if last else {}))
     paragraph = _cell_para(right, "", size=13)
     run = paragraph.add_run(f"{TO_COMPLETE}họ và tên người ký]")
     run.italic = True

@@ -30,6 +30,7 @@ from reporting.export.common import (
     table_title,
 )
 from reporting.export.tables import Col, Table, all_tables
+from reporting.letterhead import Letterhead, letterhead_for
 from reporting.metrics import Summary
 from reporting.parse import Parsed
 from reporting.settings import Settings
@@ -95,11 +96,12 @@ def to_xlsx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
         },
     )
     created = summary.now.astimezone(UTC).replace(tzinfo=None) if summary.now.tzinfo else summary.now
+    head = letterhead_for(summary.period, parsed.letterheads, settings)  # who issued it, as of that period
     book.set_properties(
         {
             "title": table_title(summary.period),  # the file's properties: the summary sheet's title
-            "author": settings.agency_name,
-            "company": settings.agency_parent,
+            "author": head.name,
+            "company": head.parent,
             "comments": f"Nguồn số liệu: {parsed.source_name}",
             "created": created,
         }
@@ -107,7 +109,7 @@ def to_xlsx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     formats = _Formats(book)
     for index, table in enumerate(all_tables(summary)):
         sheet = book.add_worksheet(table.sheet)
-        _write_sheet(sheet, table, formats, summary, settings, number=index + 1, signature=index == 0)
+        _write_sheet(sheet, table, formats, summary, head, number=index + 1, signature=index == 0)
     book.close()
     return out.getvalue()
 
@@ -198,7 +200,7 @@ def _write_sheet(
     table: Table,
     fm: _Formats,
     summary: Summary,
-    settings: Settings,
+    letterhead: Letterhead,
     *,
     number: int,
     signature: bool,
@@ -210,9 +212,9 @@ def _write_sheet(
         sheet.set_column(index, index, column.width)
     left, right = _blocks(columns)
     head = {"align": "center", "valign": "vcenter"}
-    sheet.merge_range(0, 0, 0, left, settings.agency_parent, fm.get("h1", **head))
+    sheet.merge_range(0, 0, 0, left, letterhead.parent, fm.get("h1", **head))
     sheet.merge_range(0, right, 0, last, MOTTO_COUNTRY, fm.get("h2", bold=True, **head))
-    agency = letterhead_lines(settings.agency_name)
+    agency = letterhead_lines(letterhead.name)
     agency_fmt = fm.get("h3", bold=True, text_wrap=True, **head)
     sheet.merge_range(1, 0, 1, left, "\n".join(agency), agency_fmt)
     sheet.set_row(1, POINTS_PER_LINE * len(agency) + 2)
@@ -221,7 +223,7 @@ def _write_sheet(
     rule = fm.get("rule", **head)
     sheet.merge_range(2, 0, 2, left, "────────", rule)
     sheet.merge_range(2, right, 2, last, "──────────────", rule)
-    sheet.merge_range(3, right, 3, last, place_date(settings.place, summary.now), fm.get("date", italic=True, **head))
+    sheet.merge_range(3, right, 3, last, place_date(letterhead.place, summary.now), fm.get("date", italic=True, **head))
 
     # Each sheet is an appendix of the report: its number, its own title with the period, the line naming the
     # report it goes with (ND 30/2020), then the period.
@@ -233,7 +235,7 @@ def _write_sheet(
     # 13 pt bold capitals run about a quarter wider than the 12 pt text the estimate is made for.
     sheet.set_row(5, (POINTS_PER_LINE + 1) * _lines(title, total_width / 1.25) + 4)
     attached = fm.get("attached", italic=True, align="center")
-    sheet.merge_range(6, 0, 6, last, attachment_line(settings.agency_code), attached)
+    sheet.merge_range(6, 0, 6, last, attachment_line(letterhead.code), attached)
     sheet.merge_range(7, 0, 7, last, period_line(summary.period), fm.get("period", italic=True, align="center"))
 
     top = 9
@@ -283,7 +285,7 @@ def _write_sheet(
         sheet.set_row(row, POINTS_PER_LINE * _lines(note, total_width * 0.95) + 2)
         row += 1
     if signature:
-        _signature(sheet, row + 1, left, right, last, fm)
+        _signature(sheet, row + 1, left, right, last, fm, letterhead)
 
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
@@ -363,12 +365,14 @@ def _write_rows(sheet: Worksheet, row: int, table: Table, fm: _Formats) -> tuple
     return row, cut
 
 
-def _signature(sheet: Worksheet, row: int, left: int, right: int, last: int, fm: _Formats) -> None:
+def _signature(
+    sheet: Worksheet, row: int, left: int, right: int, last: int, fm: _Formats, letterhead: Letterhead
+) -> None:
     """Who signs the table: the clerk who made it (left) and the Sở's leader (right)."""
     bold = fm.get("sign", bold=True, align="center", valign="top", text_wrap=True)
     hint = fm.get("sign_hint", italic=True, align="center")
     sheet.merge_range(row, 0, row, left, "NGƯỜI LẬP BIỂU", bold)
-    sheet.merge_range(row, right, row, last, "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", bold)
+    sheet.merge_range(row, right, row, last, "\n".join(letterhead.signer_lines), bold)
     sheet.set_row(row, POINTS_PER_LINE * 2)
     sheet.merge_range(row + 1, 0, row + 1, left, "(Ký, ghi rõ họ tên)", hint)
     sheet.merge_range(row + 1, right, row + 1, last, "(Ký, ghi rõ họ tên, đóng dấu)", hint)
