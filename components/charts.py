@@ -30,7 +30,7 @@ from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNEL_BY_CODE, CHA
 VN_LOCALE = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"]))
 UNCOVERED = "#f4c7c3"  # a soft red: a cell no activity covers must stand out from the blues
 COVERED_SCHEME = "blues"
-IN_QUARTER, OTHER_MONTHS = "Trong quý đang xem", "Các tháng khác"
+IN_QUARTER, OTHER_MONTHS = "Trong kỳ đang xem", "Các tháng khác"
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def _channel_spec() -> dict[str, Any]:
             "channel_lines:N",
             sort=alt.EncodingSortField(field="order", op="min"),
             title=None,
-            axis=alt.Axis(labelLimit=200, labelExpr="split(datum.label, '|')"),
+            axis=alt.Axis(labelLimit=200, labelOverlap=False, labelExpr="split(datum.label, '|')"),
         ),
         x=alt.X("activities:Q", title="Số hoạt động", axis=alt.Axis(format=",d", tickMinStep=1)),
         tooltip=[
@@ -187,7 +187,8 @@ def _channel_spec() -> dict[str, Any]:
     )
     bars = base.mark_bar(color="#1f6feb", cornerRadiusEnd=3)
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("activities:Q", format=",d"))
-    return _finish((bars + text).properties(height=230))
+    # Room for two-line labels on every bar: Vega would otherwise drop every other label.
+    return _finish((bars + text).properties(height=alt.Step(44)))
 
 
 def channel_chart(counts: pd.Series, quantities: pd.Series | None = None) -> Chart:

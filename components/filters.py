@@ -96,7 +96,7 @@ def render_sidebar(
 
     with st.sidebar:
         st.markdown("**Kỳ báo cáo**")
-        left, right = st.columns(2)
+        left, right = st.columns([2, 3])  # «6 tháng cuối năm» needs the wider half
         year = left.selectbox("Năm", years, key=YEAR_KEY, placeholder="Chọn năm…")
         choice = right.selectbox(
             "Kỳ", list(PERIOD_CHOICES), key=QUARTER_KEY, format_func=choice_label, placeholder="Chọn kỳ…"
@@ -114,6 +114,7 @@ def render_sidebar(
             key=UNIT_KEY,
             format_func=lambda code: names.get(code, "Tất cả đơn vị"),
             disabled=len(units) == 1 and allowed_units is not None,
+            placeholder="Chọn đơn vị…",
         )
         st.divider()
         url = parsed.snapshot.url if parsed.snapshot is not None and link_source else None

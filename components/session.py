@@ -85,11 +85,15 @@ def demo_picker(units: pd.DataFrame) -> User:
             "Chưa cấu hình đăng nhập: chọn vai trò để xem ứng dụng như người dùng đó. "
             "Khi triển khai thật, Văn phòng Sở cấu hình đăng nhập (mục [auth]) và mục này biến mất."
         )
-        role = st.selectbox("Xem với vai trò", DEMO_ROLES, format_func=ROLE_LABELS.get, key=DEMO_ROLE_KEY)
+        role = st.selectbox(
+            "Xem với vai trò", DEMO_ROLES, format_func=ROLE_LABELS.get, key=DEMO_ROLE_KEY, placeholder="Chọn vai trò…"
+        )
         unit = None
         if role == "unit" and codes:
             _keep(DEMO_UNIT_KEY, codes, codes[0])
-            unit = st.selectbox("Đơn vị của tôi", codes, format_func=names.get, key=DEMO_UNIT_KEY)
+            unit = st.selectbox(
+                "Đơn vị của tôi", codes, format_func=names.get, key=DEMO_UNIT_KEY, placeholder="Chọn đơn vị…"
+            )
         st.divider()
     return demo_user(role, unit, units)
 

@@ -120,7 +120,11 @@ def show_channel_quantities(counts: pd.Series, quantities: pd.Series, key: str) 
         width="stretch",
         key=key,
         height=_fit(len(frame)),
-        column_config={"Hình thức": st.column_config.TextColumn(pinned=True), "Hoạt động": right, "Số lượng": right},
+        column_config={
+            "Hình thức": st.column_config.TextColumn(pinned=True),
+            "Hoạt động": right,
+            "Số lượng": st.column_config.TextColumn(alignment="right", width="medium"),
+        },
     )
 
 
