@@ -200,18 +200,22 @@ def channel_chart(counts: pd.Series, quantities: pd.Series | None = None) -> Cha
 
 
 def monthly_frame(frame: pd.DataFrame, highlight: tuple[date, date] | None = None) -> pd.DataFrame:
-    """`monthly_counts` with a Vietnamese month label and whether the month touches the highlighted span."""
-    first = (highlight[0].year, highlight[0].month) if highlight else None
-    last = (highlight[1].year, highlight[1].month) if highlight else None
+    """`monthly_counts` with a Vietnamese month label (and its reporting span in the tooltip) and whether the
+    reporting month lies within the highlighted period."""
+    starts = frame["start"] if "start" in frame else frame["month"]
+    ends = frame["end"] if "end" in frame else frame["month"]
     rows = []
-    for order, (month, count) in enumerate(zip(frame["month"], frame["activities"], strict=True)):
-        inside = first is not None and last is not None and first <= (month.year, month.month) <= last
+    for order, (month, start, end, count) in enumerate(
+        zip(frame["month"], starts, ends, frame["activities"], strict=True)
+    ):
+        inside = highlight is not None and highlight[0] <= start and end <= highlight[1]
+        span = f" ({start:%d/%m} – {end:%d/%m/%Y})" if "start" in frame else ""
         rows.append(
             {
                 "activities": int(count),
                 "order": order,
                 "label": f"{month.month:02d}/{month.year}",
-                "name": fmt.month_name(month),
+                "name": fmt.month_name(month) + span,
                 "chosen": IN_QUARTER if inside else OTHER_MONTHS,
             }
         )

@@ -267,7 +267,7 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
     state = _state()
     # Values are set through session state before the widgets exist, which also sends them to the browser
     # (removing a key would not: the browser would send its old value back).
-    shown = (code, view.period.year, view.period.index)
+    shown = (code, view.period.year, view.period.kind, view.period.index)  # quý I and 6 tháng đầu năm differ
     if FORM_KEY in state["reset"]:  # the last activity was written: an empty form for the next one
         state["reset"].discard(FORM_KEY)
         st.session_state.update({key: EMPTY_FORM.get(name, "") for name, key in FIELD_KEYS.items() if name != "date"})

@@ -253,6 +253,8 @@ def summarize(
         ).drop(columns="unit_code")
     areas = area_counts(acts)
     expected = reports[reports["expected"].astype(bool)]  # an empty column is object: [] would select columns
+    if period.kind != "quarter":  # over several quarters, a report not yet due is not yet owed
+        expected = expected[expected["status"] != "not_due"]
     totals = {
         "activities": len(acts),
         "quantity": int(acts["quantity"].sum()),

@@ -189,7 +189,7 @@ def _read_table(
             "đọc, hãy xóa hoặc đổi tên cột trùng",
             unit_code,
         )
-    above = _report_rows_above(tab, rows[: header.index], header, row.number, problems, unit_code)
+    above = _report_rows_above(tab, rows[: header.index], header, columns, row.number, problems, unit_code)
     data = rows[header.index + 1 :]
     _report_unnamed_values(tab, row, data, problems, unit_code)
     return _Table(row.number, header.positions, header.headers, data, above)
@@ -199,6 +199,7 @@ def _report_rows_above(
     tab: str,
     rows: list[SheetRow],
     header: Header,
+    columns: tuple[Column, ...],
     header_row: int,
     problems: _Problems,
     unit_code: str | None,
@@ -216,10 +217,16 @@ def _report_rows_above(
             "xếp hãy chọn «Dữ liệu có hàng tiêu đề»",
             unit_code,
         )
+    # A letterhead («SỞ…» beside «CỘNG HÒA…») fills two columns too: a row is data only when one of its
+    # required cells that has a reader (a date, an area, a channel) reads as one.
+    checks = [(header.positions[c.key], c) for c in columns if c.required and c.parser and c.key in header.positions]
     numbers = []
     for r in rows:
         filled = [i for i in known if i < len(r.values) and not _is_blank(r.values[i])]
-        if not (len(filled) >= 2 or (header.moved and any(not _is_blank(c) for c in r.values))):
+        if header.moved:
+            if not any(not _is_blank(c) for c in r.values):
+                continue
+        elif len(filled) < 2 or (checks and not any(_reads(c, r.values, i) for i, c in checks)):
             continue
         numbers.append(r.number)
         problems.add(
@@ -234,6 +241,13 @@ def _report_rows_above(
             unit_code,
         )
     return numbers
+
+
+def _reads(column: Column, values: tuple[Any, ...], position: int) -> bool:
+    """Whether the cell at `position` holds a value `column` reads without an error."""
+    if position >= len(values) or _is_blank(values[position]):
+        return False
+    return _read_cell(column, values[position])[1] is None
 
 
 def _report_unnamed_values(

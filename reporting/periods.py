@@ -152,11 +152,12 @@ def reporting_months(period: Period, rules: PeriodRules = DEFAULT_RULES) -> list
                 first = date(period.year, m, 1)
                 last = (date(period.year + (m == 12), m % 12 + 1, 1)) - timedelta(days=1)
             else:
-                first = (
-                    date(period.year - 1, 12, rules.cutoff_day)
+                before = (
+                    date(period.year - 1, 12, rules.deadline_day)
                     if m == 1
-                    else date(period.year, m - 1, rules.cutoff_day)
+                    else date(period.year, m - 1, rules.deadline_day)
                 )
+                first = before + timedelta(days=1)  # the day after the deadline day (a deadline of 28/2: 1/3)
                 last = date(period.year, m, rules.deadline_day)
             months.append((period.year, m, first, last))
     return months

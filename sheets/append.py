@@ -138,7 +138,7 @@ class GoogleSheetWriter:
         """After a failure that may have been applied: look for the row, again and again, for `settle`
         seconds. A request Google took in but did not answer can still be applied after the client gave up
         on it; the window is the read timeout, the time Google had to answer. Should it land even later,
-        the parser counts two rows with one `Mã ghi` once, with a warning (docs/DESIGN.md)."""
+        the parser counts two rows with one `Mã ghi` once: the repeat is an error row naming the first."""
         policy = self._policy
         deadline = policy.clock() + self.settle
         check = 0

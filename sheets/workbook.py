@@ -42,7 +42,9 @@ def _uncomputed(sheet: Any) -> tuple[tuple[int, int], ...]:
             continue
         children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
         value = children.get("v")
-        if "f" in children and (value is None or not (value.text or "").strip()) and "is" not in children:
+        # A formula whose result is the empty string is stored as t="str" with an empty <v>: computed.
+        empty = value is not None and not (value.text or "").strip() and element.get("t") != "str"
+        if "f" in children and (value is None or empty) and "is" not in children:
             column, row = coordinate_from_string(element.get("r", "A1"))
             found.append((row, column_index_from_string(column) - 1))
         element.clear()

@@ -28,6 +28,7 @@ import io
 import logging
 import os
 import re
+import socket
 import tempfile
 import zlib
 from collections.abc import Mapping
@@ -265,7 +266,8 @@ def _temp_prefix(target: Path) -> str:
 def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
     """The package with the row, written to a temporary file in the target's folder and flushed to disk,
     with the target's mode, owner and group. A failure leaves the target untouched and no temporary file."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f"{_temp_prefix(target)}{os.getpid()}.", suffix=_TEMP_SUFFIX)
+    owner = f"{_temp_prefix(target)}{HOST}.{os.getpid()}."  # which machine and process: see _remove_dead_temps
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=owner, suffix=_TEMP_SUFFIX)
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -312,40 +314,31 @@ def _copy_ownership(target: Path, temp: Path) -> None:
 
 
 def _put_in_place(temp: Path, target: Path) -> None:
-    """Rename the temporary file over the target. When the new file could not be given the target's owner
-    (this process is not its owner), copy the bytes into the target instead, which keeps its owner; should
-    that copy fail half-way, the rename still puts the complete new file in place."""
+    """Rename the temporary file over the target: readers and a crash never meet half a file. When this
+    process could not give the new file the target's owner (it is not the owner), the owner changes to
+    it; the mode, and the group when it may, are kept (logged, documented)."""
     try:
         st_temp, st_target = temp.stat(), target.stat()
         if (st_temp.st_uid, st_temp.st_gid) != (st_target.st_uid, st_target.st_gid):
-            try:
-                _copy_into(temp, target)
-                return
-            except OSError:
-                log.warning("copying into %s failed; replacing it instead", target.name)
+            log.warning("%s now belongs to uid %s gid %s (was %s %s)", target.name, st_temp.st_uid, st_temp.st_gid,
+                        st_target.st_uid, st_target.st_gid)  # fmt: skip
         os.replace(temp, target)
     except OSError as exc:
         raise SourceError(f"Không ghi được tệp «{target.name}»: {os_reason(exc)}. Vui lòng thử lại.") from exc
 
 
-def _copy_into(temp: Path, target: Path) -> None:
-    with open(temp, "rb") as source, open(target, "r+b") as out:
-        out.truncate(0)
-        while chunk := source.read(1 << 20):
-            out.write(chunk)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-_TEMP_PID = re.compile(r"^(\d+)\.")
+# The machine in a temporary file's name: two app servers sharing a folder share its lock but not their
+# process numbers, so a writer deletes only its own machine's leftovers of processes that are gone.
+HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "host"
+_TEMP_OWNER = re.compile(r"^([A-Za-z0-9-]+)\.(\d+)\.")
 
 
 def _remove_dead_temps(target: Path) -> None:
-    """Delete temporary files a crashed writer left (their process is gone). Called under the lock."""
+    """Delete temporary files a crashed writer of this machine left (their process is gone). Under the lock."""
     prefix = _temp_prefix(target)
     for path in target.parent.glob(f"{glob_escape(prefix)}*{_TEMP_SUFFIX}"):
-        match = _TEMP_PID.match(path.name[len(prefix) :])
-        if match is None or _alive(int(match.group(1))):
+        match = _TEMP_OWNER.match(path.name[len(prefix) :])
+        if match is None or match.group(1) != HOST or _alive(int(match.group(2))):
             continue
         path.unlink(missing_ok=True)
         log.info("removed %s, left by a writer that stopped", path.name)

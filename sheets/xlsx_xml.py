@@ -251,7 +251,9 @@ def append_to_package(source: bytes | Any, out: Any, edit: RowEdit) -> None:
         styles_name = _styles_part(archive)
         styles = archive.read(styles_name).decode("utf-8") if styles_name else None
         sheet = archive.read(part).decode("utf-8")
-        sheet, styles = _edit_sheet(sheet, styles, edit)
+        edited, new_styles = _edit_sheet(sheet, styles, edit)
+        _check_edit(sheet, edited, styles, new_styles, edit)
+        sheet, styles = edited, new_styles
         changed = {part: sheet.encode("utf-8")}
         if styles is not None and styles_name:
             changed[styles_name] = styles.encode("utf-8")
@@ -259,6 +261,29 @@ def append_to_package(source: bytes | Any, out: Any, edit: RowEdit) -> None:
             for info in archive.infolist():
                 data = changed.get(info.filename)
                 result.writestr(info, data if data is not None else archive.read(info), info.compress_type)
+
+
+def _check_edit(before: str, after: str, styles_before: str | None, styles_after: str | None, edit: RowEdit) -> None:
+    """The edited parts parse, and the sheet gained exactly the new row (and the header row, for an empty
+    tab): a regex edit that went wrong — an odd construct such as CDATA — is refused, never saved."""
+    try:
+        old_rows = _row_numbers(before)
+        new_rows = _row_numbers(after)
+        if styles_after is not None and styles_after != styles_before:
+            ElementTree.fromstring(styles_after.encode("utf-8"))
+    except ElementTree.ParseError as exc:
+        raise Unsupported(f"the edited XML does not parse ({exc})") from exc
+    added = set(new_rows) - set(old_rows)
+    expected = {edit.row} - set(old_rows)
+    if edit.header_cells and edit.header_row not in old_rows:
+        expected.add(edit.header_row)
+    if added != expected or len(new_rows) != len(old_rows) + len(expected) or edit.row not in new_rows:
+        raise Unsupported("the edited sheet does not hold exactly the new row")
+
+
+def _row_numbers(sheet: str) -> list[int]:
+    root = ElementTree.fromstring(sheet.encode("utf-8"))
+    return [int(row.get("r", "0")) for row in root.iter() if _local(row.tag) == "row"]
 
 
 def _styles_part(archive: zipfile.ZipFile) -> str | None:
@@ -564,6 +589,11 @@ def _xf_children(text: str, index: int) -> str:
     return (found[index].group(1) or "") if index < len(found) else ""
 
 
+def _prefixed(xml: str, prefix: str) -> str:
+    """Every tag of `xml` (written without a prefix) with the namespace prefix of the part it goes into."""
+    return re.sub(r"<(/?)(?=[A-Za-z])", rf"<\1{prefix}", xml) if prefix else xml
+
+
 def _append_child(text: str, tag: str, child: str, create_after: str | None) -> str:
     """`child` appended inside `<tag>` (its count attribute raised); the element created right after the
     opening tag of `create_after` when missing."""
@@ -575,11 +605,9 @@ def _append_child(text: str, tag: str, child: str, create_after: str | None) -> 
         if root is None:
             raise Unsupported(f"styles.xml has no {create_after}")
         p = root.group("p") or ""
-        return (
-            f'{text[: root.end()]}<{p}{tag} count="1">{child.replace("<", f"<{p}", 1)}</{p}{tag}>{text[root.end() :]}'
-        )
+        return f'{text[: root.end()]}<{p}{tag} count="1">{_prefixed(child, p)}</{p}{tag}>{text[root.end() :]}'
     p = match.group("p") or ""
-    child = child.replace("<", f"<{p}", 1)
+    child = _prefixed(child, p)
     attrs = match.group("attrs")
     count = re.search(r'\bcount="(\d+)"', attrs)
     if count is not None:

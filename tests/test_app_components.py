@@ -61,13 +61,19 @@ def test_channel_frame_keeps_the_plan_order_and_zeros() -> None:
     assert frame["channel"].iloc[0] == "1. Lồng ghép hội nghị, tập huấn, cuộc họp"
 
 
-def test_monthly_frame_marks_the_months_of_the_quarter() -> None:
+def test_monthly_frame_marks_the_reporting_months_of_the_quarter() -> None:
     months = pd.DataFrame(
-        {"month": [date(2023, 8, 1), date(2023, 9, 1), date(2023, 12, 1)], "activities": [3, 1200, 0]}
+        {
+            "month": [date(2023, 9, 1), date(2023, 10, 1), date(2023, 12, 1)],
+            "start": [date(2023, 8, 15), date(2023, 9, 15), date(2023, 11, 15)],
+            "end": [date(2023, 9, 14), date(2023, 10, 14), date(2023, 12, 14)],
+            "activities": [3, 1200, 0],
+        }
     )
-    frame = charts.monthly_frame(months, (date(2023, 9, 15), date(2023, 12, 14)))
-    assert frame["label"].tolist() == ["08/2023", "09/2023", "12/2023"]
-    assert frame["name"].tolist() == ["Tháng 8/2023", "Tháng 9/2023", "Tháng 12/2023"]
+    frame = charts.monthly_frame(months, (date(2023, 9, 15), date(2023, 12, 14)))  # quý IV
+    assert frame["label"].tolist() == ["09/2023", "10/2023", "12/2023"]
+    assert frame["name"].tolist()[1] == "Tháng 10/2023 (15/09 – 14/10/2023)"
+    # September's reporting month (15/8–14/9) belongs to quý III: never shaded as quý IV.
     assert frame["chosen"].tolist() == [charts.OTHER_MONTHS, charts.IN_QUARTER, charts.IN_QUARTER]
 
 

@@ -129,3 +129,15 @@ def test_latest_quarter_and_months(parsed):
     assert [m.month for m in months["month"]] == [1, 2, 3]
     assert [str(d) for d in months["start"]] == ["2022-12-15", "2023-01-15", "2023-02-15"]
     assert months["activities"].sum() == summarize_quarter(parsed, 2023, 1, NOW).totals["activities"]
+
+
+def test_a_year_counts_only_the_reports_already_due(parsed):
+    from datetime import datetime
+
+    from reporting.metrics import summarize
+    from reporting.periods import VN_TZ, whole_year
+
+    in_may = datetime(2023, 5, 20, 9, 0, tzinfo=VN_TZ)  # quý I due, quý II–IV not yet
+    totals = summarize(parsed, whole_year(2023), in_may).totals
+    quarter_one = summarize_quarter(parsed, 2023, 1, in_may).totals
+    assert totals["reports_expected"] == quarter_one["reports_expected"]

@@ -155,8 +155,12 @@ def test_reporting_months_tile_the_period_without_gaps():
 
     from reporting.periods import PeriodRules, reporting_months, whole_year
 
-    for rules in (PeriodRules(), PeriodRules(calendar=True)):
-        months = reporting_months(whole_year(2024, rules), rules)
-        assert len(months) == 12 and months[0][2] == whole_year(2024, rules).start
-        assert months[-1][3] == whole_year(2024, rules).end
+    for rules, year in [
+        (PeriodRules(), 2024),
+        (PeriodRules(calendar=True), 2024),
+        (PeriodRules(deadline_day=28), 2023),
+    ]:
+        months = reporting_months(whole_year(year, rules), rules)
+        assert len(months) == 12 and months[0][2] == whole_year(year, rules).start
+        assert months[-1][3] == whole_year(year, rules).end
         assert all(a[3] + timedelta(days=1) == b[2] for a, b in itertools.pairwise(months))

@@ -161,3 +161,22 @@ def test_data_typed_above_the_header_and_values_without_a_header_are_reported(tm
     assert problems.loc[4, "severity"] == "warning"
     assert "ô J4 có giá trị nhưng cột J chưa có tiêu đề" in problems.loc[4, "message"]
     assert 1 not in problems.index
+
+
+def test_a_letterhead_above_the_header_is_a_title_not_data(tmp_path):
+    path = workbook(
+        tmp_path / "tieu-de.xlsx",
+        {
+            "Đơn vị": [UNIT_HEADER, *UNITS],
+            "VP": [
+                ["SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+                ["VĂN PHÒNG SỞ", None, None, None, "Độc lập - Tự do - Hạnh phúc"],
+                ACTIVITY_HEADER,
+                [date(2023, 3, 2), "a", "Khác", "hoạt động", 1],
+            ],
+            "TTR": [ACTIVITY_HEADER],
+        },
+    )
+    parsed = parse_snapshot(WorkbookSource(path).read())
+    assert parsed.error_rows == 0 and len(parsed.activities) == 1
+    assert parsed.problems.query("tab == 'VP'").empty

@@ -197,7 +197,7 @@ def test_mode_owner_and_group_are_kept(book: Path) -> None:
 
 
 @AS_ROOT
-def test_a_writer_that_is_not_the_owner_keeps_the_owner() -> None:
+def test_a_writer_that_is_not_the_owner_replaces_the_file_whole_and_keeps_its_mode() -> None:
     # pytest's own folders are closed to other users; a shared folder under /tmp is what a team would use.
     folder = Path(tempfile.mkdtemp(prefix="cchc-shared-", dir="/tmp"))
     os.chmod(folder, 0o777)
@@ -224,7 +224,8 @@ def test_a_writer_that_is_not_the_owner_keeps_the_owner() -> None:
 
     assert result.get("row") == 3, result
     st = path.stat()
-    assert st.st_uid == owner and oct(st.st_mode & 0o777) == "0o666"
+    # Atomic over everything: the owner becomes the writer (it cannot give a file away), the mode stays.
+    assert st.st_uid == NOBODY != owner and oct(st.st_mode & 0o777) == "0o666"
     assert _ids(path) == ["n-0"]
     shutil.rmtree(folder)
 
@@ -276,11 +277,14 @@ def test_a_damaged_workbook_is_a_message(tmp_path: Path) -> None:
 
 
 def test_a_live_writers_temporary_file_is_left_alone(book: Path) -> None:
-    mine = book.with_name(f".{book.name}.{os.getpid()}.abc.tmp")
+    host = xlsx_append.HOST
+    mine = book.with_name(f".{book.name}.{host}.{os.getpid()}.abc.tmp")
     mine.write_bytes(b"in progress")
-    dead = book.with_name(f".{book.name}.999999999.abc.tmp")
+    dead = book.with_name(f".{book.name}.{host}.999999999.abc.tmp")
     dead.write_bytes(b"left by a crash")
+    elsewhere = book.with_name(f".{book.name}.other-server.999999999.abc.tmp")  # its pid means nothing here
+    elsewhere.write_bytes(b"another machine's write in progress")
 
     _append(WorkbookWriter(book), "r")
 
-    assert mine.exists() and not dead.exists()
+    assert mine.exists() and not dead.exists() and elsewhere.exists()

@@ -259,7 +259,7 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
 
 
 def _quarter_reports(summary: Summary, q: int, rules: PeriodRules) -> str:
-    """'Quý I/2023 (hạn 14/3/2023): 11/12 đơn vị đã nộp, 9 đúng hạn; nộp trễ: …; chưa nộp: ….'"""
+    """'Quý I/2023 (hạn nộp đến hết ngày 14/03/2023): 11/12 đơn vị đã nộp, 9 đúng hạn; nộp trễ: …; chưa nộp: ….'"""
     year = summary.period.year
     due = deadline(year, q, rules)
     reports = summary.reports[(summary.reports["quarter"] == q) & summary.reports["expected"].astype(bool)]
