@@ -44,6 +44,17 @@ def _moment_arg(text: str) -> str:
     return text
 
 
+def _days_arg(text: str) -> int:
+    """A number of days, 0–92 (a quarter at most)."""
+    try:
+        days = int(text.strip())
+    except ValueError:
+        days = -1
+    if not 0 <= days <= 92:
+        raise argparse.ArgumentTypeError(f"«{text}»: số ngày phải là số nguyên từ 0 đến 92")
+    return days
+
+
 def _year_arg(text: str) -> int:
     """--year: a year the data can hold (MIN_YEAR–MAX_YEAR)."""
     if not text.strip().isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
@@ -158,6 +169,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_followup(args: argparse.Namespace) -> int:
+    """The units to chase at --now (the dashboard's «Cần đôn đốc»): a line each, or --json."""
+    from reporting.followup import REASONS, describe, email_list, followup
+
+    parsed, _ = _load(args)
+    frame = followup(parsed, _now(args.now), args.within)
+    if args.json:
+        rows = [
+            {**row, "deadline": row["deadline"].isoformat(), "emails": list(row["emails"])}
+            for row in frame.to_dict("records")
+        ]
+        print(json.dumps({"within_days": args.within, "units": rows}, ensure_ascii=False, indent=2))
+        return 0
+    if frame.empty:
+        print(
+            f"Không có đơn vị nào cần đôn đốc: không có báo cáo quá hạn, không có báo cáo đến hạn trong {args.within} ngày."
+        )
+        return 0
+    for row in frame.to_dict("records"):
+        errors = f"; {row['errors']} lỗi dữ liệu chưa sửa" if row["errors"] else ""
+        print(
+            f"{REASONS[row['reason']]} · {row['name']} ({row['unit_code']}) · {describe(row)}{errors} · {', '.join(row['emails']) or 'chưa có email'}"
+        )
+    print(f"\nEmail để gửi: {email_list(frame) or '(chưa có)'}")
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the quarter's figures as JSON (DESIGN.md's format)."""
     from reporting.metrics import summarize_quarter
@@ -207,6 +245,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 DESCRIPTIONS = {
     "demo": "Ghi sổ dữ liệu mẫu (một năm 2023 như thật, luôn giống nhau) vào tệp --out.",
     "check": "Liệt kê lỗi và cảnh báo dữ liệu, kèm trang, dòng, cột. Mã thoát 1 khi có lỗi, 0 khi không có.",
+    "followup": "Liệt kê các đơn vị cần đôn đốc: báo cáo quý quá hạn, hoặc sắp đến hạn mà chưa nộp, kèm email và số lỗi dữ liệu.",
     "summary": "In số liệu tổng hợp của một quý dưới dạng JSON: kỳ, tổng số, hình thức, nội dung, từng đơn vị.",
     "export": "Ghi bảng tổng hợp của một kỳ (quý, 6 tháng hoặc cả năm) ra tệp .xlsx, .csv hoặc .docx theo đuôi tệp.",
 }
@@ -231,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, func, help_text in (
         ("check", cmd_check, "kiểm tra lỗi dữ liệu"),
+        ("followup", cmd_followup, "các đơn vị cần đôn đốc"),
         ("summary", cmd_summary, "số liệu tổng hợp của một quý (JSON)"),
         ("export", cmd_export, "xuất bảng tổng hợp .xlsx, .csv hoặc .docx"),
     ):
@@ -239,9 +279,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--now", type=_moment_arg, help="thời điểm tính trạng thái báo cáo, ISO 8601 (mặc định: bây giờ)"
         )
-        if name == "check":
+        if name in ("check", "followup"):
             sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-        else:
+        if name == "followup":
+            sub.add_argument(
+                "--within", type=_days_arg, default=7, metavar="N", help="báo cáo đến hạn trong N ngày tới (mặc định 7)"
+            )
+        if name not in ("check", "followup"):
             sub.add_argument("--year", type=_year_arg, required=True, help="năm, ví dụ 2023")
         if name == "summary":
             sub.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="quý 1–4")

@@ -298,3 +298,34 @@ def show_areas(letters: list[str], key: str) -> None:
     for letter in letters:
         with st.expander(md(area_label(letter)), expanded=False, key=f"{key}_{letter}"):
             st.markdown(md(AREA_BY_LETTER[letter].text))
+
+
+def followup_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`reporting.followup.followup` as a table: the unit, what is due and since when, whom to write to."""
+    from reporting.followup import REASONS, describe
+
+    rows = frame.to_dict("records")
+    return pd.DataFrame(
+        {
+            "Đơn vị": [r["name"] for r in rows],
+            "Tình trạng": [REASONS[r["reason"]] for r in rows],
+            "Báo cáo": [describe(r) for r in rows],
+            "Lỗi dữ liệu chưa sửa": [fmt.number(r["errors"]) if r["errors"] else "" for r in rows],
+            "Email": ["; ".join(r["emails"]) for r in rows],
+        }
+    )
+
+
+def show_followup(frame: pd.DataFrame, key: str) -> None:
+    shown = followup_frame(frame)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key=key,
+        width="stretch",
+        height=_fit(len(shown)),
+        column_config={
+            "Đơn vị": st.column_config.TextColumn("Đơn vị", pinned=True),
+            "Báo cáo": st.column_config.TextColumn("Báo cáo", width="large"),
+        },
+    )

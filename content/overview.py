@@ -20,6 +20,7 @@ from components.context import View, current_view
 from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
+from reporting.followup import DUE_SOON_DAYS, email_list, followup
 from reporting.metrics import monthly_counts, unit_area_matrix
 from reporting.periods import previous_period, whole_year
 
@@ -103,6 +104,27 @@ def body(view: View) -> None:
         tables.show_areas(summary.uncovered_areas, key="overview_uncovered")
     else:
         st.success(f"Cả 10 nội dung của Kế hoạch đều đã có hoạt động trong {period.label}.")
+
+    if view.user is not None and view.user.role in ("office", "leadership"):
+        chase(view)
+
+
+def chase(view: View) -> None:
+    """Cần đôn đốc: who to chase today (whatever period is shown), and the addresses to copy."""
+    st.subheader("Cần đôn đốc")
+    frame = followup(view.parsed, view.now)
+    if view.filters.unit:
+        frame = frame[frame["unit_code"] == view.filters.unit]
+    st.caption(
+        f"Tính đến {fmt.moment(view.now)}: báo cáo quý đã quá hạn mà chưa nộp (trong một năm trở lại), hoặc "
+        f"đến hạn trong {DUE_SOON_DAYS} ngày tới mà chưa nộp. Cùng danh sách: python -m reporting followup."
+    )
+    if frame.empty:
+        st.success("Không có đơn vị nào cần đôn đốc.")
+        return
+    tables.show_followup(frame, key="overview_followup")
+    st.caption("Email để gửi nhắc (sao chép bằng nút ở góc ô):")
+    st.code(email_list(frame) or "(các đơn vị này chưa có email trong trang «Đơn vị»)", language=None)
 
 
 view = current_view()
