@@ -43,6 +43,7 @@ def test_the_example_secrets_file_is_refused_only_for_its_placeholders() -> None
 COMMANDS = {
     ("reporting", "demo"),
     ("reporting", "check"),
+    ("reporting", "followup"),
     ("reporting", "summary"),
     ("reporting", "export"),
     ("sheets", "setup"),
