@@ -141,6 +141,10 @@ class _Problems:
         header = table.headers.get(key, _HEADERS[key])
         self.add(tab, row, header, table.positions.get(key), value, severity, reason, unit_code)
 
+    def add_row(self, tab: str, row: int, severity: str, reason: str, unit_code: str | None = None) -> None:
+        """A problem of a whole row (no column or value)."""
+        self.add(tab, row, None, None, None, severity, reason, unit_code)
+
     def add_tab(self, tab: str, severity: str, reason: str, unit_code: str | None = None) -> None:
         """A problem of a whole tab (no row, column or value)."""
         self.add(tab, None, None, None, None, severity, reason, unit_code)
@@ -229,12 +233,9 @@ def _report_rows_above(
         elif len(filled) < 2 or (checks and not any(_reads(c, r.values, i) for i, c in checks)):
             continue
         numbers.append(r.number)
-        problems.add(
+        problems.add_row(
             tab,
             r.number,
-            None,
-            None,
-            None,
             "error",
             f"dòng này có dữ liệu nhưng nằm trên dòng tiêu đề (dòng {header_row}) nên không được tính; "
             "hãy chuyển nó xuống dưới dòng tiêu đề",
@@ -614,12 +615,9 @@ def _unit_tabs(
     if has_unit_list:
         for _, unit in units.iterrows():
             if unit["code"] not in seen:
-                problems.add(
+                problems.add_row(
                     UNITS_TAB,
                     int(unit["row"]),
-                    None,
-                    None,
-                    None,
                     "warning",
                     f"đơn vị {unit['code']} ({unit['name']}) chưa có trang tính riêng; hãy thêm trang "
                     f"tên «{unit['code']}» để nhập hoạt động",
@@ -640,12 +638,9 @@ def _parse_activities(
         if table is None:
             filled = [r for r in rows if any(not _is_blank(c) for c in r.values)]
             for r in filled:
-                problems.add(
+                problems.add_row(
                     tab,
                     r.number,
-                    None,
-                    None,
-                    None,
                     "error",
                     "không tìm thấy dòng tiêu đề (Ngày · Nội dung · Hình thức · …) nên không đọc được dòng này",
                     code,
@@ -755,9 +750,7 @@ def _uncomputed_rows(
                 by_row.setdefault(row, []).append(col)
         for row, cols in sorted(by_row.items()):
             where = ", ".join(f"{get_column_letter(c + 1)}{row}" for c in sorted(cols))
-            problems.add(
-                tab, row, None, None, None, "error", f"ô {where} có công thức nhưng {_UNCOMPUTED}", codes.get(tab)
-            )
+            problems.add_row(tab, row, "error", f"ô {where} có công thức nhưng {_UNCOMPUTED}", codes.get(tab))
             index = at.get((tab, row))
             if index is None:
                 unread.append((tab, row))

@@ -221,13 +221,18 @@ def _rows(
     except NoSuchTab:
         raise SourceNotFound(f"Không có trang tính «{tab}» trong tệp dữ liệu.") from None
     except Unsupported as exc:
-        log.warning("reading %s for an append: %s", target.name, exc)
-        raise SourceError(
-            f"Ứng dụng chưa ghi được vào trang «{tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
-            "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
-        ) from exc
+        raise _strange(target, tab, exc) from exc
     except DAMAGED as exc:
         raise SourceError(f"Không mở được tệp «{target.name}» như một bảng tính .xlsx ({type(exc).__name__}).") from exc
+
+
+def _strange(target: Path, tab: str, exc: Unsupported) -> SourceError:
+    """A package `sheets.xlsx_xml` does not edit: logged with what it was, said to the user in a sentence."""
+    log.warning("appending to %s: %s", target.name, exc)
+    return SourceError(
+        f"Ứng dụng chưa ghi được vào trang «{tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
+        "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
+    )
 
 
 def _prepare(
@@ -270,33 +275,27 @@ def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=owner, suffix=_TEMP_SUFFIX)
     temp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            append_to_package(io.BytesIO(package), handle, edit)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _copy_ownership(target, temp)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                append_to_package(io.BytesIO(package), handle, edit)
+                handle.flush()
+                os.fsync(handle.fileno())
+            _copy_ownership(target, temp)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
     except Unsupported as exc:
-        temp.unlink(missing_ok=True)
-        log.warning("appending to %s: %s", target.name, exc)
-        raise SourceError(
-            f"Ứng dụng chưa ghi được vào trang «{edit.tab}» của tệp «{target.name}» vì tệp có cấu trúc lạ. "
-            "Hãy nhập trực tiếp vào tệp và báo cho người quản trị ứng dụng."
-        ) from exc
+        raise _strange(target, edit.tab, exc) from exc
     except DAMAGED as exc:
-        temp.unlink(missing_ok=True)
         raise SourceError(
             f"Tệp «{target.name}» bị hỏng ở bên trong nên không ghi được ({type(exc).__name__}). "
             "Mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi thử lại."
         ) from exc
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise SourceError(
             f"Không lưu được tệp «{target.name}»: {os_reason(exc)}. Tệp dữ liệu chưa bị thay đổi; "
             "khắc phục rồi thử lại."
         ) from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     return temp
 
 

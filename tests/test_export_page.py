@@ -35,8 +35,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_workbook(tmp_path_factory.mktemp("page") / "nguon.xlsx")
 
 
-@pytest.fixture
-def app(source: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> AppTest:
+def open_export_page(source: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app on `source` (demo mode, the fixed clock), opened on Xuất báo cáo."""
     for key in [k for k in os.environ if k.startswith("CCHC_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("CCHC_SOURCE", str(source))
@@ -49,6 +49,11 @@ def app(source: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> AppTest
     at.switch_page("content/export.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+@pytest.fixture
+def app(source: Path, monkeypatch: pytest.MonkeyPatch, app_env: None) -> AppTest:
+    return open_export_page(source, monkeypatch)
 
 
 def download(at: AppTest, ext: str) -> MemoryFile:
@@ -123,16 +128,7 @@ def test_page_says_what_the_period_left_out_and_the_files_do_not(
     tabs["VP"].append(["01/08/2023", "f", "Khác", "lỗi, nhưng ở quý III", 1])  # another quarter's
     tabs["VP"].append(["30/02/2023", "a", "Khác", "ngày không có thật", 1])  # no readable date
     broken = write_workbook(tmp_path / "co-loi.xlsx", tabs)
-    for key in [k for k in os.environ if k.startswith("CCHC_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("CCHC_SOURCE", str(broken))
-    monkeypatch.setenv("CCHC_DEMO_MODE", "1")
-    monkeypatch.setenv("CCHC_NOW", NOW_TEXT)
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    loader.reset()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("content/export.py").run()
+    at = open_export_page(broken, monkeypatch)
     choose(at, 2023, 1)
 
     (warning,) = [w.value for w in at.warning]
