@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -24,6 +25,15 @@ from sheets.xlsx_append import WorkbookWriter
 from tests.snapshots import ACTIVITY_HEADER, UNIT_HEADER, UNITS
 
 UNIT_TABS = {"Đơn vị": [UNIT_HEADER, *UNITS]}
+
+
+def _units_and_vp() -> tuple[Workbook, Any]:
+    """A workbook with the unit list and an empty «VP» tab, built with openpyxl so a test can style cells."""
+    book = Workbook()
+    book.active.title = "Đơn vị"
+    for row in UNIT_TABS["Đơn vị"]:
+        book.active.append(row)
+    return book, book.create_sheet("VP")
 
 
 def _append(path: Path, record_id: str, **changes):
@@ -52,11 +62,7 @@ def _with_stored_results(path: Path, results: dict[str, str]) -> None:
 
 @pytest.fixture
 def formulas(tmp_path: Path) -> Path:
-    book = Workbook()
-    book.active.title = "Đơn vị"
-    for row in UNIT_TABS["Đơn vị"]:
-        book.active.append(row)
-    vp = book.create_sheet("VP")
+    book, vp = _units_and_vp()
     vp.append(ACTIVITY_HEADER)
     vp.append(["=DATE(2023,3,1)", "a", "Khác", "Ngày bằng công thức", "=1+1"])
     vp.append([date(2023, 3, 2), "b", "Khác", '=HYPERLINK("https://x.vn","Bài viết")', 1])
@@ -104,11 +110,7 @@ def test_only_the_tab_written_changes_and_the_other_parts_are_byte_identical(for
 def test_a_preformatted_table_keeps_its_styles_and_the_row_goes_into_the_first_empty_styled_row(
     tmp_path: Path,
 ) -> None:
-    book = Workbook()
-    book.active.title = "Đơn vị"
-    for row in UNIT_TABS["Đơn vị"]:
-        book.active.append(row)
-    vp = book.create_sheet("VP")
+    book, vp = _units_and_vp()
     vp.append(ACTIVITY_HEADER)
     vp.append([date(2023, 3, 1), "a", "Khác", "Hoạt động có sẵn", 1])
     thin = Side(style="thin")
@@ -191,11 +193,7 @@ def test_a_prefixed_sheet_xml_is_written_with_its_prefix(tmp_path: Path) -> None
 
 
 def _plain(tmp_path: Path, bold_title: bool = False) -> Path:
-    book = Workbook()
-    book.active.title = "Đơn vị"
-    for row in UNIT_TABS["Đơn vị"]:
-        book.active.append(row)
-    vp = book.create_sheet("VP")
+    book, vp = _units_and_vp()
     vp.append(ACTIVITY_HEADER)
     vp.append([date(2023, 3, 1), "a", "Khác", "Có sẵn", 1])
     vp["D2"].font = Font(bold=bold_title)
@@ -233,11 +231,7 @@ def test_libreoffice_reads_the_appended_row(formulas: Path, tmp_path: Path) -> N
 
 
 def _long(tmp_path: Path, rows: list[list]) -> Path:
-    book = Workbook()
-    book.active.title = "Đơn vị"
-    for row in UNIT_TABS["Đơn vị"]:
-        book.active.append(row)
-    vp = book.create_sheet("VP")
+    book, vp = _units_and_vp()
     for row in rows:
         vp.append(row)
     path = tmp_path / "dai.xlsx"
