@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat, zip_longest
@@ -21,11 +22,15 @@ from openpyxl.utils import get_column_letter
 
 from reporting.letterhead import LETTERHEAD_FRAME_COLUMNS
 from reporting.periods import DEFAULT_RULES, PeriodRules, periods_of
+from reporting.plan import DEFAULT_PLANS, Plan, Plans
+from reporting.plan_tab import build_plans
 from reporting.schema import (
     ACTIVITY_COLUMNS,
     GUIDE_TAB,
     LETTERHEAD_COLUMNS,
     LETTERHEAD_TAB,
+    PLAN_COLUMNS,
+    PLAN_TAB,
     SUBMISSION_COLUMNS,
     SUBMISSIONS_TAB,
     UNIT_COLUMNS,
@@ -36,7 +41,7 @@ from reporting.schema import (
 )
 from reporting.snapshot import SheetRow, Snapshot
 from reporting.text import fold, nfc, nfc_texts, show
-from reporting.values import CellReading
+from reporting.values import CellReading, read_areas, read_channel
 
 EXCLUDED_COLUMNS = ["tab", "row", "unit_code", "date"]
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
@@ -61,6 +66,7 @@ ACTIVITY_FRAME_COLUMNS = [
 log = logging.getLogger(__name__)
 # Column key → its schema header (the keys of the three tabs do not clash), for a problem of a cell.
 _HEADERS = {c.key: c.header for columns in (ACTIVITY_COLUMNS, UNIT_COLUMNS, SUBMISSION_COLUMNS) for c in columns}
+_PLAN_HEADERS = {c.key: c.header for c in PLAN_COLUMNS}
 
 
 @dataclass
@@ -84,6 +90,11 @@ class Parsed:
     )
     # The error rows, each with its date when readable: what a period's export left out.
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), repr=False)
+    # The plans of the years (`reporting.plan`): the built-in 2023 plan unless the `Kế hoạch` tab adds some.
+    plans: Plans = DEFAULT_PLANS
+
+    def plan_for(self, year: int) -> Plan:
+        return self.plans.for_year(year)
 
 
 class _Problems:
@@ -370,6 +381,51 @@ def _extract(
     return frame, factors, int((~filled).sum())
 
 
+class _ByPlan:
+    """The activity columns read by the plan of each row's year (areas, channel): each distinct value is read
+    once per plan, and each row takes its own plan's reading. A row without a readable date (an error row
+    anyway) is read by the newest plan."""
+
+    def __init__(self, plans: Plans, rules: PeriodRules) -> None:
+        self.plans = plans
+        self.rules = rules
+        self.rows: np.ndarray | None = None  # per row: the index of its plan in `plans.plans`
+
+    def assign(self, dates: np.ndarray) -> None:
+        newest = len(self.plans.plans) - 1
+        if not self.plans.many:
+            self.rows = np.zeros(len(dates), dtype=np.intp)
+            return
+        stamps = pd.to_datetime(pd.Series(dates, dtype=object), errors="coerce")
+        known = stamps.notna().to_numpy()
+        filled = stamps.where(known, pd.Timestamp(self.plans.plans[newest].year, 6, 1)).astype("datetime64[ns]")
+        years, _quarters = periods_of(filled, self.rules)
+        index = {plan.year: i for i, plan in enumerate(self.plans.plans)}
+        per_year = {int(y): index[self.plans.for_year(int(y)).year] for y in np.unique(years.to_numpy())}
+        self.rows = np.where(known, np.array([per_year[int(y)] for y in years.to_numpy()], dtype=np.intp), newest)
+
+    def read(self, key: str, value: Any, plan: Plan) -> CellReading:
+        name = f"năm {plan.year}" if self.plans.many else ""
+        if key == "areas":
+            return read_areas(value, plan.letters, plan.area_hint, name)
+        return read_channel(value, plan.channel_lookup, plan.channel_hint)
+
+    def readings(self, column: Column, factor: _Factor) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: the value and the reason (None when it reads) under the row's plan."""
+        assert self.rows is not None, "the date column is read first"
+        values = np.empty((len(self.plans.plans), len(factor.uniques) + 1), dtype=object)
+        reasons = np.empty_like(values)
+        for i, plan in enumerate(self.plans.plans):
+            if self.plans.many and not (self.rows == i).any():
+                continue
+            results = [
+                _read_cell(column, u, lambda value, p=plan: self.read(column.key, value, p)) for u in factor.uniques
+            ]
+            values[i, :-1] = _object_array([r[0] for r in results])
+            reasons[i, :-1] = [r[1] for r in results]
+        return values[self.rows, factor.codes], reasons[self.rows, factor.codes]
+
+
 def _validate(
     frame: pd.DataFrame,
     factors: dict[str, _Factor],
@@ -377,9 +433,10 @@ def _validate(
     columns: tuple[Column, ...],
     problems: _Problems,
     defaults: dict[str, Any],
+    by_plan: _ByPlan | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Parse every column once per distinct value; record problems; return parsed values and a mask of
-    rows with errors."""
+    """Parse every column once per distinct value (once per plan too, for the columns `by_plan` reads);
+    record problems; return parsed values and a mask of rows with errors."""
     errors = np.zeros(len(frame), dtype=bool)
     parsed: dict[str, np.ndarray] = {}
     for column in columns:
@@ -387,6 +444,8 @@ def _validate(
         missing = factor.codes < 0
         if column.parser is None:  # free text
             values, reasons = factor.cells(nfc_texts(factor.uniques)), np.full(len(frame), None, dtype=object)
+        elif by_plan is not None and column.key in ("areas", "channel"):
+            values, reasons = by_plan.readings(column, factor)
         else:
             results = [_read_cell(column, u) for u in factor.uniques]
             values, reasons = factor.values([r[0] for r in results]), factor.cells([r[1] for r in results])
@@ -394,6 +453,8 @@ def _validate(
                 _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons)
         if column.key in defaults:
             values[missing] = defaults[column.key]
+        if by_plan is not None and column.key == "date":
+            by_plan.assign(values)
         parsed[column.key] = values
         bad = reasons != None  # noqa: E711 (elementwise on an object array)
         required_missing = missing & column.required
@@ -415,10 +476,11 @@ def _validate(
     return pd.DataFrame(parsed, index=frame.index, dtype=object, copy=False), pd.Series(errors, index=frame.index)
 
 
-def _read_cell(column: Column, value: Any) -> CellReading:
-    """The column's parser on one distinct value; whatever a cell holds, a reading, never an exception."""
+def _read_cell(column: Column, value: Any, parser: Callable[[Any], CellReading] | None = None) -> CellReading:
+    """The column's parser (or `parser`) on one distinct value; whatever a cell holds, a reading, never an
+    exception."""
     try:
-        return column.parser(value)  # type: ignore[misc]
+        return (parser or column.parser)(value)  # type: ignore[misc]
     except Exception:  # a parser bug must not take the app down for everyone: the row is an error instead
         log.exception("the %s parser failed on a cell", column.key)
         return None, "không đọc được giá trị này; ghi lại theo hướng dẫn"
@@ -453,8 +515,23 @@ def _read_list_table(tab: str, rows: list[SheetRow], columns: tuple[Column, ...]
     return table
 
 
+UNIT_FRAME_COLUMNS = [
+    "code",
+    "name",
+    "group",
+    "emails",
+    "reports",
+    "since",
+    "until",
+    "successor",
+    "row",
+    "key_code",
+    "key_name",
+]
+
+
 def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
-    columns = ["code", "name", "group", "emails", "reports", "row", "key_code", "key_name"]
+    columns = UNIT_FRAME_COLUMNS
     tab = _find_tab(snapshot, UNITS_TAB)
     if tab is None:
         problems.add_tab(
@@ -476,6 +553,9 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
             "group": parsed["group"],
             "emails": parsed["emails"].map(lambda e: e if isinstance(e, tuple) else ()),
             "reports": parsed["reports"].astype(bool),
+            "since": pd.to_datetime(parsed["since"].astype(object)).astype("datetime64[ns]"),
+            "until": pd.to_datetime(parsed["until"].astype(object)).astype("datetime64[ns]"),
+            "successor": parsed["successor"],
             "row": raw["row"],
         }
     )[~errors]
@@ -496,7 +576,53 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
     shared = _report_shared_emails(tab, table, raw, problems)
     if shared:  # nobody signs in as a unit through an address two rows claim
         units["emails"] = units["emails"].map(lambda emails: tuple(e for e in emails if e.lower() not in shared))
+    _resolve_successors(tab, table, units, problems)
     return units
+
+
+def _resolve_successors(tab: str, table: _Table, units: pd.DataFrame, problems: _Problems) -> None:
+    """«Đơn vị tiếp nhận» as a unit code; a name that matches no other unit, a unit taking over from itself and
+    a stop before the start are warnings (the unit then simply has no successor, or no dates)."""
+    index = _UnitIndex(units)
+    successors: list[str | None] = []
+    for unit in units.itertuples(index=False):
+        if pd.notna(unit.since) and pd.notna(unit.until) and unit.until < unit.since:
+            problems.add_cell(
+                table,
+                tab,
+                int(unit.row),
+                "until",
+                unit.until.date(),
+                "warning",
+                "«Đến ngày» sớm hơn «Từ ngày»; hai ngày này không được dùng",
+            )
+            units.loc[units["code"] == unit.code, ["since", "until"]] = pd.NaT
+        text = unit.successor
+        if text is None or not str(text).strip():
+            successors.append(None)
+            continue
+        found = index.find(text)
+        if found is None or found == unit.code:
+            reason = (
+                "đơn vị không thể tiếp nhận chính nó"
+                if found == unit.code
+                else f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»"
+            )
+            problems.add_cell(table, tab, int(unit.row), "successor", text, "warning", reason)
+            successors.append(None)
+            continue
+        if pd.isna(unit.until):
+            problems.add_cell(
+                table,
+                tab,
+                int(unit.row),
+                "successor",
+                text,
+                "warning",
+                "có đơn vị tiếp nhận nhưng chưa ghi «Đến ngày»; đơn vị vẫn được coi là còn báo cáo",
+            )
+        successors.append(found)
+    units["successor"] = pd.Series(successors, index=units.index, dtype=object)
 
 
 _EMAIL_LIKE = re.compile(r"[^\s,;<>()]+@[^\s,;<>()]+")
@@ -583,7 +709,7 @@ def _unit_tabs(
     snapshot: Snapshot, units: pd.DataFrame, problems: _Problems, has_unit_list: bool
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
-    fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB), fold(LETTERHEAD_TAB)}
+    fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB), fold(LETTERHEAD_TAB), fold(PLAN_TAB)}
     index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
     for tab, rows in snapshot.tabs.items():
@@ -627,7 +753,7 @@ def _unit_tabs(
 
 
 def _parse_activities(
-    snapshot: Snapshot, pairs: list[tuple[str, str]], problems: _Problems, rules: PeriodRules
+    snapshot: Snapshot, pairs: list[tuple[str, str]], problems: _Problems, rules: PeriodRules, plans: Plans
 ) -> tuple[pd.DataFrame, int, int, int, pd.DataFrame]:
     tables: dict[str, _Table] = {}
     listed: list[tuple[str, str | None, _Table]] = []
@@ -663,7 +789,9 @@ def _parse_activities(
         tables[tab] = table
         listed.append((tab, code, table))
     raw, factors, blank = _extract(listed, ACTIVITY_COLUMNS)
-    parsed, errors = _validate(raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0})
+    parsed, errors = _validate(
+        raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0}, _ByPlan(plans, rules)
+    )
     errors |= _repeated_records(raw, parsed, errors, tables, problems)
     codes = {tab: code for tab, code, _ in listed}
     unread += [
@@ -827,6 +955,26 @@ def _parse_letterheads(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _parse_plans(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> Plans:
+    """The optional `Kế hoạch` tab (`reporting.plan_tab`); without it, or with nothing readable in it, the
+    built-in 2023 plan."""
+    tab = _find_tab(snapshot, PLAN_TAB)
+    if tab is None:
+        return DEFAULT_PLANS
+    table = _read_list_table(tab, snapshot.tabs[tab], PLAN_COLUMNS, problems)
+    if table is None:
+        return DEFAULT_PLANS
+    raw, factors, _blank = _extract([(tab, None, table)], PLAN_COLUMNS)
+    parsed, errors = _validate(raw, factors, {tab: table}, PLAN_COLUMNS, problems, {})
+    rows = parsed[~errors].assign(row=raw.loc[~errors, "row"])
+    plans, issues = build_plans(rows, units["code"])
+    for issue in issues:
+        header = table.headers.get(issue.column, _PLAN_HEADERS.get(issue.column)) if issue.column else None
+        position = table.positions.get(issue.column) if issue.column else None
+        problems.add(tab, issue.row, header, position, issue.value, issue.severity, issue.reason)
+    return plans
+
+
 def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
     columns = ["unit_code", "year", "quarter", "submitted_at", "submitter", "note", "record_id", "tab", "row"]
     tab = _find_tab(snapshot, SUBMISSIONS_TAB)
@@ -884,12 +1032,16 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
                 "group": None,
                 "emails": [()] * len(pairs),
                 "reports": True,
+                "since": pd.NaT,
+                "until": pd.NaT,
+                "successor": None,
                 "row": None,
                 "key_code": [fold(c) for _, c in pairs],
                 "key_name": [fold(c) for _, c in pairs],
             }
         )
-    activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules)
+    plans = _parse_plans(snapshot, units, problems)
+    activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules, plans)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
     letterheads = _parse_letterheads(snapshot, problems)
@@ -909,6 +1061,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
         error_rows=error_rows,
         excluded=excluded,
         letterheads=letterheads,
+        plans=plans,
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,

@@ -24,6 +24,7 @@ UNITS_TAB = "Đơn vị"
 SUBMISSIONS_TAB = "Nộp báo cáo"
 GUIDE_TAB = "Hướng dẫn"
 LETTERHEAD_TAB = "Cơ quan"  # optional: the agency block of the exports over time (`reporting.letterhead`)
+PLAN_TAB = "Kế hoạch"  # optional: the plans of the years, their targets (`reporting.plan_tab`)
 RECORD_ID_KEY = "record_id"  # the `Mã ghi` column the app writes on every row it adds
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 
@@ -74,6 +75,14 @@ UNIT_COLUMNS: tuple[Column, ...] = (
         v.parse_yes_no,
         "warning",
     ),
+    # Units over time (`reporting.units_over_time`): when a unit starts and stops reporting, who takes over.
+    Column("since", "Từ ngày", ("tu ngay", "bat dau", "ngay bat dau", "since", "from"), False, v.parse_date, "warning"),
+    Column("until", "Đến ngày", ("den ngay", "ket thuc", "ngay ket thuc", "until"), False, v.parse_date, "warning"),
+    Column(
+        "successor",
+        "Đơn vị tiếp nhận",
+        ("don vi tiep nhan", "tiep nhan", "sap nhap vao", "don vi ke thua", "successor"),
+    ),
 )
 SUBMISSION_COLUMNS: tuple[Column, ...] = (
     Column("unit", "Mã đơn vị", ("ma don vi", "don vi", "unit", "ma", "unit code"), True),
@@ -99,6 +108,19 @@ LETTERHEAD_COLUMNS: tuple[Column, ...] = (
     Column("code", "Ký hiệu", ("ky hieu", "ky hieu co quan", "code")),
     Column("place", "Địa danh", ("dia danh", "place")),
     Column("signer", "Chức vụ người ký", ("chuc vu nguoi ky", "nguoi ky", "signer")),
+)
+
+
+PLAN_COLUMNS: tuple[Column, ...] = (
+    Column("year", "Năm", ("nam", "year", "nam ke hoach"), True, v.parse_year),
+    Column("kind", "Mục", ("muc", "loai", "kind"), True, v.parse_plan_kind),
+    Column("key", "Ký hiệu", ("ky hieu", "so hieu", "chu", "so", "ma", "key"), True),
+    Column("label", "Tên", ("ten", "ten ngan", "label", "name")),
+    Column("text", "Diễn giải", ("dien giai", "noi dung day du", "toan van", "text")),
+    Column("noun", "Đơn vị tính", ("don vi tinh", "dvt", "unit of count")),
+    Column("target", "Chỉ tiêu mỗi quý", ("chi tieu moi quy", "chi tieu", "target"), False, v.parse_target),
+    Column("assigned", "Nội dung được giao", ("noi dung duoc giao", "duoc giao", "assigned")),
+    Column("issued", "Ngày ban hành", ("ngay ban hanh", "ngay ky", "issued"), False, v.parse_date),
 )
 
 

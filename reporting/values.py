@@ -7,6 +7,7 @@ Each parser takes a raw cell (never blank: callers handle blanks) and returns `(
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -148,62 +149,97 @@ _AREA_SPLIT = re.compile(r"[\s,;/&+]+")
 AREA_HINT = "dùng các chữ a, b, c, d, e, g, h, k, l, m (không có f, i, j), ví dụ «a, b»"
 
 
+def area_hint(letters: Sequence[str]) -> str:
+    """What to type in «Nội dung» under a plan with these letters (the 2023 plan's hint as it always was)."""
+    if tuple(letters) == AREA_LETTERS:
+        return AREA_HINT
+    example = ", ".join(letters[:2])
+    return f"dùng các chữ {', '.join(letters)}, ví dụ «{example}»"
+
+
 def parse_areas(value: Any) -> CellReading:
-    """Content areas of an activity: 'a', 'a, b', 'a; b', 'b)', 'A', 'Nội dung a', 'a - Tuyên truyền …'."""
+    """Content areas of an activity under the 2023 plan (`read_areas`)."""
+    return read_areas(value, AREA_LETTERS)
+
+
+def read_areas(value: Any, letters: Sequence[str], hint: str | None = None, plan_name: str = "") -> CellReading:
+    """Content areas: 'a', 'a, b', 'a; b', 'b)', 'A', 'Nội dung a', 'a - Tuyên truyền …', each one of
+    `letters` (a plan's, in its order); `plan_name` («năm 2024») says which plan a stray letter is not in."""
+    hint = hint or area_hint(letters)
     text = _AREA_PREFIX.sub("", fold(nfc(str(value))))
     tokens = [t for t in _AREA_SPLIT.split(text) if t and t != "va"]
     # "a - Tuyên truyền vai trò…": one letter followed by the area's own words names that area alone.
     if tokens and len(tokens[0]) == 1 and sum(len(t) > 1 for t in tokens[1:]) >= 2:
         tokens = tokens[:1]
     if not tokens:
-        return None, f"không đọc được nội dung; {AREA_HINT}"
-    bad = [t for t in tokens if t not in AREA_LETTERS]
+        return None, f"không đọc được nội dung; {hint}"
+    bad = [t for t in tokens if t not in letters]
     if bad:
         shown = ", ".join(dict.fromkeys(bad))
-        return None, f"không có nội dung «{shown}» trong kế hoạch; {AREA_HINT}"
-    return tuple(sorted(set(tokens), key=AREA_LETTERS.index)), None
+        plan = f"kế hoạch {plan_name}" if plan_name else "kế hoạch"
+        return None, f"không có nội dung «{shown}» trong {plan}; {hint}"
+    order = list(letters)
+    return tuple(sorted(set(tokens), key=order.index)), None
 
 
-def _channel_lookup() -> dict[str, str]:
+# Other words people type for the 2023 plan's channels; a later plan's channel with one of these codes
+# keeps them.
+CHANNEL_ALIASES: dict[str, tuple[str, ...]] = {
+    "meeting": ("hoi nghi", "tap huan", "cuoc hop", "long ghep", "hoi thao", "lop tap huan"),
+    "web_section": ("chuyen trang", "chuyen muc", "chuyen trang chuyen muc"),
+    "web_news": ("tin bai", "website", "trang thong tin dien tu", "cong thong tin dien tu", "tin"),
+    "visual": ("truc quan", "pano", "ap phich", "khau hieu", "bang ron", "bang zon"),
+    "social": ("fanpage", "facebook", "zalo", "mang xa hoi", "nhom zalo"),
+    "other": ("khac",),
+}
+
+
+def channel_lookup(channels: Iterable[Any]) -> dict[str, str]:
+    """Folded label, code, number and known aliases → channel code, for a plan's channels (objects with
+    `number`, `code`, `label`)."""
+    channels = list(channels)
     table: dict[str, str] = {}
-    for ch in CHANNELS:
+    for ch in channels:
         table[fold(ch.label)] = ch.code
         table[fold(ch.code)] = ch.code
         table[str(ch.number)] = ch.code
         table[fold(ch.label.split("(")[0])] = ch.code
-    aliases = {
-        "meeting": ["hoi nghi", "tap huan", "cuoc hop", "long ghep", "hoi thao", "lop tap huan"],
-        "web_section": ["chuyen trang", "chuyen muc", "chuyen trang chuyen muc"],
-        "web_news": ["tin bai", "website", "trang thong tin dien tu", "cong thong tin dien tu", "tin"],
-        "visual": ["truc quan", "pano", "ap phich", "khau hieu", "bang ron", "bang zon"],
-        "social": ["fanpage", "facebook", "zalo", "mang xa hoi", "nhom zalo"],
-        "other": ["khac"],
-    }
-    for code, names in aliases.items():
-        for name in names:
-            table[name] = code
+    codes = {ch.code for ch in channels}
+    for code, names in CHANNEL_ALIASES.items():
+        if code in codes:
+            for name in names:
+                table.setdefault(name, code)  # a plan's own label wins over an old alias
     return table
 
 
-_CHANNELS = _channel_lookup()
-CHANNEL_HINT = "chọn một trong: " + "; ".join(f"{c.number}. {c.label}" for c in CHANNELS)
+def channel_hint(channels: Iterable[Any]) -> str:
+    return "chọn một trong: " + "; ".join(f"{c.number}. {c.label}" for c in channels)
+
+
+_CHANNELS = channel_lookup(CHANNELS)
+CHANNEL_HINT = channel_hint(CHANNELS)
 
 
 def parse_channel(value: Any) -> CellReading:
+    """A channel of the 2023 plan (`read_channel`)."""
+    return read_channel(value, _CHANNELS, CHANNEL_HINT)
+
+
+def read_channel(value: Any, lookup: dict[str, str], hint: str) -> CellReading:
     """A channel by its label (any case, with or without diacritics), its code or its number."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     key = fold(value)
-    if key in _CHANNELS:
-        return _CHANNELS[key], None
-    numbered = re.match(r"^(\d)\s+(.+)$", key)
-    if numbered and numbered.group(1) in _CHANNELS:
-        return _CHANNELS[numbered.group(1)], None
+    if key in lookup:
+        return lookup[key], None
+    numbered = re.match(r"^(\d+)\s+(.+)$", key)
+    if numbered and numbered.group(1) in lookup:
+        return lookup[numbered.group(1)], None
     if len(key) >= 4:
-        matches = {code for name, code in _CHANNELS.items() if name.startswith(key) or key.startswith(name + " ")}
+        matches = {code for name, code in lookup.items() if name.startswith(key) or key.startswith(name + " ")}
         if len(matches) == 1:
             return matches.pop(), None
-    return None, f"không khớp hình thức nào của kế hoạch; {CHANNEL_HINT}"
+    return None, f"không khớp hình thức nào của kế hoạch; {hint}"
 
 
 _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
@@ -300,6 +336,38 @@ def parse_year(value: Any) -> CellReading:
     if key.isdigit() and MIN_YEAR <= int(key) <= MAX_YEAR:
         return int(key), None
     return None, f"năm phải là số có 4 chữ số trong khoảng {MIN_YEAR}–{MAX_YEAR}"
+
+
+MAX_TARGET = 1000
+
+
+def parse_target(value: Any) -> CellReading:
+    """A plan's «Chỉ tiêu mỗi quý»: a whole number of activities from 1 to 1,000."""
+    number, reason = parse_count(value, MAX_TARGET)
+    if reason is None and number == 0:
+        return None, "chỉ tiêu phải từ 1 trở lên; để trống nếu không đặt chỉ tiêu"
+    return number, reason
+
+
+PLAN_KINDS: dict[str, str] = {
+    "ke hoach": "plan",
+    "kh": "plan",
+    "plan": "plan",
+    "noi dung": "area",
+    "area": "area",
+    "hinh thuc": "channel",
+    "channel": "channel",
+    "don vi": "unit",
+    "unit": "unit",
+}
+
+
+def parse_plan_kind(value: Any) -> CellReading:
+    """The «Mục» of a row of the `Kế hoạch` tab: Kế hoạch, Nội dung, Hình thức or Đơn vị."""
+    key = fold(value)
+    if key in PLAN_KINDS:
+        return PLAN_KINDS[key], None
+    return None, "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị»"
 
 
 _YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}
