@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNEL_BY_CODE, CHANNEL_CODES
+from reporting.plan import PLAN_2023, Plan
 
 # Vega's number locale: 1.200 and 3,5 (d3-format's definition for vi-VN).
 VN_LOCALE = alt.Locale(number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["", " ₫"]))
@@ -70,7 +70,7 @@ def wrap_label(text: str, width: int) -> str:
 # ---------------------------------------------------------------------------------------------- heatmap
 
 
-def heatmap_frame(matrix: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+def heatmap_frame(matrix: pd.DataFrame, names: Mapping[str, str], plan: Plan = PLAN_2023) -> pd.DataFrame:
     """Long form of `unit_area_matrix`: one row per unit and area, with what the reader sees.
 
     Built from plain lists: a few hundred cells, where pandas' per-call overhead would cost more than the data.
@@ -89,23 +89,25 @@ def heatmap_frame(matrix: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
                     "order": order,
                     "unit_name": names.get(code, code),
                     "unit_lines": wrap_label(names.get(code, code), 24),
-                    "area": f"{letter}) {AREA_BY_LETTER[letter].label}",
+                    "area": f"{letter}) {plan.area_by_letter[letter].label}",
+                    "area_order": plan.letters.index(letter),
                     "state": "Chưa có hoạt động" if count == 0 else f"{fmt.number(count)} hoạt động",
                     "label": "–" if count == 0 else fmt.number(count),
                     "dark": count > peak * 0.55,  # white text on the darkest blues
                 }
             )
-    columns = ["unit", "letter", "count", "order", "unit_name", "unit_lines", "area", "state", "label", "dark"]
+    columns = ["unit", "letter", "count", "order", "unit_name", "unit_lines", "area", "area_order", "state", "label"]
+    columns.append("dark")
     return pd.DataFrame(rows, columns=columns)
 
 
 @cache
-def _heatmap_spec() -> dict[str, Any]:
+def _heatmap_spec(title: str) -> dict[str, Any]:
     base = alt.Chart().encode(
         x=alt.X(
             "letter:N",
-            sort=list(AREA_LETTERS),
-            title="Nội dung a–m (tên ở bảng dưới)",  # short: a phone shows it whole
+            sort=alt.EncodingSortField(field="area_order", op="min"),
+            title=title,  # short: a phone shows it whole
             axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"),
         ),
         # Unit names on up to two lines ("|" marks the break): a phone keeps room for the ten columns.
@@ -144,18 +146,18 @@ def _heatmap_spec() -> dict[str, Any]:
     return _finish((cells + labels).properties(height=alt.Step(34)))
 
 
-def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str]) -> Chart:
-    """Units down (in the sheet's order), the ten areas across; uncovered cells soft red with a dash."""
-    return Chart(_heatmap_spec(), heatmap_frame(matrix, names))
+def coverage_heatmap(matrix: pd.DataFrame, names: Mapping[str, str], plan: Plan = PLAN_2023) -> Chart:
+    """Units down (in the sheet's order), the plan's areas across; uncovered cells soft red with a dash."""
+    return Chart(_heatmap_spec(f"Nội dung {plan.letter_span} (tên ở bảng dưới)"), heatmap_frame(matrix, names, plan))
 
 
 # ------------------------------------------------------------------------------------------- channel mix
 
 
-def channel_frame(counts: pd.Series, quantities: pd.Series | None = None) -> pd.DataFrame:
+def channel_frame(counts: pd.Series, quantities: pd.Series | None = None, plan: Plan = PLAN_2023) -> pd.DataFrame:
     rows = []
-    for code in CHANNEL_CODES:
-        channel = CHANNEL_BY_CODE[code]
+    for channel in plan.channels:
+        code = channel.code
         rows.append(
             {
                 "code": code,
@@ -191,9 +193,9 @@ def _channel_spec() -> dict[str, Any]:
     return _finish((bars + text).properties(height=alt.Step(44)))
 
 
-def channel_chart(counts: pd.Series, quantities: pd.Series | None = None) -> Chart:
-    """Activities per channel, the plan's six in the plan's order, as horizontal bars with their count."""
-    return Chart(_channel_spec(), channel_frame(counts, quantities))
+def channel_chart(counts: pd.Series, quantities: pd.Series | None = None, plan: Plan = PLAN_2023) -> Chart:
+    """Activities per channel, the plan's channels in the plan's order, as horizontal bars with their count."""
+    return Chart(_channel_spec(), channel_frame(counts, quantities, plan))
 
 
 # ---------------------------------------------------------------------------------------------- by month

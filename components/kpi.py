@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from reporting import fmt
-from reporting.catalog import AREA_LETTERS
 from reporting.metrics import Summary
 
 
@@ -23,7 +22,7 @@ class Card:
 def overview_cards(
     summary: Summary, previous: Summary | None, error_rows: int, scope: str = "toàn bảng tính"
 ) -> list[Card]:
-    """The six leadership cards: activities, units active, participants, areas x/10, on time y/z, data problems.
+    """The six leadership cards: activities, units active, participants, areas x/N, on time y/z, data problems.
 
     No card adds «Số lượng» up: it counts sessions for one channel and articles or posters for another, so
     it is shown per channel, beside the channel chart."""
@@ -44,9 +43,9 @@ def overview_cards(
         Card("Người tham gia", fmt.number(now["participants"]), change("participants")),
         Card(
             "Nội dung đã phủ",
-            f"{now['areas_covered']}/{len(AREA_LETTERS)}",
+            f"{now['areas_covered']}/{len(summary.plan.letters)}",
             change("areas_covered"),
-            "Số nội dung tuyên truyền (a–m) có ít nhất một hoạt động.",
+            f"Số nội dung tuyên truyền ({summary.plan.letter_span}) của {summary.plan.name} có ít nhất một hoạt động.",
         ),
         Card(
             "Báo cáo đúng hạn",

@@ -13,9 +13,10 @@ import streamlit as st
 
 from components.safe import http_url, md
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, CHANNEL_BY_CODE, CHANNEL_CODES, GROUP_BY_CODE, ITEM_NOUNS
+from reporting.catalog import GROUP_BY_CODE
 from reporting.metrics import severity_counts
 from reporting.periods import ROMAN
+from reporting.plan import PLAN_2023, Plan
 from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
 
 # Status → (background, text colour, marker); the words come from reporting (status_label).
@@ -93,14 +94,14 @@ def show_compliance(reports: pd.DataFrame, key: str) -> None:
     )
 
 
-def channel_quantity_frame(counts: pd.Series, quantities: pd.Series) -> pd.DataFrame:
+def channel_quantity_frame(counts: pd.Series, quantities: pd.Series, plan: Plan = PLAN_2023) -> pd.DataFrame:
     """Per channel: activities, and «Số lượng» in that channel's own unit (items where the plan counts
     items, sessions for meetings); never a total across channels, whose units differ."""
     rows = []
-    for code in CHANNEL_CODES:
-        channel = CHANNEL_BY_CODE[code]
+    for channel in plan.channels:
+        code = channel.code
         activities, quantity = int(counts.get(code, 0)), int(quantities.get(code, 0))
-        noun = ITEM_NOUNS.get(code, "buổi" if code == "meeting" else "lượt")
+        noun = plan.item_nouns.get(code, "buổi" if code == "meeting" else "lượt")
         rows.append(
             {
                 "Hình thức": f"{channel.number}. {channel.label}",
@@ -111,8 +112,8 @@ def channel_quantity_frame(counts: pd.Series, quantities: pd.Series) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def show_channel_quantities(counts: pd.Series, quantities: pd.Series, key: str) -> None:
-    frame = channel_quantity_frame(counts, quantities)
+def show_channel_quantities(counts: pd.Series, quantities: pd.Series, key: str, plan: Plan = PLAN_2023) -> None:
+    frame = channel_quantity_frame(counts, quantities, plan)
     right = st.column_config.TextColumn(alignment="right")
     st.dataframe(
         frame,
@@ -128,14 +129,15 @@ def show_channel_quantities(counts: pd.Series, quantities: pd.Series, key: str) 
     )
 
 
-def activities_frame(acts: pd.DataFrame) -> pd.DataFrame:
+def activities_frame(acts: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame:
     """A unit's activities, newest first, with the row they came from."""
     ordered = acts.sort_values(["date", "row"], ascending=[False, True])
+    labels = {c.code: c.label for c in plan.channels}
     return pd.DataFrame(
         {
             "Ngày": [fmt.day(d) for d in ordered["date"]],
             "Nội dung": [areas_text(a) for a in ordered["areas"]],
-            "Hình thức": [CHANNEL_BY_CODE[c].label for c in ordered["channel"]],
+            "Hình thức": [labels.get(c, c) for c in ordered["channel"]],
             "Tên hoạt động": ordered["title"].fillna("").to_numpy(),
             "Số lượng": [fmt.number(n) for n in ordered["quantity"]],
             "Số người tham gia": [fmt.number(n) if n else "" for n in ordered["participants"]],
@@ -148,9 +150,22 @@ def activities_frame(acts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def show_activities(acts: pd.DataFrame, key: str) -> None:
+def unit_dates(unit: Mapping[str, object]) -> str:
+    """«báo cáo từ 01/07/2024», «báo cáo đến 30/06/2024, công việc chuyển cho TTDV»: a unit's dates in words."""
+    parts = []
+    if not fmt.is_missing(unit.get("since")):
+        parts.append(f"từ {fmt.day(unit['since'])}")
+    if not fmt.is_missing(unit.get("until")):
+        parts.append(f"đến {fmt.day(unit['until'])}")
+    text = "đơn vị báo cáo " + " ".join(parts) if parts else "đơn vị chưa đến thời gian báo cáo"
+    if not fmt.is_missing(unit.get("successor")):
+        text += f", công việc chuyển cho {unit['successor']}"
+    return text
+
+
+def show_activities(acts: pd.DataFrame, key: str, plan: Plan = PLAN_2023) -> None:
     st.dataframe(
-        activities_frame(acts),
+        activities_frame(acts, plan),
         hide_index=True,
         key=key,
         width="stretch",
@@ -278,26 +293,21 @@ def show_counts(frame: pd.DataFrame, key: str) -> None:
     st.dataframe(frame, hide_index=True, key=key, width="stretch", height=_fit(len(frame)), column_config=pinned)
 
 
-def area_label(letter: str) -> str:
-    return f"{letter}) {AREA_BY_LETTER[letter].label}"
+def area_label(letter: str, plan: Plan = PLAN_2023) -> str:
+    return f"{letter}) {plan.area_by_letter[letter].label}"
 
 
-def show_area_names(key: str) -> None:
-    """The ten areas' letters and short names, as one small table (readable without hovering)."""
-    frame = pd.DataFrame(
-        {
-            "Mục": [f"{a.letter})" for a in AREA_BY_LETTER.values()],
-            "Nội dung": [a.label for a in AREA_BY_LETTER.values()],
-        }
-    )
+def show_area_names(key: str, plan: Plan = PLAN_2023) -> None:
+    """The plan's areas' letters and short names, as one small table (readable without hovering)."""
+    frame = pd.DataFrame({"Mục": [f"{a.letter})" for a in plan.areas], "Nội dung": [a.label for a in plan.areas]})
     st.dataframe(frame, hide_index=True, width="stretch", key=key, height=_fit(len(frame)))
 
 
-def show_areas(letters: list[str], key: str) -> None:
+def show_areas(letters: list[str], key: str, plan: Plan = PLAN_2023) -> None:
     """Each area with its short label, its full text from the plan folded beneath."""
     for letter in letters:
-        with st.expander(md(area_label(letter)), expanded=False, key=f"{key}_{letter}"):
-            st.markdown(md(AREA_BY_LETTER[letter].text))
+        with st.expander(md(area_label(letter, plan)), expanded=False, key=f"{key}_{letter}"):
+            st.markdown(md(plan.area_by_letter[letter].text))
 
 
 def followup_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,6 @@ from components.tables import area_label
 from reporting import actions, fmt
 from reporting.access import User
 from reporting.actions import AppendResult, RowWriter, new_record_id
-from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS
 from reporting.errors import SourceError, WriteRefused
 from reporting.periods import days_to_deadline, deadline, period_of, quarter
 
@@ -44,7 +43,6 @@ FIELD_KEYS = {
 EMPTY_FORM: dict[str, Any] = {"areas": [], "channel": None}  # the other fields: ""
 STATE_KEY = "unit_actions"  # record ids, receipts and pending resets of this session (not widgets)
 UPDATE_NOTE = "Nộp cập nhật"
-CHANNEL_LABELS = [channel.label for channel in CHANNELS]
 FAILED = (
     "Chưa ghi được do lỗi ngoài ý muốn; dữ liệu trong bảng tính không bị thay đổi. "
     "Hãy thử lại; nếu lỗi còn, báo cho Văn phòng Sở kèm thời điểm xảy ra."
@@ -264,6 +262,7 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
     except SourceError:  # no tab of its own: the page already says how to add one
         return
     st.subheader("Thêm hoạt động")
+    plan = view.parsed.plan_for(view.period.year)  # the date starts inside the period shown
     state = _state()
     # Values are set through session state before the widgets exist, which also sends them to the browser
     # (removing a key would not: the browser would send its old value back).
@@ -290,12 +289,16 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
         # person typed must reach the parser as typed (it refuses an impossible day with its own message).
         day = left.text_input("Ngày (ngày/tháng/năm)", placeholder="ví dụ 15/03/2024", key=FIELD_KEYS["date"])
         channel = right.selectbox(
-            "Hình thức", CHANNEL_LABELS, index=None, placeholder="Chọn hình thức…", key=FIELD_KEYS["channel"]
+            "Hình thức",
+            [c.label for c in plan.channels],
+            index=None,
+            placeholder="Chọn hình thức…",
+            key=FIELD_KEYS["channel"],
         )
         areas = st.multiselect(
             "Nội dung (một hay nhiều)",
-            AREA_LETTERS,
-            format_func=lambda letter: f"{letter} – {AREA_BY_LETTER[letter].label}",
+            plan.letters,
+            format_func=lambda letter: f"{letter} – {plan.area_by_letter[letter].label}",
             placeholder="Chọn nội dung của Kế hoạch…",
             key=FIELD_KEYS["areas"],
         )
@@ -323,10 +326,8 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
                 "note": note,
             },
         )
-    with st.expander("Mười nội dung tuyên truyền của Kế hoạch, đầy đủ", key="unit_form_areas"):
-        st.markdown(
-            "\n\n".join(f"**{md(area_label(letter))}.** {md(AREA_BY_LETTER[letter].text)}" for letter in AREA_LETTERS)
-        )
+    with st.expander(f"Các nội dung tuyên truyền của {plan.name}, đầy đủ", key="unit_form_areas"):
+        st.markdown("\n\n".join(f"**{md(area_label(a.letter, plan))}.** {md(a.text)}" for a in plan.areas))
 
 
 def _submit_activity(view: View, backend: Backend, user: User, code: str, fields: dict[str, Any]) -> None:
@@ -336,7 +337,13 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
     record_id = _record_id(("activity", code, _fingerprint(fields)))
     outcome = _write(
         lambda: actions.add_activity(
-            backend.writer(), user, view.parsed.units, unit_code=code, fields=fields, record_id=record_id
+            backend.writer(),
+            user,
+            view.parsed.units,
+            unit_code=code,
+            fields=fields,
+            record_id=record_id,
+            plans=view.parsed.plans,
         ),
         view.detailed,
     )

@@ -1,6 +1,6 @@
 """Hướng dẫn: what the person looking needs — a unit: its tab, the form and the confirm button; leadership:
-reading the dashboard; the office: the exports and the command line — then the plan's ten areas and six
-channels, periods and deadlines for everyone."""
+reading the dashboard; the office: the exports and the command line — then the areas and channels of the
+plan of the year shown (ten and six in 2023), periods and deadlines for everyone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import streamlit as st
 from components.context import current_view
 from components.safe import md
 from reporting import fmt
-from reporting.catalog import AREAS, CHANNELS
 from reporting.export import file_name
 from reporting.periods import deadline, quarter
 from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
@@ -78,16 +77,23 @@ liệt kê ở trang «Chất lượng dữ liệu» cùng trang, dòng, cột c
 """
 )
 
-st.header("Mười nội dung tuyên truyền (mục II.2 của Kế hoạch)")
-st.caption("Kế hoạch đánh chữ theo thứ tự tiếng Việt nên không có f, i, j: «a–m» là mười nội dung dưới đây.")
-for area in AREAS:
+plan = parsed.plan_for(year)
+areas_count, channels_count = fmt.count_word(len(plan.areas)), fmt.count_word(len(plan.channels))
+if plan.built_in:
+    st.header("Mười nội dung tuyên truyền (mục II.2 của Kế hoạch)")
+    st.caption("Kế hoạch đánh chữ theo thứ tự tiếng Việt nên không có f, i, j: «a–m» là mười nội dung dưới đây.")
+else:
+    st.header(f"{fmt.capitalize(areas_count)} nội dung tuyên truyền của {plan.name}")
+if notice := parsed.plans.notice(year):
+    st.info(notice)
+for area in plan.areas:
     with st.expander(md(f"{area.letter}) {area.label}"), key=f"guide_area_{area.letter}"):
         st.markdown(md(area.text))
 
-st.header("Sáu hình thức tuyên truyền")
+st.header(f"{fmt.capitalize(channels_count)} hình thức tuyên truyền")
 st.markdown(
-    "Ghi cột «Hình thức» đúng một trong sáu giá trị dưới đây (có thể ghi số thứ tự):\n\n"
-    + "\n".join(f"{c.number}. {md(c.label)}" for c in CHANNELS)
+    f"Ghi cột «Hình thức» đúng một trong {channels_count} giá trị dưới đây (có thể ghi số thứ tự):\n\n"
+    + "\n".join(f"{c.number}. {md(c.label)}" for c in plan.channels)
 )
 
 st.header("Kỳ báo cáo và hạn nộp")

@@ -34,10 +34,13 @@ def body(view: View) -> None:
     comparable = previous.totals["activities"] > 0  # a change against an empty period says nothing
     who = md(names.get(filters.unit, "")) if filters.unit else "toàn Sở"  # Markdown-safe: it is data
 
+    plan = summary.plan
     st.title(f"Tổng quan {period.label}")
     st.caption(
         f"{fmt.capitalize(who)} · {fmt.period_range(period)} · dữ liệu lúc {fmt.moment(parsed.read_at, seconds=True)}"
     )
+    if summary.plan_notice:
+        st.info(summary.plan_notice)
     excluded = tables.excluded_rows(parsed.problems)
     if filters.units is not None:
         excluded = excluded[excluded["unit_code"].isin(filters.units)]
@@ -56,21 +59,22 @@ def body(view: View) -> None:
 
     st.subheader("Mức độ phủ nội dung tuyên truyền theo đơn vị")
     st.caption(
-        "Mỗi ô là số hoạt động của một đơn vị về một nội dung (a–m) của Kế hoạch; "
+        f"Mỗi ô là số hoạt động của một đơn vị về một nội dung ({plan.letter_span}) của Kế hoạch; "
         "ô đỏ nhạt có dấu «–» là nội dung đơn vị chưa tuyên truyền trong kỳ."
     )
-    units = parsed.units if filters.units is None else parsed.units[parsed.units["code"].isin(filters.units)]
-    matrix = unit_area_matrix(summary.activities, units)
-    charts.show(charts.coverage_heatmap(matrix, names), key="overview_heatmap")
-    with st.expander("Tên các nội dung a–m của Kế hoạch"):  # what a tooltip would say, for a phone too
-        tables.show_area_names(key="overview_area_names")
+    matrix = unit_area_matrix(summary.activities, summary.units, plan)  # the units of the period
+    charts.show(charts.coverage_heatmap(matrix, names, plan), key="overview_heatmap")
+    with st.expander(f"Tên các nội dung {plan.letter_span} của Kế hoạch"):  # what a tooltip would say, for a phone
+        tables.show_area_names(key="overview_area_names", plan=plan)
 
     left, right = st.columns(2)
     with left:
         st.subheader("Hình thức tuyên truyền")
-        charts.show(charts.channel_chart(summary.channels, summary.channel_quantity), key="overview_channels")
+        charts.show(charts.channel_chart(summary.channels, summary.channel_quantity, plan), key="overview_channels")
         st.caption("«Số lượng» theo từng hình thức, đơn vị tính khác nhau nên không cộng chung:")
-        tables.show_channel_quantities(summary.channels, summary.channel_quantity, key="overview_channel_quantities")
+        tables.show_channel_quantities(
+            summary.channels, summary.channel_quantity, key="overview_channel_quantities", plan=plan
+        )
     with right:
         year = whole_year(period.year, parsed.rules)
         st.subheader(f"Hoạt động theo tháng, {year.label}")
@@ -98,12 +102,12 @@ def body(view: View) -> None:
     st.subheader("Nội dung chưa được tuyên truyền trong kỳ")
     if summary.uncovered_areas:
         st.warning(
-            f"{len(summary.uncovered_areas)}/10 nội dung chưa có hoạt động nào của {who} trong {period.label}: "
-            f"{', '.join(summary.uncovered_areas)}. Nội dung theo Kế hoạch:"
+            f"{len(summary.uncovered_areas)}/{len(plan.letters)} nội dung chưa có hoạt động nào của {who} trong "
+            f"{period.label}: {', '.join(summary.uncovered_areas)}. Nội dung theo Kế hoạch:"
         )
-        tables.show_areas(summary.uncovered_areas, key="overview_uncovered")
+        tables.show_areas(summary.uncovered_areas, key="overview_uncovered", plan=plan)
     else:
-        st.success(f"Cả 10 nội dung của Kế hoạch đều đã có hoạt động trong {period.label}.")
+        st.success(f"Cả {len(plan.letters)} nội dung của Kế hoạch đều đã có hoạt động trong {period.label}.")
 
     if view.user is not None and view.user.role in ("office", "leadership"):
         chase(view)

@@ -11,7 +11,6 @@ from components.context import current_view
 from components.filters import select_unit, unit_names
 from components.safe import md
 from reporting import fmt
-from reporting.catalog import AREA_LETTERS
 from reporting.metrics import severity_counts, uncovered
 from reporting.periods import ROMAN, days_to_deadline, deadline
 
@@ -64,8 +63,13 @@ def report_line(report: object, index: int) -> None:
 
 
 reports = summary.reports.sort_values("quarter")
-if not bool(reports["expected"].iloc[0]):
+plan = summary.plan
+if summary.plan_notice:
+    st.info(summary.plan_notice)
+if not bool(unit["reports"]):
     st.info("Đơn vị không thuộc diện báo cáo quý (cột «Báo cáo quý» của trang «Đơn vị»).")
+elif not reports["expected"].astype(bool).any():
+    st.info(f"Đơn vị không phải báo cáo trong {period.label}: {md(tables.unit_dates(unit))}.")
 else:
     for report in reports.to_dict("records"):
         report_line(report, int(report["quarter"]))
@@ -82,7 +86,7 @@ kpi.render_cards(
     [
         kpi.Card("Hoạt động", fmt.number(row["activities"])),
         kpi.Card("Người tham gia", fmt.number(row["participants"])),
-        kpi.Card("Nội dung đã phủ", f"{len(covered)}/{len(AREA_LETTERS)}"),
+        kpi.Card("Nội dung đã phủ", f"{len(covered)}/{len(plan.letters)}"),
     ],
 )
 
@@ -95,18 +99,21 @@ if not unit["tabs"]:
 elif summary.activities.empty:
     st.info(f"Chưa có hoạt động nào của đơn vị trong {period.label} ({fmt.period_range(period)}).")
 else:
-    tables.show_activities(summary.activities, key="unit_activities")
+    tables.show_activities(summary.activities, key="unit_activities", plan=plan)
     st.caption("«Số lượng» theo từng hình thức (đơn vị tính khác nhau nên không cộng chung):")
-    tables.show_channel_quantities(summary.channels, summary.channel_quantity, key="unit_channel_quantities")
+    tables.show_channel_quantities(summary.channels, summary.channel_quantity, key="unit_channel_quantities", plan=plan)
 unit_forms.activity_form(view, code, backend)
 
 st.subheader("Nội dung chưa tuyên truyền")
-missing = uncovered(covered)
+missing = uncovered(covered, plan)
+whole = len(plan.letters)
 if missing:
-    st.caption(f"{len(missing)}/10 nội dung của Kế hoạch chưa có hoạt động của đơn vị trong kỳ: {', '.join(missing)}.")
-    tables.show_areas(missing, key="unit_uncovered")
+    st.caption(
+        f"{len(missing)}/{whole} nội dung của Kế hoạch chưa có hoạt động của đơn vị trong kỳ: {', '.join(missing)}."
+    )
+    tables.show_areas(missing, key="unit_uncovered", plan=plan)
 else:
-    st.success("Đơn vị đã có hoạt động cho cả 10 nội dung của Kế hoạch trong kỳ.")
+    st.success(f"Đơn vị đã có hoạt động cho cả {whole} nội dung của Kế hoạch trong kỳ.")
 
 st.subheader("Dòng cần sửa trong bảng tính")
 problems = parsed.problems[parsed.problems["unit_code"] == code]

@@ -18,10 +18,10 @@ from typing import Any, Protocol
 import pandas as pd
 
 from reporting.access import User, check_can_write
-from reporting.catalog import CHANNEL_BY_CODE
 from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
-from reporting.periods import VN_TZ
+from reporting.periods import VN_TZ, period_of
+from reporting.plan import DEFAULT_PLANS, Plans
 from reporting.schema import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, SUBMISSIONS_TAB, Column
 from reporting.snapshot import Cell
 
@@ -176,6 +176,7 @@ def add_activity(
     unit_code: str,
     fields: Mapping[str, Any],
     record_id: str,
+    plans: Plans = DEFAULT_PLANS,
 ) -> ActivityOutcome:
     """Check `fields` with the parser's rules and, when it has no error, append it to the unit's own tab.
 
@@ -184,16 +185,17 @@ def add_activity(
     """
     check_can_write(user, unit_code)
     tab = own_tab(units, unit_code)
-    check = check_activity(fields)
+    check = check_activity(fields, plans)
     if not check.ok or check.activity is None:
         return ActivityOutcome(check, None)
     activity = check.activity
+    plan = plans.for_year(period_of(activity["date"])[0])
     result = append_activity(
         writer,
         tab,
         day=activity["date"],
         areas=", ".join(activity["areas"]),
-        channel=CHANNEL_BY_CODE[activity["channel"]].label,  # the template's dropdown value
+        channel=plan.channel_by_code[activity["channel"]].label,  # the template's dropdown value
         title=str(fields.get("title") or "").strip(),
         record_id=record_id,
         # A blank count stays blank in the sheet (the parser reads it as its default), as a person leaves it.

@@ -106,3 +106,11 @@ def days(count: int) -> str:
 def capitalize(text: str) -> str:
     """Upper-case only the first letter: 'quý I năm 2023' → 'Quý I năm 2023' (str.capitalize lowers the I)."""
     return text[:1].upper() + text[1:]
+
+
+_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
+
+
+def count_word(n: int) -> str:
+    """A small count in words, as Vietnamese prose writes it ('mười nội dung'); digits above ten."""
+    return _WORDS[n] if 0 <= n <= 10 else number(n)

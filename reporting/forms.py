@@ -14,6 +14,7 @@ from typing import Any
 from reporting.fmt import is_missing
 from reporting.parse import parse_snapshot
 from reporting.periods import VN_TZ
+from reporting.plan import DEFAULT_PLANS, Plans
 from reporting.schema import ACTIVITY_COLUMNS, UNITS_TAB
 from reporting.snapshot import Snapshot, rows_from_values
 
@@ -34,9 +35,10 @@ class FormCheck:
         return not self.errors
 
 
-def check_activity(fields: Mapping[str, Any]) -> FormCheck:
-    """Check an activity form. `fields` uses the parser's keys: date, areas, channel, title, quantity,
-    participants, evidence, note (values as typed; `areas` may be a list of letters)."""
+def check_activity(fields: Mapping[str, Any], plans: Plans = DEFAULT_PLANS) -> FormCheck:
+    """Check an activity form by the plan of its date's year among `plans`. `fields` uses the parser's
+    keys: date, areas, channel, title, quantity, participants, evidence, note (values as typed; `areas`
+    may be a list of letters)."""
     values = dict(fields)
     if isinstance(values.get("areas"), (list, tuple)):
         values["areas"] = ", ".join(values["areas"])
@@ -50,7 +52,7 @@ def check_activity(fields: Mapping[str, Any]) -> FormCheck:
         read_at=_CHECKED_AT,  # not used by the rules; fixed so a check never depends on the clock
         source_name="form",
     )
-    parsed = parse_snapshot(snapshot)
+    parsed = parse_snapshot(snapshot, plans=plans)
     problems = parsed.problems[parsed.problems["row"] == 2]
     messages = {
         severity: [

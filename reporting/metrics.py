@@ -1,8 +1,10 @@
 """Figures for a period: totals, channel mix, content-area coverage, per-unit figures, report status.
 
 Everything the dashboard shows and every export writes comes from `summarize`, so they always agree.
-An activity tagged "a, b" counts once under a and once under b; coverage is the share of the ten areas
-with at least one activity.
+An activity tagged "a, b" counts once under a and once under b; coverage is the share of the areas of the
+period's plan (`Parsed.plan_for`: ten in 2023) with at least one activity. Units follow their dates
+(`reporting.units_over_time`): a period lists the units active in it, and owes a report only from those
+active on its last day.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reporting.catalog import AREA_LETTERS, CHANNEL_CODES
 from reporting.parse import Parsed
 from reporting.periods import Period, deadline, quarter, report_status, reporting_months
+from reporting.plan import PLAN_2023, Plan
+from reporting.units_over_time import active_at, active_during, lineage
 
 REPORT_COLUMNS = [
     "unit_code",
@@ -41,18 +44,20 @@ class Summary:
     activities: pd.DataFrame  # the period's activities, filtered
     units: pd.DataFrame  # one row per unit: figures, areas covered, report status (quarters only)
     reports: pd.DataFrame  # one row per unit and quarter of the period: REPORT_COLUMNS
-    channels: pd.Series  # channel code → activities (all six, zeros kept)
+    channels: pd.Series  # channel code → activities (every channel of the plan, zeros kept)
     channel_quantity: pd.Series  # channel code → sum of «Số lượng» (units differ by channel: never add them up)
     channel_participants: pd.Series  # channel code → participants
-    areas: pd.Series  # area letter → activities (all ten, zeros kept)
+    areas: pd.Series  # area letter → activities (every area of the plan, zeros kept)
     totals: dict[str, Any]
     problems: dict[str, int]
     # Error rows kept out of these figures: dated within the period, and with no readable date (which may be).
     excluded: dict[str, int] = field(default_factory=lambda: {"in_period": 0, "undated": 0})
+    plan: Plan = PLAN_2023  # the plan of the period's year
+    plan_notice: str | None = None  # said when that year has no plan of its own (`Plans.notice`)
 
     @property
     def uncovered_areas(self) -> list[str]:
-        return [letter for letter in AREA_LETTERS if self.areas[letter] == 0]
+        return [letter for letter in self.plan.letters if self.areas[letter] == 0]
 
     def to_json(self) -> dict[str, Any]:
         """The `summary` command's JSON (DESIGN.md)."""
@@ -65,7 +70,7 @@ class Summary:
                 "activities": int(row.activities),
                 "quantity": int(row.quantity),
                 "participants": int(row.participants),
-                "channels": {code: int(getattr(row, f"ch_{code}")) for code in CHANNEL_CODES},
+                "channels": {code: int(getattr(row, f"ch_{code}")) for code in self.plan.channel_codes},
                 "areas": list(row.areas),
             }
             if by_unit is not None and row.code in by_unit.index:
@@ -99,9 +104,9 @@ class Summary:
         }
 
 
-def uncovered(covered: tuple[str, ...] | list[str]) -> list[str]:
+def uncovered(covered: tuple[str, ...] | list[str], plan: Plan = PLAN_2023) -> list[str]:
     """The plan's areas not in `covered` (one unit's `areas`), in the plan's order."""
-    return [letter for letter in AREA_LETTERS if letter not in covered]
+    return [letter for letter in plan.letters if letter not in covered]
 
 
 def severity_counts(problems: pd.DataFrame) -> dict[str, int]:
@@ -135,20 +140,20 @@ def excluded_counts(parsed: Parsed, period: Period, units: list[str] | tuple[str
     return {"in_period": int(inside.sum()), "undated": int(dates.isna().sum())}
 
 
-def area_counts(activities: pd.DataFrame) -> pd.Series:
+def area_counts(activities: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.Series:
     """Activities per content area (an activity counts once in each area it is tagged with)."""
     exploded = activities["areas"].explode()
-    return exploded.value_counts().reindex(list(AREA_LETTERS), fill_value=0).astype("int64")
+    return exploded.value_counts().reindex(list(plan.letters), fill_value=0).astype("int64")
 
 
-def channel_counts(activities: pd.DataFrame) -> pd.Series:
-    return activities["channel"].value_counts().reindex(list(CHANNEL_CODES), fill_value=0).astype("int64")
+def channel_counts(activities: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.Series:
+    return activities["channel"].value_counts().reindex(list(plan.channel_codes), fill_value=0).astype("int64")
 
 
-def channel_sums(activities: pd.DataFrame, column: str) -> pd.Series:
-    """Sum of `column` (quantity, participants) per channel code, all six channels present."""
+def channel_sums(activities: pd.DataFrame, column: str, plan: Plan = PLAN_2023) -> pd.Series:
+    """Sum of `column` (quantity, participants) per channel code, every channel of the plan present."""
     sums = activities.groupby("channel")[column].sum() if len(activities) else pd.Series(dtype="int64")
-    return sums.reindex(list(CHANNEL_CODES), fill_value=0).astype("int64")
+    return sums.reindex(list(plan.channel_codes), fill_value=0).astype("int64")
 
 
 def _cross(frame: pd.DataFrame, rows: str, columns: str, values: str | None = None) -> pd.DataFrame:
@@ -160,18 +165,18 @@ def _cross(frame: pd.DataFrame, rows: str, columns: str, values: str | None = No
     return (grouped.size() if values is None else grouped[values].sum()).unstack(fill_value=0)
 
 
-def unit_area_matrix(activities: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+def unit_area_matrix(activities: pd.DataFrame, units: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame:
     """Unit code × area letter → activities, every unit and area present (zeros where uncovered)."""
     exploded = activities[["unit_code", "areas"]].explode("areas").dropna()
     table = _cross(exploded, "unit_code", "areas")
-    return table.reindex(index=list(units["code"]), columns=list(AREA_LETTERS), fill_value=0).astype("int64")
+    return table.reindex(index=list(units["code"]), columns=list(plan.letters), fill_value=0).astype("int64")
 
 
-def area_channel_matrix(activities: pd.DataFrame) -> pd.DataFrame:
+def area_channel_matrix(activities: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame:
     """Area letter × channel code → activities."""
     exploded = activities[["channel", "areas"]].explode("areas")
     table = pd.crosstab(exploded["areas"], exploded["channel"]) if len(exploded) else pd.DataFrame()
-    return table.reindex(index=list(AREA_LETTERS), columns=list(CHANNEL_CODES), fill_value=0).astype("int64")
+    return table.reindex(index=list(plan.letters), columns=list(plan.channel_codes), fill_value=0).astype("int64")
 
 
 def report_table(
@@ -186,9 +191,16 @@ def report_table(
     subs = parsed.submissions
     rows = []
     for q in quarters:
+        span = quarter(year, q, parsed.rules)
+        owing = active_at(chosen, span.end)
+        # A unit filter keeps its units (their pages say "no report owed"); otherwise a unit shows only
+        # in the quarters it existed in.
+        listed = (
+            chosen if units else chosen[active_during(chosen, span.start, span.end) | subs_of(subs, year, q, chosen)]
+        )
         of_quarter = subs[(subs["year"] == year) & (subs["quarter"] == q)]
         times = of_quarter.groupby("unit_code")["submitted_at"].apply(list).to_dict()
-        for unit in chosen.itertuples(index=False):
+        for unit, owes in zip(listed.itertuples(index=False), owing[listed.index], strict=True):
             status = report_status(times.get(unit.code, []), year, q, now, parsed.rules)
             rows.append(
                 {
@@ -197,7 +209,7 @@ def report_table(
                     "year": year,
                     "quarter": q,
                     "deadline": deadline(year, q, parsed.rules),
-                    "expected": bool(unit.reports),
+                    "expected": bool(unit.reports) and bool(owes),
                     "status": status.status,
                     "status_label": status.label,
                     "submitted_at": status.submitted_at,
@@ -209,7 +221,13 @@ def report_table(
     return frame
 
 
-def _unit_figures(activities: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+def subs_of(subs: pd.DataFrame, year: int, q: int, units: pd.DataFrame) -> pd.Series:
+    """Per unit: it submitted a report for year/q (shown even outside its dates: nothing typed is hidden)."""
+    of_quarter = subs[(subs["year"] == year) & (subs["quarter"] == q)]
+    return units["code"].isin(of_quarter["unit_code"])
+
+
+def _unit_figures(activities: pd.DataFrame, units: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     grouped = activities.groupby("unit_code")
     figures = pd.DataFrame(
         {
@@ -219,12 +237,12 @@ def _unit_figures(activities: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame
         }
     )
     by_channel = _cross(activities, "unit_code", "channel")
-    by_channel = by_channel.reindex(columns=list(CHANNEL_CODES), fill_value=0).add_prefix("ch_")
+    by_channel = by_channel.reindex(columns=list(plan.channel_codes), fill_value=0).add_prefix("ch_")
     qty_channel = _cross(activities, "unit_code", "channel", "quantity")
-    qty_channel = qty_channel.reindex(columns=list(CHANNEL_CODES), fill_value=0).add_prefix("qty_")
-    matrix = unit_area_matrix(activities, units)
+    qty_channel = qty_channel.reindex(columns=list(plan.channel_codes), fill_value=0).add_prefix("qty_")
+    matrix = unit_area_matrix(activities, units, plan)
     covered = pd.Series(
-        [tuple(a for a, n in zip(AREA_LETTERS, row, strict=True) if n > 0) for row in matrix.to_numpy()],
+        [tuple(a for a, n in zip(plan.letters, row, strict=True) if n > 0) for row in matrix.to_numpy()],
         index=matrix.index,
         dtype=object,
     )
@@ -240,9 +258,12 @@ def summarize(
     parsed: Parsed, period: Period, now: datetime, units: list[str] | tuple[str, ...] | None = None
 ) -> Summary:
     """All figures of `period` at moment `now`, for all units or the given unit codes."""
+    plan = parsed.plan_for(period.year)
     chosen = select_units(parsed, units)
     acts = activities_in(parsed, period, list(chosen["code"]) if units else None)
-    unit_frame = _unit_figures(acts, chosen)
+    if not units:  # the units of the period: those active in it, and any with an activity in it
+        chosen = chosen[active_during(chosen, period.start, period.end) | chosen["code"].isin(acts["unit_code"])]
+    unit_frame = _unit_figures(acts, chosen, plan)
     reports = report_table(parsed, period.year, period.quarters, now, units)
     if period.kind == "quarter":
         unit_frame = unit_frame.merge(
@@ -251,7 +272,7 @@ def summarize(
             right_on="unit_code",
             how="left",
         ).drop(columns="unit_code")
-    areas = area_counts(acts)
+    areas = area_counts(acts, plan)
     expected = reports[reports["expected"].astype(bool)]  # an empty column is object: [] would select columns
     if period.kind != "quarter":  # over several quarters, a report not yet due is not yet owed
         expected = expected[expected["status"] != "not_due"]
@@ -259,7 +280,7 @@ def summarize(
         "activities": len(acts),
         "quantity": int(acts["quantity"].sum()),
         "participants": int(acts["participants"].sum()),
-        "coverage": float((areas > 0).sum() / len(AREA_LETTERS)),
+        "coverage": float((areas > 0).sum() / len(plan.letters)),
         "areas_covered": int((areas > 0).sum()),
         "reports_expected": len(expected),
         "reports_submitted": int(expected["status"].isin(["on_time", "late"]).sum()),
@@ -276,13 +297,15 @@ def summarize(
         acts,
         unit_frame,
         reports,
-        channel_counts(acts),
-        channel_sums(acts, "quantity"),
-        channel_sums(acts, "participants"),
+        channel_counts(acts, plan),
+        channel_sums(acts, "quantity", plan),
+        channel_sums(acts, "participants", plan),
         areas,
         totals,
         severity_counts(problems),
         excluded_counts(parsed, period, units),
+        plan,
+        parsed.plans.notice(period.year),
     )
 
 
@@ -303,8 +326,9 @@ def latest_quarter_with_data(parsed: Parsed) -> tuple[int, int] | None:
 def monthly_counts(parsed: Parsed, period: Period, units: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """Activities per reporting month of the period (`reporting.periods.reporting_months`: under ND 09 month M
     runs 15/(M−1)–14/M, so a quarter's months add up to the quarter): columns month (the calendar month the
-    reporting month is named after, its first day), start, end, activities."""
-    acts = activities_in(parsed, period, units)
+    reporting month is named after, its first day), start, end, activities. A unit's months include those of
+    the units it took over (`reporting.units_over_time.lineage`)."""
+    acts = activities_in(parsed, period, lineage(parsed.units, units) if units else None)
     months = reporting_months(period, parsed.rules)
     dates = acts["date"].to_numpy()
     counts = [

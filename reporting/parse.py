@@ -1017,8 +1017,9 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
     return frame.reset_index(drop=True)
 
 
-def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Parsed:
-    """Interpret a whole snapshot. Never raises on bad cells: they become problems."""
+def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans: Plans | None = None) -> Parsed:
+    """Interpret a whole snapshot. Never raises on bad cells: they become problems. `plans` (the in-app form's
+    check) replaces those of the snapshot's `Kế hoạch` tab."""
     problems = _Problems()
     _report_twin_fixed_tabs(snapshot, problems)
     units = _parse_units(snapshot, problems)
@@ -1040,7 +1041,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES) -> Pa
                 "key_name": [fold(c) for _, c in pairs],
             }
         )
-    plans = _parse_plans(snapshot, units, problems)
+    plans = plans or _parse_plans(snapshot, units, problems)
     activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules, plans)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)

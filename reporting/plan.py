@@ -84,6 +84,12 @@ class Plan:
         return channel_hint(self.channels)
 
     @property
+    def letter_span(self) -> str:
+        """«a–m» for the plan's letters («a, b, c» when there are three or fewer)."""
+        letters = self.letters
+        return f"{letters[0]}–{letters[-1]}" if len(letters) > 3 else ", ".join(letters)
+
+    @property
     def name(self) -> str:
         """«kế hoạch năm 2024» and its number when known: how the app names this plan to people."""
         return f"kế hoạch năm {self.year}" + (f" (số {self.number})" if self.number else "")

@@ -34,6 +34,7 @@ def test_heatmap_frame_has_one_row_per_cell_with_readable_labels() -> None:
         "order": 0,
         "unit_name": "Văn phòng Sở",
         "area": "a) Vai trò, trách nhiệm của cấp ủy, người đứng đầu",
+        "area_order": 0,
         "state": "5 hoạt động",
         "label": "5",
         "dark": True,

@@ -22,7 +22,6 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, ITEM_CHANNELS, ITEM_NOUNS
 from reporting.export.common import (
     EMPTY_TEXT,
     MOTTO,
@@ -190,11 +189,13 @@ def _to_complete(doc: Any, what: str, hint: str | None = None) -> None:
 
 
 def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
-    period, totals = summary.period, summary.totals
+    period, totals, plan = summary.period, summary.totals, summary.plan
     units = summary.units
     _heading(doc, "I. KẾT QUẢ THỰC HIỆN", level=1)
     _heading(doc, "1. Tình hình chung", level=2)
-    covered = len(AREA_LETTERS) - len(summary.uncovered_areas)
+    if summary.plan_notice:
+        _para(doc, summary.plan_notice, indent=True)
+    covered = len(plan.letters) - len(summary.uncovered_areas)
     if totals["activities"] == 0:
         _para(
             doc,
@@ -208,34 +209,32 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
             doc,
             f"Trong {period.label}, {active}/{len(units)} phòng, đơn vị đã tổ chức "
             f"{fmt.number(totals['activities'])} hoạt động thông tin, tuyên truyền về cải cách hành chính với "
-            f"{fmt.number(totals['participants'])} lượt người tham gia; đã tuyên truyền {covered}/{len(AREA_LETTERS)} "
+            f"{fmt.number(totals['participants'])} lượt người tham gia; đã tuyên truyền {covered}/{len(plan.letters)} "
             "nội dung của Kế hoạch.",
             indent=True,
         )
 
     _heading(doc, "2. Kết quả theo nội dung tuyên truyền", level=2)
-    for letter in AREA_LETTERS:
-        count = int(summary.areas[letter])
+    for area in plan.areas:
+        count = int(summary.areas[area.letter])
         if count:
-            _para(
-                doc, f"- Nội dung {letter}) {AREA_BY_LETTER[letter].label}: {fmt.number(count)} hoạt động.", indent=True
-            )
+            _para(doc, f"- Nội dung {area.letter}) {area.label}: {fmt.number(count)} hoạt động.", indent=True)
     if summary.uncovered_areas:
-        names = "; ".join(f"{a}) {AREA_BY_LETTER[a].label}" for a in summary.uncovered_areas)
+        names = "; ".join(f"{a}) {plan.area_by_letter[a].label}" for a in summary.uncovered_areas)
         _para(doc, f"- Chưa tuyên truyền: {names}.", indent=True)
     else:
-        _para(doc, f"- Cả {len(AREA_LETTERS)} nội dung của Kế hoạch đều đã được tuyên truyền.", indent=True)
+        _para(doc, f"- Cả {len(plan.letters)} nội dung của Kế hoạch đều đã được tuyên truyền.", indent=True)
 
     _heading(doc, "3. Kết quả theo hình thức tuyên truyền", level=2)
     people = summary.channel_participants
-    for channel in CHANNELS:
+    for channel in plan.channels:
         count = int(summary.channels[channel.code])
         if not count:
             continue
         sentence = f"- {channel.label}: {fmt.number(count)} hoạt động"
-        if channel.code in ITEM_CHANNELS:
+        if channel.code in plan.item_nouns:
             items = int(units[f"qty_{channel.code}"].sum())
-            sentence += f", {fmt.number(items)} {ITEM_NOUNS[channel.code]}"
+            sentence += f", {fmt.number(items)} {plan.item_nouns[channel.code]}"
         elif int(people.get(channel.code, 0)):
             sentence += f", {fmt.number(people[channel.code])} lượt người tham gia"
         _para(doc, sentence + ".", indent=True)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reporting import fmt
-from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, CHANNELS, GROUPS, ITEM_CHANNELS
+from reporting.catalog import GROUPS
 from reporting.export.common import (
     EMPTY_TEXT,
     TITLE_PREFIX,
@@ -30,13 +30,6 @@ from reporting.periods import ROMAN
 Kind = Literal["text", "center", "int", "date", "moment"]
 RowStyle = Literal["", "group", "total"]
 
-# What "Số lượng" counts for the channels where it means items (catalog.ITEM_CHANNELS).
-ITEM_WORDS: dict[str, str] = {
-    "web_section": "Số bài",
-    "web_news": "Số tin, bài",
-    "visual": "Số sản phẩm",
-    "social": "Số bài đăng",
-}
 NOT_EXPECTED = "Không phải báo cáo"
 
 
@@ -112,13 +105,14 @@ def _areas_text(areas: tuple[str, ...]) -> str:
 def summary_table(summary: Summary) -> Table:
     """`Tổng hợp`: one row per unit — activities by channel (and items where Số lượng counts them),
     participants, areas covered, report status — then the total row."""
-    period = summary.period
+    period, plan = summary.period, summary.plan
+    items = plan.item_nouns  # channels whose «Số lượng» counts items: their column says what it counts
     columns = [Col("STT", "center", 5), Col("Đơn vị", "text", 30), Col("Tổng số hoạt động", "int", 9)]
-    for channel in CHANNELS:
+    for channel in plan.channels:
         group = f"{channel.number}. {channel.label}"
-        columns.append(Col("Số hoạt động", "int", 9 if channel.code in ITEM_CHANNELS else 11, group))
-        if channel.code in ITEM_CHANNELS:
-            columns.append(Col(ITEM_WORDS[channel.code], "int", 9, group))
+        columns.append(Col("Số hoạt động", "int", 9 if channel.code in items else 11, group))
+        if channel.code in items:
+            columns.append(Col(f"Số {items[channel.code]}", "int", 9, group))
     columns += [Col("Số người tham gia", "int", 10), Col("Nội dung đã tuyên truyền", "center", 17)]
     quarterly = period.kind == "quarter"
     if quarterly:
@@ -141,9 +135,9 @@ def summary_table(summary: Summary) -> Table:
             unit = units.iloc[position]
             number += 1
             values: list[Any] = [number, text(unit["name"]), int(unit["activities"])]
-            for channel in CHANNELS:
+            for channel in plan.channels:
                 values.append(int(unit[f"ch_{channel.code}"]))
-                if channel.code in ITEM_CHANNELS:
+                if channel.code in items:
                     values.append(int(unit[f"qty_{channel.code}"]))
             values += [int(unit["participants"]), _areas_text(unit["areas"])]
             if quarterly:
@@ -155,12 +149,12 @@ def summary_table(summary: Summary) -> Table:
 
     totals = summary.totals
     total: list[Any] = [None, "Tổng cộng", totals["activities"]]
-    for channel in CHANNELS:
+    for channel in plan.channels:
         total.append(int(summary.channels[channel.code]))
-        if channel.code in ITEM_CHANNELS:
+        if channel.code in items:
             total.append(int(units[f"qty_{channel.code}"].sum()))
-    covered = [a for a in AREA_LETTERS if summary.areas[a] > 0]
-    total += [totals["participants"], f"{len(covered)}/{len(AREA_LETTERS)} nội dung"]
+    covered = [a for a in plan.letters if summary.areas[a] > 0]
+    total += [totals["participants"], f"{len(covered)}/{len(plan.letters)} nội dung"]
     if quarterly:
         total += [f"Đã nộp {totals['reports_submitted']}/{totals['reports_expected']}", None]
     else:
@@ -181,12 +175,21 @@ def summary_notes(summary: Summary) -> list[str]:
     notes = []
     if totals["activities"] == 0:
         notes.append(f"{EMPTY_TEXT} ({period.label}).")
-    notes.append(
-        "Cột «Nội dung đã tuyên truyền» ghi các nội dung a–m tại mục II.2 Kế hoạch truyền thông CCHC năm "
-        f"{period.year} của Sở (xem trang «Theo nội dung»)."
-    )
+    if summary.plan.built_in:
+        notes.append(
+            "Cột «Nội dung đã tuyên truyền» ghi các nội dung a–m tại mục II.2 Kế hoạch truyền thông CCHC năm "
+            f"{period.year} của Sở (xem trang «Theo nội dung»)."
+        )
+    else:
+        notes.append(
+            f"Cột «Nội dung đã tuyên truyền» ghi các nội dung {summary.plan.letter_span} của "
+            f"{summary.plan.name} (xem trang «Theo nội dung»)."
+        )
+    if summary.plan_notice:
+        notes.append(summary.plan_notice)
     if summary.uncovered_areas:
-        names = "; ".join(f"{a}) {AREA_BY_LETTER[a].label}" for a in summary.uncovered_areas)
+        by_letter = summary.plan.area_by_letter
+        names = "; ".join(f"{a}) {by_letter[a].label}" for a in summary.uncovered_areas)
         notes.append(f"Nội dung chưa được tuyên truyền trong kỳ: {names}.")
     notes.append(report_rates(summary))
     return notes  # what the data left out is for the office (the export page), not for UBND tỉnh
@@ -209,24 +212,26 @@ def report_rates(summary: Summary) -> str:
 
 
 def area_table(summary: Summary) -> Table:
-    """`Theo nội dung`: the ten areas × channels, and which units covered each area."""
+    """`Theo nội dung`: the plan's areas × channels, and which units covered each area."""
+    plan = summary.plan
     columns = [Col("Mục", "center", 6), Col("Nội dung tuyên truyền (mục II.2 Kế hoạch)", "text", 38)]
-    columns += [Col(c.label, "int", 11, "Số hoạt động theo hình thức tuyên truyền") for c in CHANNELS]
+    columns += [Col(c.label, "int", 11, "Số hoạt động theo hình thức tuyên truyền") for c in plan.channels]
     columns += [Col("Tổng số hoạt động", "int", 10), Col("Đơn vị thực hiện", "text", 48)]
     table = Table(
         "Theo nội dung", "KẾT QUẢ THÔNG TIN, TUYÊN TRUYỀN CẢI CÁCH HÀNH CHÍNH THEO NỘI DUNG KẾ HOẠCH", columns
     )
     acts = summary.activities
-    matrix = area_channel_matrix(acts)
-    by_unit = unit_area_matrix(acts, summary.units)
+    matrix = area_channel_matrix(acts, plan)
+    by_unit = unit_area_matrix(acts, summary.units, plan)
     names = dict(zip(summary.units["code"], summary.units["name"], strict=True))
-    for letter in AREA_LETTERS:
-        counts = [int(matrix.at[letter, c.code]) for c in CHANNELS]
+    for area in plan.areas:
+        letter = area.letter
+        counts = [int(matrix.at[letter, c.code]) for c in plan.channels]
         doers = [text(names[code]) or code for code in by_unit.index if by_unit.at[code, letter] > 0]
-        table.add([f"{letter})", AREA_BY_LETTER[letter].label, *counts, int(summary.areas[letter]), "; ".join(doers)])
-    covered = len(AREA_LETTERS) - len(summary.uncovered_areas)
+        table.add([f"{letter})", area.label, *counts, int(summary.areas[letter]), "; ".join(doers)])
+    covered = len(plan.letters) - len(summary.uncovered_areas)
     table.notes = [
-        f"Đã tuyên truyền {covered}/{len(AREA_LETTERS)} nội dung của Kế hoạch"
+        f"Đã tuyên truyền {covered}/{len(plan.letters)} nội dung của Kế hoạch"
         + (f"; chưa tuyên truyền: {', '.join(summary.uncovered_areas)}." if summary.uncovered_areas else "."),
         "Một hoạt động gắn với nhiều nội dung được tính ở từng nội dung, nên cộng theo cột có thể lớn hơn "
         f"tổng số hoạt động ({fmt.number(summary.totals['activities'])}).",
@@ -269,7 +274,7 @@ def detail_columns(summary: Summary) -> list[list[Any]]:
     frame = acts.assign(_rank=acts["unit_code"].map(rank).fillna(len(rank)))
     frame = frame.sort_values(["_rank", "date", "tab", "row"], kind="stable")
     days = frame["date"].dt.date.tolist()
-    labels = {c.code: c.label for c in CHANNELS}
+    labels = {c.code: c.label for c in summary.plan.channels}
     return [
         list(range(1, len(frame) + 1)),
         per_distinct(frame["unit_code"], lambda code: names.get(code, code)),
