@@ -119,7 +119,7 @@ def bind_address() -> str | None:
 
 # The built-in demo workbook is a year 2023; shown at this moment (the quarter's reports in, one late, one
 # missing) its statuses read as they would in real use. Never used for a configured source.
-DEMO_MOMENT = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
+DEMO_MOMENT = datetime(2025, 1, 10, 9, 0, tzinfo=VN_TZ)
 
 
 def now(demo: bool = False) -> datetime:

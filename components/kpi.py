@@ -8,6 +8,7 @@ import streamlit as st
 
 from reporting import fmt
 from reporting.metrics import Summary
+from reporting.targets import share_text
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,12 @@ def render_cards(cards: list[Card], compared_with: str | None = None, per_row: i
             help=card.help,
             border=True,
         )
+
+
+def completion_cards(summary: Summary) -> list[Card]:
+    """«Mức độ hoàn thành kế hoạch» for the period and for the year to its end (`reporting.targets`)."""
+    period = summary.period
+    return [
+        Card(f"Đạt trong {period.label}", share_text(summary.completion_in_period)),
+        Card(f"Từ đầu năm {period.year}", share_text(summary.completion)),
+    ]

@@ -150,6 +150,37 @@ def activities_frame(acts: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame
     )
 
 
+def completion_frame(frame: pd.DataFrame, with_quarter: bool) -> pd.DataFrame:
+    """`Summary.completion` rows as the page shows them (the same words as the export's `Hoàn thành kế hoạch`)."""
+    from reporting.export.tables import completion_result
+    from reporting.targets import KIND_LABELS
+
+    records = frame.to_dict("records")
+    out = pd.DataFrame(
+        {
+            "Quý": [ROMAN[int(r["quarter"])] for r in records],
+            "Chỉ tiêu": [f"{KIND_LABELS[r['kind']]}: {r['label']}" for r in records],
+            "Yêu cầu/quý": [fmt.number(int(r["target"])) for r in records],
+            "Thực hiện": [fmt.number(int(r["actual"])) for r in records],
+            "Kết quả": [completion_result(r) for r in records],
+            "Còn thiếu": [r["gap"] for r in records],
+        }
+    )
+    return out if with_quarter else out.drop(columns="Quý")
+
+
+def show_completion(frame: pd.DataFrame, key: str, with_quarter: bool = False) -> None:
+    table = completion_frame(frame, with_quarter)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        height=_fit(len(table)),
+        column_config={"Chỉ tiêu": st.column_config.TextColumn(pinned=True, width="large")},
+    )
+
+
 def unit_dates(unit: Mapping[str, object]) -> str:
     """«báo cáo từ 01/07/2024», «báo cáo đến 30/06/2024, công việc chuyển cho TTDV»: a unit's dates in words."""
     parts = []

@@ -21,7 +21,7 @@ from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
 from reporting.followup import DUE_SOON_DAYS, email_list, followup
-from reporting.metrics import monthly_counts, unit_area_matrix
+from reporting.metrics import Summary, monthly_counts, unit_area_matrix
 from reporting.periods import previous_period, whole_year
 
 
@@ -99,6 +99,9 @@ def body(view: View) -> None:
         )
     tables.show_compliance(summary.reports, key="overview_compliance")
 
+    if len(summary.completion):
+        completion(summary)
+
     st.subheader("Nội dung chưa được tuyên truyền trong kỳ")
     if summary.uncovered_areas:
         st.warning(
@@ -111,6 +114,19 @@ def body(view: View) -> None:
 
     if view.user is not None and view.user.role in ("office", "leadership"):
         chase(view)
+
+
+def completion(summary: Summary) -> None:
+    """«Mức độ hoàn thành kế hoạch»: the plan's targets met in the period and in the year so far."""
+    st.subheader("Mức độ hoàn thành kế hoạch")
+    kpi.render_cards(kpi.completion_cards(summary), per_row=2)
+    st.caption(
+        f"Chỉ tiêu mỗi quý của {summary.plan.name}. Quý chưa kết thúc tính đến hiện tại («Đang thực hiện»); "
+        "bảng đầy đủ theo từng quý có trong tệp Excel tải về (Phụ lục V)."
+    )
+    tables.show_completion(
+        summary.completion_in_period, key="overview_completion", with_quarter=summary.period.kind != "quarter"
+    )
 
 
 def chase(view: View) -> None:

@@ -1,7 +1,12 @@
-"""The demo workbook: a realistic, reproducible 2023 year of one Sở LĐ-TB&XH, in the DESIGN layout.
+"""The demo workbook: two realistic, reproducible years (2023 and 2024) of one Sở LĐ-TB&XH, in the DESIGN
+layout.
 
 Uneven on purpose (some units far busier, some areas untouched in some quarters), with reports on
 time, late and missing, a handful of wrong rows and one stray tab, so every page has something to show.
+2023 runs on the built-in plan. 2024 has its own plan in the `Kế hoạch` tab: area m dropped, a new area n,
+and targets; two units merge into a new one on 1/7/2024 (`Đơn vị`: Từ ngày, Đến ngày, Đơn vị tiếp nhận),
+and the `Cơ quan` tab changes the signer on 1/7/2024, then follows the 2025 reorganisation. The 2023 rows
+come from the same seed as before, so 2023's figures are unchanged.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from openpyxl.styles import Font
 from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.errors import SourceError
 from reporting.periods import deadline, quarter
-from reporting.schema import SUBMISSIONS_TAB, UNITS_TAB
+from reporting.plan import PLAN_2023
+from reporting.schema import LETTERHEAD_TAB, PLAN_TAB, SUBMISSIONS_TAB, UNITS_TAB
 
 SEED = 2023
 YEAR = 2023
+SECOND_YEAR = 2024
+MERGED_ON = date(2024, 7, 1)  # TTDD and CSBTXH become TTCTXH
 BUILT_IN_PATH = Path(__file__).resolve().parent.parent / "data" / "demo-2023.xlsx"
 DEFAULT_PATH = Path(
     os.environ.get("CCHC_DEMO_PATH", Path(__file__).resolve().parent.parent / "data" / "demo-2023.xlsx")
@@ -54,6 +62,52 @@ UNITS: tuple[tuple[str, str, str, str, float, str | None], ...] = (
     ("CSCN", "Cơ sở Cai nghiện ma túy tỉnh", "Đơn vị trực thuộc", "cscn@sldtbxh.example.vn", 0.4, None),
     ("CDCS", "Công đoàn cơ sở Sở", "Đoàn thể", "congdoan@sldtbxh.example.vn", 0.7, None),
     ("DTN", "Đoàn Thanh niên Sở", "Đoàn thể", "doanthanhnien@sldtbxh.example.vn", 1.0, None),
+)
+# The unit that takes over TTDD and CSBTXH on MERGED_ON (listed after the others, as people add a row).
+MERGED_UNIT = (
+    "TTCTXH",
+    "Trung tâm Công tác xã hội tổng hợp",
+    "Đơn vị trực thuộc",
+    "ttctxh@sldtbxh.example.vn",
+    1.1,
+    None,
+)
+MERGED_FROM = ("TTDD", "CSBTXH")
+
+# The 2024 plan, as the office types it into `Kế hoạch`: areas a–l of 2023 without m, and a new n;
+# the channels stay those of 2023 (no «Hình thức» rows); targets per area, channel and unit.
+PLAN_2024_HEADER = [
+    "Năm",
+    "Mục",
+    "Ký hiệu",
+    "Tên",
+    "Diễn giải",
+    "Đơn vị tính",
+    "Chỉ tiêu mỗi quý",
+    "Nội dung được giao",
+    "Ngày ban hành",
+]
+AREA_N = (
+    "n",
+    "Cải cách TTHC gắn với chuyển đổi số; dịch vụ công trực tuyến toàn trình",
+    "Tuyên truyền việc cải cách thủ tục hành chính gắn với chuyển đổi số, cung cấp dịch vụ công trực tuyến "
+    "toàn trình, thanh toán trực tuyến và số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.",
+)
+AREA_TARGETS_2024 = {"b": 25, "g": 6, "k": 8, "n": 15}
+CHANNEL_TARGETS_2024 = {"Tin bài trên trang thông tin điện tử": 30, "Fanpage Facebook, nhóm Zalo": 12}
+UNIT_TARGETS_2024 = {"VP": (25, "a, b, c"), "TTDVVL": (18, ""), "CSCN": (6, ""), "DTN": (None, "h, n")}
+# The agency block over time (`Cơ quan`): before the first row, the settings (Sở LĐ-TB&XH Bình Định).
+LETTERHEADS = (
+    (
+        date(2024, 7, 1),
+        "UBND TỈNH BÌNH ĐỊNH",
+        "SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI",
+        "SLĐTBXH",
+        "Bình Định",
+        "GIÁM ĐỐC",
+    ),
+    (date(2025, 3, 1), "UBND TỈNH BÌNH ĐỊNH", "SỞ NỘI VỤ", "SNV", "Bình Định", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"),
+    (date(2025, 7, 1), "UBND TỈNH GIA LAI", "SỞ NỘI VỤ", "SNV", "Gia Lai", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"),
 )
 
 TITLES = {
@@ -131,6 +185,59 @@ def _activity_rows(rng: random.Random) -> dict[str, list[list[object]]]:
     return by_unit
 
 
+QUIET_AREAS_2024 = {1: {"g"}, 2: {"l"}, 3: set(), 4: {"k"}}
+AREA_WEIGHTS_2024 = {**{a: w for a, w in AREA_WEIGHTS.items() if a != "m"}, "n": 2.5}
+
+
+def _active_span(code: str, start: date, end: date) -> tuple[date, date] | None:
+    """The part of start…end in which the unit exists in 2024 (the merger on MERGED_ON)."""
+    if code in MERGED_FROM:
+        end = min(end, MERGED_ON - timedelta(days=1))
+    elif code == MERGED_UNIT[0]:
+        start = max(start, MERGED_ON)
+    return (start, end) if start <= end else None
+
+
+def _second_year_rows(rng: random.Random) -> dict[str, list[list[object]]]:
+    """2024's activity rows per unit code, under the 2024 plan (no area m, a new area n)."""
+    channels = list(CHANNEL_WEIGHTS)
+    letters = list(AREA_WEIGHTS_2024)
+    by_unit: dict[str, list[list[object]]] = {}
+    for code, _name, _group, _email, weight, _tab in (*UNITS, MERGED_UNIT):
+        rows: list[list[object]] = []
+        for q in (1, 2, 3, 4):
+            period = quarter(SECOND_YEAR, q)
+            span = _active_span(code, period.start, period.end)
+            if span is None:
+                continue
+            days = (span[1] - span[0]).days
+            share = (days + 1) / ((period.end - period.start).days + 1)
+            count = max(0, round(rng.gauss(7.5 * weight * share, 2 * share)))
+            areas_ok = [a for a in letters if a not in QUIET_AREAS_2024[q]]
+            for _ in range(count):
+                day = span[0] + timedelta(days=rng.randrange(days + 1))
+                channel = rng.choices(channels, weights=[CHANNEL_WEIGHTS[c] for c in channels])[0]
+                picked = sorted(
+                    set(rng.choices(areas_ok, weights=[AREA_WEIGHTS_2024[a] for a in areas_ok], k=rng.choice([1, 2]))),
+                    key=letters.index,
+                )
+                title = rng.choice(TITLES[channel]).format(m=f"tháng {day.month}", y=SECOND_YEAR, py=SECOND_YEAR - 1)
+                quantity = 1 if channel == "meeting" else rng.choice([1, 1, 2, 3, 5])
+                people = rng.choice([15, 20, 25, 30, 45, 60, 120]) if channel == "meeting" else None
+                evidence = (
+                    f"https://sldtbxh.example.vn/cchc/{code.lower()}-{day:%Y%m%d}" if rng.random() < 0.6 else None
+                )
+                rows.append(
+                    [day, ", ".join(picked), _channel_text(rng, channel), title, quantity, people, evidence, None]
+                )
+        rows.sort(key=lambda r: r[0])
+        by_unit[code] = rows
+    # Typed as people do in a new year: an area of last year's plan (an error under the 2024 plan).
+    by_unit["VP"][4][1] = "m"
+    by_unit["DTN"][2][1] = "Nội dung n"
+    return by_unit
+
+
 def _channel_text(rng: random.Random, code: str) -> object:
     channel = next(c for c in CHANNELS if c.code == code)
     return rng.choices([channel.label, channel.number, channel.label.upper()], weights=[8, 1, 1])[0]
@@ -154,6 +261,63 @@ def _mess_up(by_unit: dict[str, list[list[object]]]) -> None:
     by_unit["KHTC"][1][1] = "a, x"
     by_unit["CDCS"][0][3] = None  # a warning only: no title
     ldvl[6][5] = "-20"
+
+
+def _second_year_submissions(rng: random.Random) -> list[list[object]]:
+    """2024's reports: the merged units report quarters I–II, their successor quarters III–IV."""
+    late = {1: {"KHTC"}, 2: {"CSCN", "TTDD"}, 3: {MERGED_UNIT[0]}, 4: {"TTR"}}
+    missing = {1: set(), 2: {"CDCS"}, 3: {"DTN"}, 4: {"CSCN"}}
+    rows: list[list[object]] = []
+    for q in (1, 2, 3, 4):
+        due = deadline(SECOND_YEAR, q)
+        for code, *_ in (*UNITS, MERGED_UNIT):
+            if code in missing[q] or (code in MERGED_FROM and q > 2) or (code == MERGED_UNIT[0] and q < 3):
+                continue
+            offset = rng.randint(1, 9) if code in late[q] else -rng.randint(0, 9)
+            when = datetime.combine(due + timedelta(days=offset), time(rng.choice([8, 9, 10, 14, 16]), 0))
+            rows.append([code, SECOND_YEAR, q, when, f"{code.lower()}@sldtbxh.example.vn", None, None])
+    return rows
+
+
+def _write_plan_tab(book: Workbook) -> None:
+    """`Kế hoạch`: the 2024 plan (2023 runs on the built-in plan, so it has no rows here)."""
+    sheet = book.create_sheet(PLAN_TAB)
+    sheet.append(PLAN_2024_HEADER)
+    y = SECOND_YEAR
+    sheet.append(
+        [
+            y,
+            "Kế hoạch",
+            "15/KH-SLĐTBXH",
+            "Kế hoạch truyền thông về công tác CCHC nhà nước năm 2024",
+            None,
+            None,
+            None,
+            None,
+            date(2024, 2, 20),
+        ]
+    )
+    for area in PLAN_2023.areas:
+        if area.letter != "m":
+            sheet.append([y, "Nội dung", area.letter, area.label, area.text, None, AREA_TARGETS_2024.get(area.letter)])
+    sheet.append([y, "Nội dung", AREA_N[0], AREA_N[1], AREA_N[2], None, AREA_TARGETS_2024["n"]])
+    for channel in PLAN_2023.channels:
+        noun = PLAN_2023.item_nouns.get(channel.code)
+        target = CHANNEL_TARGETS_2024.get(channel.label)
+        sheet.append([y, "Hình thức", channel.number, channel.label, None, noun, target])
+    for code, (target, assigned) in UNIT_TARGETS_2024.items():
+        sheet.append([y, "Đơn vị", code, None, None, None, target, assigned or None])
+    for cell in sheet["I"][1:]:
+        cell.number_format = "dd/mm/yyyy"
+
+
+def _write_letterhead_tab(book: Workbook) -> None:
+    sheet = book.create_sheet(LETTERHEAD_TAB)
+    sheet.append(["Từ ngày", "Cơ quan chủ quản", "Tên cơ quan", "Ký hiệu", "Địa danh", "Chức vụ người ký"])
+    for row in LETTERHEADS:
+        sheet.append(list(row))
+    for cell in sheet["A"][1:]:
+        cell.number_format = "dd/mm/yyyy"
 
 
 def _submission_rows(rng: random.Random) -> list[list[object]]:
@@ -199,26 +363,37 @@ def build_demo(path: str | Path, seed: int = SEED) -> Path:
     bold = Font(bold=True)
     units = book.active
     units.title = UNITS_TAB
-    units.append(["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý"])
+    units.append(["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý", "Từ ngày", "Đến ngày", "Đơn vị tiếp nhận"])
     for code, name, group, email, *_ in UNITS:
-        units.append([code, name, group, email, "Có"])
+        if code in MERGED_FROM:
+            units.append([code, name, group, email, "Có", None, MERGED_ON - timedelta(days=1), MERGED_UNIT[0]])
+        else:
+            units.append([code, name, group, email, "Có"])
+    code, name, group, email, *_ = MERGED_UNIT
+    units.append([code, name, group, email, "Có", MERGED_ON])
+    for column in ("F", "G"):
+        for cell in units[column][1:]:
+            cell.number_format = "dd/mm/yyyy"
     activities = _activity_rows(rng)
-    for code, _name, _group, _email, _weight, tab in UNITS:
+    second = _second_year_rows(random.Random(seed + 1))  # its own stream: 2023's rows stay as they were
+    for code, _name, _group, _email, _weight, tab in (*UNITS, MERGED_UNIT):
         sheet = book.create_sheet(tab or code)
         sheet.append(
             ["Ngày", "Nội dung", "Hình thức", "Tên hoạt động", "Số lượng", "Số người tham gia", "Minh chứng", "Ghi chú"]
         )
-        for row in activities[code]:
+        for row in [*activities.get(code, []), *second[code]]:
             sheet.append(row)
         for cell in sheet["A"][1:]:
             if isinstance(cell.value, date):
                 cell.number_format = "dd/mm/yyyy"
     subs = book.create_sheet(SUBMISSIONS_TAB)
     subs.append(["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp", "Người nộp", "Ghi chú", "Mã ghi"])
-    for row in _submission_rows(rng):
+    for row in _submission_rows(rng) + _second_year_submissions(random.Random(seed + 2)):
         subs.append(row)
     for cell in subs["D"][1:]:
         cell.number_format = "dd/mm/yyyy hh:mm"
+    _write_plan_tab(book)
+    _write_letterhead_tab(book)
     stray = book.create_sheet("Nháp")
     stray.append(["Ghi chép tạm của Văn phòng"])
     stray.append(["Chuẩn bị nội dung tập huấn quý IV"])
@@ -226,7 +401,7 @@ def build_demo(path: str | Path, seed: int = SEED) -> Path:
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGH", (12, 12, 40, 55, 10, 12, 40, 20), strict=True):
+        for letter, width in zip("ABCDEFGHI", (12, 12, 40, 55, 10, 12, 40, 20, 14), strict=True):
             sheet.column_dimensions[letter].width = width
     book.properties.title = DEMO_MARK  # how ensure_demo knows a file is ours to show without sign-in
     tmp = path.with_suffix(".tmp.xlsx")
@@ -235,19 +410,24 @@ def build_demo(path: str | Path, seed: int = SEED) -> Path:
     return path
 
 
-DEMO_MARK = "CCHC - sổ dữ liệu mẫu (dữ liệu giả)"
+DEMO_MARK = "CCHC - sổ dữ liệu mẫu 2023–2024 (dữ liệu giả)"
+OLD_DEMO_MARKS = ("CCHC - sổ dữ liệu mẫu (dữ liệu giả)",)  # earlier versions' demo: ours, rewritten on use
 
 
-def is_demo(path: Path) -> bool:
-    """True when `path` is a workbook `build_demo` wrote (its title property says so)."""
+def _mark(path: Path) -> str | None:
     try:
         book = load_workbook(path, read_only=True)
     except Exception:  # not an .xlsx at all
-        return False
+        return None
     try:
-        return book.properties.title == DEMO_MARK
+        return book.properties.title
     finally:
         book.close()
+
+
+def is_demo(path: Path) -> bool:
+    """True when `path` is a workbook `build_demo` wrote, this version or an earlier one (its title says so)."""
+    return _mark(path) in (DEMO_MARK, *OLD_DEMO_MARKS)
 
 
 def ensure_demo(path: str | Path = DEFAULT_PATH) -> Path:
@@ -266,6 +446,6 @@ def ensure_demo(path: str | Path = DEFAULT_PATH) -> Path:
                 "đăng nhập; để có sổ mẫu, trỏ CCHC_DEMO_PATH tới một tệp chưa có."
             )
         path.replace(path.with_name(path.stem + ".old.xlsx"))
-    if not path.exists():
+    if not path.exists() or _mark(path) in OLD_DEMO_MARKS:  # an earlier version's demo: the current one
         build_demo(path)
     return path

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from reporting.parse import Parsed
-from reporting.periods import Period, deadline, quarter, report_status, reporting_months
+from reporting.periods import VN_TZ, Period, deadline, quarter, report_status, reporting_months
 from reporting.plan import PLAN_2023, Plan
+from reporting.targets import completion, empty_completion
 from reporting.units_over_time import active_at, active_during, lineage
 
 REPORT_COLUMNS = [
@@ -54,6 +55,13 @@ class Summary:
     excluded: dict[str, int] = field(default_factory=lambda: {"in_period": 0, "undated": 0})
     plan: Plan = PLAN_2023  # the plan of the period's year
     plan_notice: str | None = None  # said when that year has no plan of its own (`Plans.notice`)
+    # The plan's targets (`reporting.targets`), quarter by quarter from quarter I to the period's last:
+    # the period's own rows and the year to date. Empty when the plan sets no target.
+    completion: pd.DataFrame = field(default_factory=empty_completion)
+
+    @property
+    def completion_in_period(self) -> pd.DataFrame:
+        return self.completion[self.completion["quarter"].isin(self.period.quarters)]
 
     @property
     def uncovered_areas(self) -> list[str]:
@@ -306,7 +314,21 @@ def summarize(
         excluded_counts(parsed, period, units),
         plan,
         parsed.plans.notice(period.year),
+        _completion(parsed, plan, period, now, units),
     )
+
+
+def _completion(
+    parsed: Parsed, plan: Plan, period: Period, now: datetime, units: list[str] | tuple[str, ...] | None
+) -> pd.DataFrame:
+    if not plan.targets:
+        return empty_completion()
+    spans = {}
+    for q in range(1, period.quarters[-1] + 1):
+        span = quarter(period.year, q, parsed.rules)
+        spans[q] = (span.start, span.end)
+    today = now.astimezone(VN_TZ).date()
+    return completion(parsed.activities, parsed.units, plan, period.year, spans, today, list(units) if units else None)
 
 
 def summarize_quarter(

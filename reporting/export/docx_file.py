@@ -40,6 +40,7 @@ from reporting.metrics import Summary
 from reporting.parse import Parsed
 from reporting.periods import ROMAN, PeriodRules, deadline
 from reporting.settings import Settings
+from reporting.targets import KIND_LABELS, share_text
 
 FONT = "Times New Roman"
 TO_COMPLETE = "[Văn phòng Sở bổ sung: "
@@ -247,7 +248,27 @@ def _results(doc: Any, summary: Summary, rules: PeriodRules) -> None:
     rates = report_rates(summary)
     _para(doc, rates[0].upper() + rates[1:], indent=True)
 
-    _heading(doc, "5. Bảng tổng hợp", level=2)
+    section = 5
+    if len(summary.completion):  # a plan with targets: what of it the period met
+        _heading(doc, "5. Mức độ hoàn thành kế hoạch", level=2)
+        _para(doc, f"Chỉ tiêu mỗi quý của {summary.plan.name}:", indent=True)
+        _para(doc, f"- Trong {period.label}: đạt {share_text(summary.completion_in_period)}.", indent=True)
+        _para(
+            doc,
+            f"- Từ đầu năm {period.year} đến hết {period.label}: đạt {share_text(summary.completion)}.",
+            indent=True,
+        )
+        short = summary.completion_in_period[~summary.completion_in_period["met"].astype(bool)]
+        for row in short.to_dict("records"):
+            quarter_name = f"quý {ROMAN[int(row['quarter'])]}: " if period.kind != "quarter" else ""
+            _para(
+                doc,
+                f"- Chưa đạt ({quarter_name}{KIND_LABELS[row['kind']].lower()}) {row['label']}: "
+                f"{fmt.number(int(row['actual']))}/{fmt.number(int(row['target']))}; {row['gap']}.",
+                indent=True,
+            )
+        section = 6
+    _heading(doc, f"{section}. Bảng tổng hợp", level=2)
     _summary_table(doc, summary)
     _para(
         doc,

@@ -7,7 +7,7 @@ preview all render these, so every format shows the same figures as the dashboar
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -26,6 +26,7 @@ from reporting.export.common import (
 )
 from reporting.metrics import Summary, area_channel_matrix, unit_area_matrix
 from reporting.periods import ROMAN
+from reporting.targets import KIND_LABELS, share_text
 
 Kind = Literal["text", "center", "int", "date", "moment"]
 RowStyle = Literal["", "group", "total"]
@@ -342,8 +343,55 @@ def progress_table(summary: Summary) -> Table:
     return table
 
 
+def completion_result(row: Mapping[str, Any]) -> str:
+    """«Đạt», «Chưa đạt», or «Đang thực hiện» for a quarter still running that has not reached its target."""
+    if row["met"]:
+        return "Đạt"
+    return "Chưa đạt" if row["closed"] else "Đang thực hiện"
+
+
+def completion_table(summary: Summary) -> Table:
+    """`Hoàn thành kế hoạch`: each target of the plan per quarter, from quarter I to the period's last."""
+    columns = [
+        Col("STT", "center", 6),
+        Col("Quý", "center", 8),
+        Col("Loại chỉ tiêu", "center", 14),
+        Col("Chỉ tiêu", "text", 44),
+        Col("Yêu cầu mỗi quý", "int", 11),
+        Col("Thực hiện", "int", 11),
+        Col("Kết quả", "center", 14),
+        Col("Còn thiếu", "text", 30),
+    ]
+    table = Table("Hoàn thành kế hoạch", "MỨC ĐỘ HOÀN THÀNH KẾ HOẠCH", columns)
+    frame = summary.completion
+    for number, row in enumerate(frame.to_dict("records"), 1):
+        table.add(
+            [
+                number,
+                ROMAN[int(row["quarter"])],
+                KIND_LABELS[row["kind"]],
+                text(row["label"]),
+                int(row["target"]),
+                int(row["actual"]),
+                completion_result(row),
+                row["gap"] or None,
+            ]
+        )
+    period = summary.period
+    table.notes = [
+        f"Chỉ tiêu của {summary.plan.name}, tính theo từng quý; quý chưa kết thúc tính đến ngày "
+        f"{plain_date(local_naive(summary.now).date())}.",
+        f"Trong {period.label}: đạt {share_text(summary.completion_in_period)}.",
+        f"Từ đầu năm {period.year} đến hết {period.label}: đạt {share_text(frame)}.",
+    ]
+    return table
+
+
 def all_tables(summary: Summary) -> list[Table]:
-    return [summary_table(summary), area_table(summary), detail_table(summary), progress_table(summary)]
+    tables = [summary_table(summary), area_table(summary), detail_table(summary), progress_table(summary)]
+    if len(summary.completion):  # only a plan with targets: without them the files are as they always were
+        tables.append(completion_table(summary))
+    return tables
 
 
 def _roman(number: int) -> str:
