@@ -354,8 +354,9 @@ def _submission_rows(rng: random.Random) -> list[list[object]]:
     return rows
 
 
-def build_demo(path: str | Path, seed: int = SEED) -> Path:
-    """Write the demo workbook to `path` (same seed, same bytes of data)."""
+def build_demo(path: str | Path, seed: int = SEED, second_year: bool = True) -> Path:
+    """Write the demo workbook to `path` (same seed, same bytes of data). `second_year=False` writes 2023
+    alone, as the demo was before 2024 joined it (tests set at a moment early in 2024 use it)."""
     rng = random.Random(seed)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -365,35 +366,38 @@ def build_demo(path: str | Path, seed: int = SEED) -> Path:
     units.title = UNITS_TAB
     units.append(["Mã", "Tên đơn vị", "Nhóm", "Email", "Báo cáo quý", "Từ ngày", "Đến ngày", "Đơn vị tiếp nhận"])
     for code, name, group, email, *_ in UNITS:
-        if code in MERGED_FROM:
+        if code in MERGED_FROM and second_year:
             units.append([code, name, group, email, "Có", None, MERGED_ON - timedelta(days=1), MERGED_UNIT[0]])
         else:
             units.append([code, name, group, email, "Có"])
-    code, name, group, email, *_ = MERGED_UNIT
-    units.append([code, name, group, email, "Có", MERGED_ON])
+    if second_year:
+        code, name, group, email, *_ = MERGED_UNIT
+        units.append([code, name, group, email, "Có", MERGED_ON])
     for column in ("F", "G"):
         for cell in units[column][1:]:
             cell.number_format = "dd/mm/yyyy"
     activities = _activity_rows(rng)
-    second = _second_year_rows(random.Random(seed + 1))  # its own stream: 2023's rows stay as they were
-    for code, _name, _group, _email, _weight, tab in (*UNITS, MERGED_UNIT):
+    second = _second_year_rows(random.Random(seed + 1)) if second_year else {}  # own stream: 2023 unchanged
+    for code, _name, _group, _email, _weight, tab in (*UNITS, MERGED_UNIT) if second_year else UNITS:
         sheet = book.create_sheet(tab or code)
         sheet.append(
             ["Ngày", "Nội dung", "Hình thức", "Tên hoạt động", "Số lượng", "Số người tham gia", "Minh chứng", "Ghi chú"]
         )
-        for row in [*activities.get(code, []), *second[code]]:
+        for row in [*activities.get(code, []), *second.get(code, [])]:
             sheet.append(row)
         for cell in sheet["A"][1:]:
             if isinstance(cell.value, date):
                 cell.number_format = "dd/mm/yyyy"
     subs = book.create_sheet(SUBMISSIONS_TAB)
     subs.append(["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp", "Người nộp", "Ghi chú", "Mã ghi"])
-    for row in _submission_rows(rng) + _second_year_submissions(random.Random(seed + 2)):
+    later = _second_year_submissions(random.Random(seed + 2)) if second_year else []
+    for row in _submission_rows(rng) + later:
         subs.append(row)
     for cell in subs["D"][1:]:
         cell.number_format = "dd/mm/yyyy hh:mm"
-    _write_plan_tab(book)
-    _write_letterhead_tab(book)
+    if second_year:
+        _write_plan_tab(book)
+        _write_letterhead_tab(book)
     stray = book.create_sheet("Nháp")
     stray.append(["Ghi chép tạm của Văn phòng"])
     stray.append(["Chuẩn bị nội dung tập huấn quý IV"])

@@ -29,6 +29,9 @@ from sheets.workbook import WorkbookSource
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 NOW = datetime(2024, 1, 10, 9, 0, tzinfo=VN_TZ)
+# The demo holds 2023 and 2024 and opens on its latest quarter (2024 Q4); these tests read 2023 at NOW, so
+# each app starts on 2023 as a person picks it in «Năm» (the tests of 2024 pick it themselves).
+TEST_YEAR = 2023
 PAGE_FILES = ("content/overview.py", "content/unit.py", "content/quality.py", "content/guide.py")
 
 
@@ -36,6 +39,13 @@ PAGE_FILES = ("content/overview.py", "content/unit.py", "content/quality.py", "c
 def private_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This session's own demo workbook (same seed, same rows), so nothing else rewriting data/ can race us."""
     return build_demo(tmp_path_factory.mktemp("demo") / "demo-2023.xlsx")
+
+
+@pytest.fixture(scope="session")
+def first_year_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's 2023 alone (`build_demo(second_year=False)`): for tests that write at NOW, early in 2024,
+    when 2024's reports are not yet due (the full demo already holds them)."""
+    return build_demo(tmp_path_factory.mktemp("demo2023") / "demo-2023-only.xlsx", second_year=False)
 
 
 @pytest.fixture
@@ -71,6 +81,23 @@ def demo_parsed(private_demo: Path) -> Parsed:
     return parse_snapshot(WorkbookSource(private_demo, clock=lambda: NOW).read())
 
 
+def start_in(at: AppTest, year: int) -> AppTest:
+    """Choose `year` in the sidebar's «Năm» when the page has one (a sign-in page has none yet), and its
+    last quarter, as the sidebar opens on the latest quarter."""
+    years = [box for box in at.selectbox if box.key == "sidebar_year"]
+    if years and years[0].value != year and str(year) in years[0].options:
+        years[0].set_value(year).run()
+        quarters = [box for box in at.selectbox if box.key == "sidebar_quarter"]
+        if quarters and quarters[0].value != 4:
+            quarters[0].set_value(4).run()
+    return at
+
+
+@pytest.fixture
+def first_year_parsed(first_year_demo: Path) -> Parsed:
+    return parse_snapshot(WorkbookSource(first_year_demo, clock=lambda: NOW).read())
+
+
 @pytest.fixture
 def make_app(app_env: None) -> Callable[..., AppTest]:
     """An AppTest of app.py, run once; `secrets` are handed to it as `.streamlit/secrets.toml` would be."""
@@ -83,7 +110,7 @@ def make_app(app_env: None) -> Callable[..., AppTest]:
             secrets.setdefault("demo_mode", True)
         for key, value in secrets.items():
             at.secrets[key] = value
-        return at.run()
+        return start_in(at.run(), TEST_YEAR)
 
     return build
 

@@ -143,7 +143,7 @@ def test_problems_frame_links_cells_when_the_source_can() -> None:
 @pytest.mark.parametrize(
     ("configured", "now", "expected"),
     [
-        (False, datetime(2026, 5, 1, tzinfo=VN_TZ), (2023, 4)),  # the demo: latest quarter with data
+        (False, datetime(2026, 5, 1, tzinfo=VN_TZ), (2024, 4)),  # the demo: latest quarter with data
         (True, datetime(2023, 8, 1, tzinfo=VN_TZ), (2023, 3)),
         (True, datetime(2023, 12, 14, 23, 59, tzinfo=VN_TZ), (2023, 4)),
         (True, datetime(2023, 12, 15, 0, 0, tzinfo=VN_TZ), (2024, 1)),  # ND 09: the 15th starts next year's Q1

@@ -96,7 +96,8 @@ def test_overview_heatmap_channels_and_months_equal_reporting(make_app, demo_par
     at.selectbox(key="sidebar_quarter").set_value(1).run()
     heat, channels, months = chart_frames(at)
     s = summarize_quarter(demo_parsed, 2023, 1, NOW)
-    matrix = unit_area_matrix(s.activities, demo_parsed.units)
+    matrix = unit_area_matrix(s.activities, s.units)  # the units of 2023: TTCTXH starts in 2024
+    assert "TTCTXH" not in matrix.index and len(matrix) == len(demo_parsed.units) - 1
     expected = heatmap_frame(matrix, unit_names(demo_parsed))
     pd.testing.assert_frame_equal(
         heat[["unit", "letter", "count"]].reset_index(drop=True),
@@ -168,13 +169,13 @@ def test_unit_page_problems_have_tab_row_column_value_and_message(make_app, demo
     at.switch_page("content/unit.py").run()
     shown = table(at, "Lỗi và cách sửa")
     vp = demo_parsed.problems[demo_parsed.problems["unit_code"] == "VP"]
-    assert len(shown) == len(vp) == 3
+    assert len(shown) == len(vp) == 4  # three rows of 2023 and one of 2024 (area m, dropped by the 2024 plan)
     first = shown[shown["Ô"] == "A5"].iloc[0]
     assert (first["Trang"], first["Dòng"], first["Cột"], first["Giá trị"]) == ("VP", "5", "Ngày", "31/02/2023")
     assert first["Lỗi và cách sửa"] == "Không phải ngày hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 15/03/2023"
     assert "Mở ô" not in shown.columns  # an .xlsx source has no cell links
     # The whole message, which a table cell would cut, is readable below the table.
-    assert "Đọc đầy đủ 3 thông báo" in [e.label for e in at.expander]
+    assert "Đọc đầy đủ 4 thông báo" in [e.label for e in at.expander]
     assert "1. Trang «VP», dòng 5, cột «Ngày» (A5): Giá trị «31/02/2023»" in texts(at)
 
 
@@ -239,7 +240,7 @@ def test_quality_page_filters_by_severity_and_unit(make_app, demo_parsed) -> Non
     at.selectbox(key="sidebar_unit").set_value("VP").run()
     shown = table(at, "Lỗi và cách sửa")
     assert set(shown["Đơn vị"]) == {"Văn phòng Sở"} and set(shown["Mức độ"]) == {"Lỗi"}
-    assert metrics(at)["Dòng bị loại do lỗi"] == "3"
+    assert metrics(at)["Dòng bị loại do lỗi"] == "4"
 
 
 def test_guide_page_has_the_plan_areas_channels_and_deadlines(make_app) -> None:
@@ -364,3 +365,41 @@ def test_the_guide_speaks_to_the_role_looking(make_app, role, has, lacks) -> Non
         assert words in said, words
     for words in lacks:
         assert words not in said, words
+
+
+def test_a_2024_quarter_runs_on_the_2024_plan_with_its_targets_and_the_merger(make_app, demo_parsed) -> None:
+    """The demo's 2024: area m dropped and n added, targets, and TTDD + CSBTXH merged into TTCTXH on 1/7."""
+    from reporting.targets import share_text
+
+    at = make_app()
+    at.selectbox(key="sidebar_year").set_value(2024).run()
+    at.selectbox(key="sidebar_quarter").set_value(3).run()
+    assert_clean(at)
+    s = summarize_quarter(demo_parsed, 2024, 3, NOW)
+    assert s.plan.year == 2024 and "n" in s.plan.letters and "m" not in s.plan.letters
+    assert metrics(at)["Nội dung đã phủ"] == f"{s.totals['areas_covered']}/10"
+    heat, _channels, _months = chart_frames(at)
+    assert set(heat["letter"]) == set(s.plan.letters)
+    assert {"TTCTXH", "TTDD"} <= set(heat["unit"])  # TTDD worked until 30/06, inside quý III's 15/06–14/09
+    compliance = table(at, "Đơn vị", "Hạn nộp", "Trạng thái")
+    owed = dict(zip(compliance["Đơn vị"], compliance["Trạng thái"], strict=True))
+    assert "Trung tâm Điều dưỡng người có công" not in owed  # merged on 1/7: quý III is its successor's
+    assert "Chưa đến hạn" in owed["Trung tâm Công tác xã hội tổng hợp"]  # at NOW, 10/01/2024
+    assert len(owed) == s.totals["reports_expected"] == len(s.units) - 2
+    assert "Mức độ hoàn thành kế hoạch" in [h.value for h in at.subheader]
+    assert metrics(at)["Đạt trong quý III năm 2024"] == share_text(s.completion_in_period)
+    assert metrics(at)["Từ đầu năm 2024"] == share_text(s.completion)
+    done = table(at, "Kết quả")
+    assert len(done) == len(s.completion_in_period) and set(done["Kết quả"]) <= {"Đạt", "Chưa đạt", "Đang thực hiện"}
+
+
+def test_the_guide_of_2024_lists_the_2024_plan(make_app) -> None:
+    at = make_app()
+    at.selectbox(key="sidebar_year").set_value(2024).run()
+    at.switch_page("content/guide.py").run()
+    assert_clean(at)
+    assert "Mười nội dung tuyên truyền của kế hoạch năm 2024 (số 15/KH-SLĐTBXH)" in [h.value for h in at.header]
+    assert "m) Năng lực đội ngũ làm CCHC; Đề án 06 dữ liệu dân cư" not in [shown(e.label) for e in at.expander]
+    assert "n) Cải cách TTHC gắn với chuyển đổi số; dịch vụ công trực tuyến toàn trình" in [
+        shown(e.label) for e in at.expander
+    ]

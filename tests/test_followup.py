@@ -27,13 +27,21 @@ def test_overdue_reports_are_chased_oldest_first_with_whom_to_write(demo_parsed)
         assert table.set_index("unit_code").loc[r["unit_code"], "status"] == "missing"
 
 
-def test_a_report_due_within_the_window_with_nothing_submitted_is_due_soon(demo_parsed) -> None:
+def test_a_report_due_within_the_window_with_nothing_submitted_is_due_soon(first_year_parsed) -> None:
     four_days_before = datetime(2024, 3, 10, 9, 0, tzinfo=VN_TZ)
-    frame = followup(demo_parsed, four_days_before)
+    frame = followup(first_year_parsed, four_days_before)
     soon = frame[frame["reason"] == "due_soon"]
-    assert len(soon) == int(demo_parsed.units["reports"].sum())  # nobody has submitted quý I/2024 yet
+    assert len(soon) == int(first_year_parsed.units["reports"].sum())  # nobody has submitted quý I/2024 yet
     assert set(soon["days"]) == {4}
-    assert followup(demo_parsed, four_days_before, within_days=3).query("reason == 'due_soon'").empty
+    assert followup(first_year_parsed, four_days_before, within_days=3).query("reason == 'due_soon'").empty
+
+
+def test_a_unit_merged_away_is_not_chased_and_its_successor_is(demo_parsed) -> None:
+    """TTDD and CSBTXH end on 30/06/2024 and TTCTXH takes over: quý III/2024 is owed by TTCTXH alone."""
+    four_days_before = datetime(2024, 9, 10, 9, 0, tzinfo=VN_TZ)
+    soon = followup(demo_parsed, four_days_before).query("reason == 'due_soon'")
+    assert "TTCTXH" in set(soon["unit_code"])  # its quý III report is in the demo, dated after 10/09
+    assert not {"TTDD", "CSBTXH"} & set(soon["unit_code"])
 
 
 def test_the_command_line_gives_the_same_list(private_demo) -> None:
