@@ -18,7 +18,7 @@ from cli import vietnamese
 from reporting.errors import CredentialsInvalid, SourceError
 from sheets.client import build_client
 from sheets.factory import load_service_account
-from sheets.setup import read_units_file, run_setup
+from sheets.setup import read_plan_file, read_units_file, run_setup
 
 SETUP_HELP = """Dựng bố cục bảng tính Google theo Kế hoạch trong một lần gửi (batchUpdate): trang «Đơn vị»,
 «Nộp báo cáo», một trang cho mỗi đơn vị, dòng tiêu đề, danh sách chọn Nội dung và Hình thức, định dạng
@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="email cán bộ Văn phòng Sở được sửa mọi trang (lặp lại được)",
     )
+    setup.add_argument(
+        "--plan",
+        help="kế hoạch của một năm (.csv hoặc .xlsx theo bố cục trang «Kế hoạch»): ghi vào bảng tính nếu năm đó chưa có",
+    )
+    setup.add_argument(
+        "--year", type=int, help="năm mà danh sách chọn Nội dung, Hình thức theo (mặc định: kế hoạch mới nhất)"
+    )
     setup.add_argument("--credentials", help="tệp khoá JSON của tài khoản dịch vụ")
     setup.add_argument("--dry-run", action="store_true", help="chỉ in các yêu cầu, không gửi gì")
     return parser
@@ -66,8 +73,17 @@ def main(argv: Sequence[str] | None = None, *, adapter: object | None = None) ->
                 "hoặc mục [gcp_service_account] trong .streamlit/secrets.toml."
             )
         units = read_units_file(args.units) if args.units else None
+        plan_file = read_plan_file(args.plan) if args.plan else None
         client = build_client(account, adapter=adapter)  # type: ignore[arg-type]
-        plan = run_setup(client, args.spreadsheet, units=units, office_emails=args.office_email, dry_run=args.dry_run)
+        plan = run_setup(
+            client,
+            args.spreadsheet,
+            units=units,
+            office_emails=args.office_email,
+            dry_run=args.dry_run,
+            plan_file=plan_file,
+            year=args.year,
+        )
     except SourceError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return 1

@@ -1,7 +1,8 @@
 """The provisioning planner: from what a spreadsheet holds to the one batchUpdate that lays it out. Pure.
 
 Creates what is missing and nothing else: the `Đơn vị` and `Nộp báo cáo` tabs, a tab per unit with its
-header row frozen, dropdowns for Nội dung and Hình thức from the plan catalog, dd/mm/yyyy dates, and a
+header row frozen, dropdowns for Nội dung and Hình thức from a year's plan (the built-in 2023 plan unless
+told), the rows of a new year's plan in `Kế hoạch` (a year already there is never rewritten), dd/mm/yyyy dates, and a
 protected range per unit tab that only the unit's emails, the office and the app's service account may
 edit. It never deletes or overwrites a non-empty cell, and a spreadsheet already laid out gets no
 request at all. `sheets.setup` does the reading and the sending.
@@ -16,9 +17,12 @@ from typing import Any
 
 from gspread.utils import absolute_range_name
 
-from reporting.catalog import AREAS, CHANNELS, GROUP_BY_CODE
+from reporting.catalog import GROUP_BY_CODE
+from reporting.plan import PLAN_2023, Plan
 from reporting.schema import (
     ACTIVITY_COLUMNS,
+    PLAN_COLUMNS,
+    PLAN_TAB,
     SUBMISSION_COLUMNS,
     SUBMISSIONS_TAB,
     UNIT_COLUMNS,
@@ -28,7 +32,7 @@ from reporting.schema import (
 )
 from reporting.snapshot import Cell
 from reporting.text import fold
-from reporting.values import parse_emails, parse_group
+from reporting.values import parse_emails, parse_group, parse_year
 
 DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
 DATE_TIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
@@ -59,13 +63,20 @@ class SetupPlan:
         return counts
 
 
-def area_choices() -> list[str]:
+def area_choices(plan: Plan = PLAN_2023) -> list[str]:
     """Dropdown values for Nội dung: "a - label", which the parser reads as area a."""
-    return [f"{area.letter} - {area.label}" for area in AREAS]
+    return [f"{area.letter} - {area.label}" for area in plan.areas]
 
 
-def channel_choices() -> list[str]:
-    return [channel.label for channel in CHANNELS]
+def channel_choices(plan: Plan = PLAN_2023) -> list[str]:
+    return [channel.label for channel in plan.channels]
+
+
+def area_hint(plan: Plan = PLAN_2023) -> str:
+    """The dropdown's input message (the 2023 plan's as it always was)."""
+    if plan.built_in:
+        return "Chọn chữ của nội dung (a–m, không có f, i, j); nhiều nội dung: «a, b»."
+    return f"Chọn chữ của nội dung ({plan.letter_span}, {plan.name}); nhiều nội dung: «a, b»."
 
 
 # ---- units --------------------------------------------------------------------------------------------------
@@ -255,13 +266,19 @@ def plan_setup(
     units: Iterable[Unit] | None,
     office_emails: Sequence[str],
     service_email: str | None,
+    plan_rows: Sequence[dict[str, Cell]] = (),
+    dropdowns: Plan = PLAN_2023,
 ) -> SetupPlan:
     """The requests that bring the spreadsheet to the layout; pure, so `--dry-run` and tests share it.
 
     `grid` maps a tab title to {(row, col): cell data} for the cells whose validation and format matter.
+    `plan_rows` are rows for `Kế hoạch` (column key → value, `PLAN_COLUMNS`), added for each year the tab
+    does not hold yet; `dropdowns` is the plan whose areas and channels the unit tabs' dropdowns offer.
     """
     planner = _Planner(meta, values)
     plan = planner.plan
+    if plan_rows:
+        _add_plan_rows(planner, plan_rows)
     unit_list = planner.ensure_tab(UNITS_TAB)
     planner.ensure_header(unit_list, UNIT_COLUMNS)
     listed = units_from_rows(unit_list.rows)
@@ -303,18 +320,80 @@ def plan_setup(
         if not planner.ensure_header(tab, ACTIVITY_COLUMNS):
             continue
         _ensure_format(plan, tab, "date", DATE_FORMAT, grid)
+        _ensure_validation(plan, tab, "areas", _list_rule(area_choices(dropdowns), area_hint(dropdowns)), grid)
         _ensure_validation(
             plan,
             tab,
-            "areas",
-            _list_rule(area_choices(), "Chọn chữ của nội dung (a–m, không có f, i, j); nhiều nội dung: «a, b»."),
+            "channel",
+            _list_rule(channel_choices(dropdowns), "Chọn hình thức tuyên truyền theo kế hoạch."),
             grid,
-        )
-        _ensure_validation(
-            plan, tab, "channel", _list_rule(channel_choices(), "Chọn hình thức tuyên truyền theo kế hoạch."), grid
         )
         _ensure_protection(plan, tab, unit, office, service_email)
     return plan
+
+
+def plan_years(rows: Sequence[Sequence[Cell]]) -> set[int]:
+    """The years a `Kế hoạch` tab (or file) holds rows of."""
+    header_at, positions = _header(rows, PLAN_COLUMNS)
+    if header_at is None or "year" not in positions:
+        return set()
+    years = set()
+    for row in rows[header_at + 1 :]:
+        at = positions["year"]
+        if at < len(row) and row[at] not in (None, ""):
+            year, _problem = parse_year(row[at])
+            if year is not None:
+                years.add(year)
+    return years
+
+
+def plan_records(rows: Sequence[Sequence[Cell]]) -> list[dict[str, Cell]]:
+    """A plan file's rows as column key → value (blank rows left out), in the file's order."""
+    header_at, positions = _header(rows, PLAN_COLUMNS)
+    if header_at is None:
+        return []
+    records = []
+    for row in rows[header_at + 1 :]:
+        record = {key: row[at] for key, at in positions.items() if at < len(row) and row[at] not in (None, "")}
+        if record:
+            records.append(record)
+    return records
+
+
+def _add_plan_rows(planner: _Planner, rows: Sequence[dict[str, Cell]]) -> None:
+    """Append the rows of each year `Kế hoạch` does not hold yet; a year it holds is left as people typed it."""
+    tab = planner.ensure_tab(PLAN_TAB)
+    if not planner.ensure_header(tab, PLAN_COLUMNS):
+        return
+    held = plan_years(tab.rows)
+    by_year: dict[int, list[dict[str, Cell]]] = {}
+    for row in rows:
+        year, _problem = parse_year(row.get("year", ""))
+        if year is not None:
+            by_year.setdefault(year, []).append(row)
+    next_row = len(tab.rows)
+    while next_row > tab.header_at + 1 and _is_empty(tab.rows[next_row - 1 : next_row]):
+        next_row -= 1
+    next_row = max(next_row, tab.header_at + 1)
+    for year in sorted(by_year):
+        if year in held:
+            planner.plan.notes.append(
+                f"Trang «{PLAN_TAB}» đã có kế hoạch năm {year}: không ghi lại (sửa trực tiếp trong bảng tính nếu cần)."
+            )
+            continue
+        for row in by_year[year]:
+            cells = {tab.positions[key]: _shown(value) for key, value in row.items() if key in tab.positions}
+            planner.plan.requests.append(_write_row(tab.sheet_id, next_row, cells))
+            next_row += 1
+
+
+def _shown(value: Cell) -> str:
+    """A cell as people would type it: dates dd/mm/yyyy, whole numbers without «.0»."""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _column_range(tab: _Tab, key: str) -> dict[str, int]:

@@ -154,7 +154,7 @@ def test_default_period(demo_parsed, configured, now, expected) -> None:
 
 
 def test_year_options_cover_data_and_default(demo_parsed) -> None:
-    assert year_options(demo_parsed, 2026) == [2023, 2026]
+    assert year_options(demo_parsed, 2026) == [2023, 2024, 2026]
     assert year_options(demo_parsed, 2023) == [2023]
 
 
