@@ -25,6 +25,7 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     "late": ("#fff0c2", "#7a4a00", "▲"),
     "missing": ("#f9d3d0", "#7f1d1d", "■"),
     "not_due": ("#e8eaed", "#374151", "○"),
+    "returned": ("#fde2c8", "#7c2d12", "↩"),
 }
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo"}
 FULL = "Thông báo đầy đủ"  # problems_frame's column of whole sentences, read below the table
@@ -63,9 +64,21 @@ def compliance_frame(reports: pd.DataFrame) -> pd.DataFrame:
             ],
             "Thời điểm nộp": [fmt.moment(t) for t in rows["submitted_at"]],
             "Số ngày trễ": [fmt.number(n) for n in rows["days_late"]],
+            **_review_columns(rows),
             "_status": rows["status"].to_numpy(),
         }
     )
+
+
+def _review_columns(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """«Duyệt» and «Nhận xét» when the office has reviewed any report shown (else nothing: as before)."""
+    if "review" not in rows or not rows["review"].notna().any():
+        return {}
+    submitted = rows["status"].isin(["on_time", "late", "returned"])
+    return {
+        "Duyệt": [label if sent else "" for label, sent in zip(rows["review_label"], submitted, strict=True)],
+        "Nhận xét": [str(c or "") for c in rows["review_comment"]],
+    }
 
 
 def show_compliance(reports: pd.DataFrame, key: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 import loader
-from components import charts, kpi, notices, tables
+from components import charts, kpi, notices, review_form, tables, unit_forms
 from components.context import View, current_view
 from components.filters import unit_names
 from components.safe import md
@@ -98,6 +98,15 @@ def body(view: View) -> None:
             f"của {period.label}."
         )
     tables.show_compliance(summary.reports, key="overview_compliance")
+    review_form.review_actions(
+        view,
+        summary,
+        unit_forms.Backend(
+            writer=lambda: loader.writer(view.settings),
+            now=lambda: loader.now(demo=not view.loaded.configured),
+            after_write=lambda at: loader.after_write(view.settings, at),
+        ),
+    )
 
     if len(summary.completion):
         completion(summary)

@@ -57,6 +57,11 @@ def report_line(report: object, index: int) -> None:
         )
     elif status == "missing":
         st.error(f"{name}: **Chưa nộp** — đã quá hạn {fmt.days(-left_days)} (hạn {fmt.day(due)}).")
+    elif status == "returned":
+        st.warning(
+            f"{name}: **Cần bổ sung** — đã nộp lúc {fmt.moment(report['submitted_at'])} (hạn {fmt.day(due)}), "
+            "Văn phòng Sở trả lại."
+        )
     else:
         when = "hôm nay là ngày cuối" if left_days == 0 else f"còn {fmt.days(left_days)}"
         st.info(f"{name}: **Chưa đến hạn** — {when} để nộp (hạn {fmt.day(due)}).")
@@ -73,6 +78,15 @@ elif not reports["expected"].astype(bool).any():
 else:
     for report in reports.to_dict("records"):
         report_line(report, int(report["quarter"]))
+        if report["review"] == "returned":
+            st.warning(
+                f"Văn phòng Sở **trả lại** báo cáo quý {ROMAN[int(report['quarter'])]}: «{md(report['review_comment'])}». "
+                "Hãy bổ sung trong bảng tính rồi bấm «Ghi lần nộp cập nhật» ở mục «Xác nhận báo cáo quý»; lần nộp "
+                "đầu tiên vẫn quyết định đúng hạn hay trễ hạn.",
+                icon=":material/undo:",
+            )
+        elif report["review"] in ("approved", "resubmitted"):
+            st.caption(f"Duyệt: {report['review_label']}.")
 
 backend = unit_forms.Backend(
     writer=lambda: loader.writer(view.settings),

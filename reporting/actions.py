@@ -17,13 +17,21 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from reporting.access import User, check_can_write
+from reporting.access import User, check_can_review, check_can_write
 from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
 from reporting.periods import VN_TZ, period_of
 from reporting.plan import DEFAULT_PLANS, Plans
-from reporting.schema import ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, SUBMISSIONS_TAB, Column
+from reporting.schema import (
+    ACTIVITY_COLUMNS,
+    REVIEW_COLUMNS,
+    REVIEWS_TAB,
+    SUBMISSION_COLUMNS,
+    SUBMISSIONS_TAB,
+    Column,
+)
 from reporting.snapshot import Cell
+from reporting.values import DECISIONS
 
 
 @dataclass(frozen=True)
@@ -162,6 +170,51 @@ def confirm_report(
         record_id=record_id,
         note=note,
     )
+
+
+def review_report(
+    writer: RowWriter,
+    user: User,
+    units: pd.DataFrame,
+    submissions: pd.DataFrame,
+    *,
+    unit_code: str,
+    year: int,
+    quarter: int,
+    decision: str,
+    comment: str,
+    at: datetime,
+    record_id: str,
+) -> AppendResult:
+    """The office's «Đã duyệt» (`decision="approved"`) or «Trả lại» (`"returned"`, a comment required) on a
+    submitted quarterly report: one row in `Duyệt báo cáo`, at `at` (the server's clock).
+
+    Raises PermissionError unless `user` is the office, WriteRefused on a report not submitted or a return
+    without a comment."""
+    check_can_review(user)
+    _unit_row(units, unit_code)
+    if decision not in DECISIONS:
+        raise WriteRefused("Quyết định phải là «Đã duyệt» hoặc «Trả lại».")
+    comment = comment.strip()
+    if decision == "returned" and not comment:
+        raise WriteRefused("Khi trả lại báo cáo, hãy ghi nhận xét: đơn vị cần bổ sung gì.")
+    sent = submissions[
+        (submissions["unit_code"] == unit_code) & (submissions["year"] == year) & (submissions["quarter"] == quarter)
+    ]
+    if sent.empty:
+        raise WriteRefused(f"Đơn vị {unit_code} chưa nộp báo cáo quý {quarter}/{year}: chưa có gì để duyệt.")
+    if at.tzinfo is None:
+        raise ValueError("the review time must be timezone-aware (the server's clock)")
+    record = {
+        "reviewed_at": at.astimezone(VN_TZ).replace(microsecond=0, tzinfo=None),
+        "reviewer": user.email or "",
+        "unit": unit_code,
+        "year": int(year),
+        "quarter": int(quarter),
+        "decision": DECISIONS[decision],
+        "comment": comment,
+    }
+    return writer.append_record(REVIEWS_TAB, record, REVIEW_COLUMNS, record_id)
 
 
 def _typed(value: Any) -> bool:

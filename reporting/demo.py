@@ -23,7 +23,7 @@ from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.errors import SourceError
 from reporting.periods import deadline, quarter
 from reporting.plan import PLAN_2023
-from reporting.schema import LETTERHEAD_TAB, PLAN_TAB, SUBMISSIONS_TAB, UNITS_TAB
+from reporting.schema import LETTERHEAD_TAB, PLAN_TAB, REVIEWS_TAB, SUBMISSIONS_TAB, UNITS_TAB
 
 SEED = 2023
 YEAR = 2023
@@ -279,6 +279,31 @@ def _second_year_submissions(rng: random.Random) -> list[list[object]]:
     return rows
 
 
+# The office's reviews in 2024 (`Duyệt báo cáo`): approvals, a return still open, a return then resubmitted.
+REVIEWS_2024 = (
+    (datetime(2024, 9, 18, 10, 0), "KHTC", 3, "Trả lại", "Thiếu số liệu hội nghị tháng 8; bổ sung số người tham gia."),
+    (datetime(2024, 9, 20, 9, 30), "TTR", 3, "Đã duyệt", None),
+    (datetime(2024, 12, 16, 9, 0), "VP", 4, "Đã duyệt", "Đầy đủ."),
+    (
+        datetime(2024, 12, 18, 14, 0),
+        "DTN",
+        4,
+        "Trả lại",
+        "Thiếu minh chứng cho các tin bài tháng 11; bổ sung đường dẫn.",
+    ),
+)
+RESUBMITTED_2024 = (datetime(2024, 9, 25, 8, 30), "KHTC", 3)  # KHTC's update after its return
+
+
+def _write_reviews_tab(book: Workbook, second_year: bool) -> None:
+    sheet = book.create_sheet(REVIEWS_TAB)
+    sheet.append(["Thời điểm", "Người duyệt", "Mã đơn vị", "Năm", "Quý", "Quyết định", "Nhận xét", "Mã ghi"])
+    for at, code, q, decision, comment in REVIEWS_2024 if second_year else ():
+        sheet.append([at, "vanphong@sldtbxh.example.vn", code, SECOND_YEAR, q, decision, comment, None])
+    for cell in sheet["A"][1:]:
+        cell.number_format = "dd/mm/yyyy hh:mm"
+
+
 def _write_plan_tab(book: Workbook) -> None:
     """`Kế hoạch`: the 2024 plan (2023 runs on the built-in plan, so it has no rows here)."""
     sheet = book.create_sheet(PLAN_TAB)
@@ -391,10 +416,14 @@ def build_demo(path: str | Path, seed: int = SEED, second_year: bool = True) -> 
     subs = book.create_sheet(SUBMISSIONS_TAB)
     subs.append(["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp", "Người nộp", "Ghi chú", "Mã ghi"])
     later = _second_year_submissions(random.Random(seed + 2)) if second_year else []
+    if second_year:
+        at, code, q = RESUBMITTED_2024
+        later.append([code, SECOND_YEAR, q, at, f"{code.lower()}@sldtbxh.example.vn", "Nộp cập nhật", None])
     for row in _submission_rows(rng) + later:
         subs.append(row)
     for cell in subs["D"][1:]:
         cell.number_format = "dd/mm/yyyy hh:mm"
+    _write_reviews_tab(book, second_year)
     if second_year:
         _write_plan_tab(book)
         _write_letterhead_tab(book)

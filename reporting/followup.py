@@ -3,7 +3,8 @@ nothing submitted, or due within a few days with nothing submitted — with whom
 data errors the unit still has open. The same list on the dashboard and from `python -m reporting followup`.
 
 Looked at: the quarter `now` falls in and the four before it (a year back), for every unit that reports
-(`Đơn vị` «Báo cáo quý»). A report submitted late is no longer chased; it shows as late elsewhere.
+(`Đơn vị` «Báo cáo quý»). A report submitted late is no longer chased; it shows as late elsewhere. A report
+the office returned (`reporting.review`) is chased, with the office's comment, until the unit confirms again.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from reporting.periods import ROMAN, current_quarter, days_to_deadline, previous
 
 DUE_SOON_DAYS = 7  # a report due within this many days, with nothing submitted, is worth a reminder
 LOOK_BACK = 4  # quarters before the current one still chased when overdue
-FOLLOWUP_COLUMNS = ["unit_code", "name", "year", "quarter", "deadline", "reason", "days", "emails", "errors"]
-REASONS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn"}
+FOLLOWUP_COLUMNS = ["unit_code", "name", "year", "quarter", "deadline", "reason", "days", "emails", "errors", "comment"]
+REASONS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "returned": "Trả lại, cần bổ sung"}
 
 
 def followup(parsed: Parsed, now: datetime, within_days: int = DUE_SOON_DAYS) -> pd.DataFrame:
@@ -39,6 +40,8 @@ def followup(parsed: Parsed, now: datetime, within_days: int = DUE_SOON_DAYS) ->
             left = days_to_deadline(y, q, now, parsed.rules)
             if report.status == "missing":
                 reason, days = "overdue", -left
+            elif report.status == "returned":  # the office returned it: chased until the unit confirms again
+                reason, days = "returned", max(-left, 0)
             elif report.status == "not_due" and left <= within_days:
                 reason, days = "due_soon", left
             else:
@@ -54,12 +57,13 @@ def followup(parsed: Parsed, now: datetime, within_days: int = DUE_SOON_DAYS) ->
                     "days": int(days),
                     "emails": tuple(emails.get(report.unit_code) or ()),
                     "errors": int(errors.get(report.unit_code, 0)),
+                    "comment": report.review_comment if reason == "returned" else "",
                 }
             )
     frame = pd.DataFrame(rows, columns=FOLLOWUP_COLUMNS)
     if frame.empty:
         return frame
-    frame["_order"] = frame["reason"].map({"overdue": 0, "due_soon": 1})
+    frame["_order"] = frame["reason"].map({"overdue": 0, "returned": 1, "due_soon": 2})
     frame = frame.sort_values(["_order", "year", "quarter", "days"], ascending=[True, True, True, False])
     return frame.drop(columns="_order").reset_index(drop=True)
 
@@ -70,6 +74,8 @@ def describe(row: Any) -> str:
     due = f"{row['deadline']:%d/%m/%Y}"
     if row["reason"] == "overdue":
         return f"{when}: chưa nộp, quá hạn {row['days']} ngày (hạn {due})"
+    if row["reason"] == "returned":
+        return f"{when}: Văn phòng Sở trả lại, cần bổ sung: «{row['comment']}»"
     left = "hôm nay là hạn cuối" if row["days"] == 0 else f"còn {row['days']} ngày"
     return f"{when}: chưa nộp, {left} (hạn {due})"
 

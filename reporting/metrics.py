@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from reporting.parse import Parsed
-from reporting.periods import VN_TZ, Period, deadline, quarter, report_status, reporting_months
+from reporting.periods import STATUS_LABELS, VN_TZ, Period, deadline, quarter, report_status, reporting_months
 from reporting.plan import PLAN_2023, Plan
+from reporting.review import NOT_REVIEWED, review_state
 from reporting.targets import completion, empty_completion
 from reporting.units_over_time import active_at, active_during, lineage
 
@@ -33,6 +34,9 @@ REPORT_COLUMNS = [
     "status_label",
     "submitted_at",
     "days_late",
+    "review",  # the office's review (`reporting.review`): approved, returned, resubmitted or None
+    "review_label",
+    "review_comment",
 ]
 
 
@@ -208,8 +212,14 @@ def report_table(
         )
         of_quarter = subs[(subs["year"] == year) & (subs["quarter"] == q)]
         times = of_quarter.groupby("unit_code")["submitted_at"].apply(list).to_dict()
+        decided = parsed.reviews[(parsed.reviews["year"] == year) & (parsed.reviews["quarter"] == q)]
         for unit, owes in zip(listed.itertuples(index=False), owing[listed.index], strict=True):
-            status = report_status(times.get(unit.code, []), year, q, now, parsed.rules)
+            sent = times.get(unit.code, [])
+            status = report_status(sent, year, q, now, parsed.rules)
+            review = (
+                review_state(decided[decided["unit_code"] == unit.code], sent, now) if len(decided) else NOT_REVIEWED
+            )
+            returned = review.state == "returned" and status.status in ("on_time", "late")
             rows.append(
                 {
                     "unit_code": unit.code,
@@ -218,14 +228,18 @@ def report_table(
                     "quarter": q,
                     "deadline": deadline(year, q, parsed.rules),
                     "expected": bool(unit.reports) and bool(owes),
-                    "status": status.status,
-                    "status_label": status.label,
+                    "status": "returned" if returned else status.status,
+                    "status_label": STATUS_LABELS["returned"] if returned else status.label,
                     "submitted_at": status.submitted_at,
                     "days_late": status.days_late,
+                    "review": review.state,
+                    "review_label": review.label,
+                    "review_comment": review.comment,
                 }
             )
     frame = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     frame["days_late"] = frame["days_late"].astype("Int64")
+    frame["review"] = frame["review"].astype(object).where(frame["review"].notna(), None)  # None, never NaN
     return frame
 
 

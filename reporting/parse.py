@@ -31,6 +31,8 @@ from reporting.schema import (
     LETTERHEAD_TAB,
     PLAN_COLUMNS,
     PLAN_TAB,
+    REVIEW_COLUMNS,
+    REVIEWS_TAB,
     SUBMISSION_COLUMNS,
     SUBMISSIONS_TAB,
     UNIT_COLUMNS,
@@ -44,6 +46,18 @@ from reporting.text import fold, nfc, nfc_texts, show
 from reporting.values import CellReading, read_areas, read_channel
 
 EXCLUDED_COLUMNS = ["tab", "row", "unit_code", "date"]
+SUBMISSION_FRAME_COLUMNS = [
+    "unit_code",
+    "year",
+    "quarter",
+    "submitted_at",
+    "submitter",
+    "note",
+    "record_id",
+    "tab",
+    "row",
+]
+REVIEW_FRAME_COLUMNS = ["unit_code", "year", "quarter", "reviewed_at", "reviewer", "decision", "comment", "tab", "row"]
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -92,6 +106,12 @@ class Parsed:
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), repr=False)
     # The plans of the years (`reporting.plan`): the built-in 2023 plan unless the `Kế hoạch` tab adds some.
     plans: Plans = DEFAULT_PLANS
+    # The office's decisions on quarterly reports (`Duyệt báo cáo`): REVIEW_FRAME_COLUMNS.
+    reviews: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REVIEW_FRAME_COLUMNS), repr=False)
+    titles: tuple[str, ...] = ()  # the tabs read, in order (kept when the loader drops the snapshot's cells)
+
+    def has_tab(self, title: str) -> bool:
+        return any(fold(t) == fold(title) for t in self.titles)
 
     def plan_for(self, year: int) -> Plan:
         return self.plans.for_year(year)
@@ -329,11 +349,15 @@ class _Factor:
 def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
     """Distinct values of a column, with whitespace-only text counted as blank.
 
-    Booleans become text first: True == 1, so they would otherwise merge with 1. Free text is mostly
+    Booleans become text first: True == 1, so they would otherwise merge with 1; a NaN becomes the text
+    «NaN», so the row is not taken for blank. Free text is mostly
     distinct, so hashing it buys nothing: each cell is its own "distinct value" there.
     """
-    if bool in set(map(type, cells)):
+    kinds = set(map(type, cells))
+    if bool in kinds:
         cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
+    if float in kinds:  # NaN is a value (pd.factorize would take it for a blank): the parser rejects it aloud
+        cells = [("NaN" if c != c else c) if c.__class__ is float else c for c in cells]
     if free_text:
         blank = np.fromiter((c is None or (c.__class__ is str and not c.strip()) for c in cells), bool, len(cells))
         return _Factor(np.where(blank, -1, np.arange(len(cells))), _cells_array(cells))
@@ -709,7 +733,7 @@ def _unit_tabs(
     snapshot: Snapshot, units: pd.DataFrame, problems: _Problems, has_unit_list: bool
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
-    fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB), fold(LETTERHEAD_TAB), fold(PLAN_TAB)}
+    fixed = {fold(t) for t in (UNITS_TAB, SUBMISSIONS_TAB, GUIDE_TAB, LETTERHEAD_TAB, PLAN_TAB, REVIEWS_TAB)}
     index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
     for tab, rows in snapshot.tabs.items():
@@ -975,20 +999,29 @@ def _parse_plans(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -
     return plans
 
 
-def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
-    columns = ["unit_code", "year", "quarter", "submitted_at", "submitter", "note", "record_id", "tab", "row"]
-    tab = _find_tab(snapshot, SUBMISSIONS_TAB)
-    empty = pd.DataFrame(columns=columns)
+def _parse_unit_rows(
+    snapshot: Snapshot,
+    title: str,
+    columns: tuple[Column, ...],
+    keys: list[str],
+    frame_columns: list[str],
+    units: pd.DataFrame,
+    problems: _Problems,
+) -> pd.DataFrame:
+    """A tab of rows about units and quarters (`Nộp báo cáo`, `Duyệt báo cáo`): its readable rows whose unit
+    (a code or a name) is in `Đơn vị`, with `keys` of `columns`; every other row is an error."""
+    tab = _find_tab(snapshot, title)
+    empty = pd.DataFrame(columns=frame_columns)
     if tab is None:
         return empty
-    table = _read_list_table(tab, snapshot.tabs[tab], SUBMISSION_COLUMNS, problems)
+    table = _read_list_table(tab, snapshot.tabs[tab], columns, problems)
     if table is None:
         return empty
-    raw, factors, _blank = _extract([(tab, None, table)], SUBMISSION_COLUMNS)
+    raw, factors, _blank = _extract([(tab, None, table)], columns)
     index = _UnitIndex(units)
     codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
-    raw["unit_code"] = codes  # so a unit sees the problems of its own submission rows
-    parsed, errors = _validate(raw, factors, {tab: table}, SUBMISSION_COLUMNS, problems, {})
+    raw["unit_code"] = codes  # so a unit sees the problems of its own rows
+    parsed, errors = _validate(raw, factors, {tab: table}, columns, problems, {})
     for idx in raw.index[codes.isna() & parsed["unit"].notna()]:
         problems.add(
             tab,
@@ -1003,18 +1036,26 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
     frame = pd.DataFrame(
         {
             "unit_code": codes[good],
-            "year": parsed.loc[good, "year"],
-            "quarter": parsed.loc[good, "quarter"],
-            "submitted_at": parsed.loc[good, "submitted_at"],
-            "submitter": parsed.loc[good, "submitter"],
-            "note": parsed.loc[good, "note"],
-            "record_id": parsed.loc[good, "record_id"],
+            **{key: parsed.loc[good, key] for key in keys},
             "tab": tab,
             "row": raw.loc[good, "row"],
         },
-        columns=columns,
+        columns=frame_columns,
     )
     return frame.reset_index(drop=True)
+
+
+def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    keys = ["year", "quarter", "submitted_at", "submitter", "note", "record_id"]
+    return _parse_unit_rows(
+        snapshot, SUBMISSIONS_TAB, SUBMISSION_COLUMNS, keys, SUBMISSION_FRAME_COLUMNS, units, problems
+    )
+
+
+def _parse_reviews(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """The optional `Duyệt báo cáo` tab: the office's «Đã duyệt» / «Trả lại» per unit and quarter."""
+    keys = ["year", "quarter", "reviewed_at", "reviewer", "decision", "comment"]
+    return _parse_unit_rows(snapshot, REVIEWS_TAB, REVIEW_COLUMNS, keys, REVIEW_FRAME_COLUMNS, units, problems)
 
 
 def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans: Plans | None = None) -> Parsed:
@@ -1045,6 +1086,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
     activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules, plans)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
+    reviews = _parse_reviews(snapshot, units, problems)
     letterheads = _parse_letterheads(snapshot, problems)
     tabs_by_unit: dict[str, list[str]] = {}
     for tab, code in pairs:
@@ -1063,6 +1105,8 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
         excluded=excluded,
         letterheads=letterheads,
         plans=plans,
+        reviews=reviews,
+        titles=tuple(snapshot.tabs),
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,

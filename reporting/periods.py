@@ -17,12 +17,13 @@ import pandas as pd
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-Status = Literal["on_time", "late", "missing", "not_due"]
+Status = Literal["on_time", "late", "missing", "not_due", "returned"]
 STATUS_LABELS: dict[str, str] = {
     "on_time": "Đúng hạn",
     "late": "Trễ hạn",
     "missing": "Chưa nộp",
     "not_due": "Chưa đến hạn",
+    "returned": "Cần bổ sung",  # the office returned it (`reporting.review`); the unit has not confirmed again
 }
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

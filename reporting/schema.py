@@ -24,6 +24,7 @@ UNITS_TAB = "Đơn vị"
 SUBMISSIONS_TAB = "Nộp báo cáo"
 GUIDE_TAB = "Hướng dẫn"
 LETTERHEAD_TAB = "Cơ quan"  # optional: the agency block of the exports over time (`reporting.letterhead`)
+REVIEWS_TAB = "Duyệt báo cáo"  # the office's decisions on quarterly reports (append-only)
 PLAN_TAB = "Kế hoạch"  # optional: the plans of the years, their targets (`reporting.plan_tab`)
 RECORD_ID_KEY = "record_id"  # the `Mã ghi` column the app writes on every row it adds
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
@@ -111,6 +112,22 @@ LETTERHEAD_COLUMNS: tuple[Column, ...] = (
 )
 
 
+REVIEW_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "reviewed_at",
+        "Thời điểm",
+        ("thoi diem", "thoi diem duyet", "ngay duyet", "reviewed at"),
+        True,
+        v.parse_datetime,
+    ),
+    Column("reviewer", "Người duyệt", ("nguoi duyet", "reviewer")),
+    Column("unit", "Mã đơn vị", ("ma don vi", "don vi", "unit", "ma", "unit code"), True),
+    Column("year", "Năm", ("nam", "year"), True, v.parse_year),
+    Column("quarter", "Quý", ("quy", "quarter"), True, v.parse_quarter),
+    Column("decision", "Quyết định", ("quyet dinh", "ket qua", "decision"), True, v.parse_decision),
+    Column("comment", "Nhận xét", ("nhan xet", "y kien", "ghi chu", "comment")),
+    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
+)
 PLAN_COLUMNS: tuple[Column, ...] = (
     Column("year", "Năm", ("nam", "year", "nam ke hoach"), True, v.parse_year),
     Column("kind", "Mục", ("muc", "loai", "kind"), True, v.parse_plan_kind),

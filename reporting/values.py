@@ -349,6 +349,25 @@ def parse_target(value: Any) -> CellReading:
     return number, reason
 
 
+DECISIONS = {"approved": "Đã duyệt", "returned": "Trả lại"}
+_DECISION_WORDS = {
+    "da duyet": "approved",
+    "duyet": "approved",
+    "approved": "approved",
+    "tra lai": "returned",
+    "returned": "returned",
+    "yeu cau bo sung": "returned",
+}
+
+
+def parse_decision(value: Any) -> CellReading:
+    """The office's decision on a quarterly report: «Đã duyệt» or «Trả lại»."""
+    key = fold(value)
+    if key in _DECISION_WORDS:
+        return _DECISION_WORDS[key], None
+    return None, "ghi «Đã duyệt» hoặc «Trả lại»"
+
+
 PLAN_KINDS: dict[str, str] = {
     "ke hoach": "plan",
     "kh": "plan",

@@ -23,6 +23,8 @@ from reporting.schema import (
     ACTIVITY_COLUMNS,
     PLAN_COLUMNS,
     PLAN_TAB,
+    REVIEW_COLUMNS,
+    REVIEWS_TAB,
     SUBMISSION_COLUMNS,
     SUBMISSIONS_TAB,
     UNIT_COLUMNS,
@@ -313,6 +315,9 @@ def plan_setup(
     submissions = planner.ensure_tab(SUBMISSIONS_TAB)
     if planner.ensure_header(submissions, SUBMISSION_COLUMNS):
         _ensure_format(plan, submissions, "submitted_at", DATE_TIME_FORMAT, grid)
+    reviews = planner.ensure_tab(REVIEWS_TAB)  # the office's «Đã duyệt» / «Trả lại» (`reporting.review`)
+    if planner.ensure_header(reviews, REVIEW_COLUMNS):
+        _ensure_format(plan, reviews, "reviewed_at", DATE_TIME_FORMAT, grid)
 
     office = [e.lower() for e in office_emails]
     for unit in every_unit:
@@ -470,12 +475,12 @@ def grid_probes(meta: dict[str, Any], values: dict[str, list[list[Cell]]]) -> li
     for entry in meta.get("sheets", []):
         title = entry["properties"]["title"]
         rows = values.get(title, [])
-        for columns in (ACTIVITY_COLUMNS, SUBMISSION_COLUMNS):
-            header_at, positions = _header(rows, columns)
-            if header_at is not None and len(positions) >= 3:
-                last = max(positions.values())
-                ranges.append(absolute_range_name(title, f"A{header_at + 2}:{_letter(last)}{header_at + 2}"))
-                break
+        found = [_header(rows, columns) for columns in (ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, REVIEW_COLUMNS)]
+        found = [(at, positions) for at, positions in found if at is not None and len(positions) >= 3]
+        if found:  # the widest reading, so the cell whose format is checked is inside the range
+            header_at = found[0][0]
+            last = max(max(positions.values()) for _at, positions in found)
+            ranges.append(absolute_range_name(title, f"A{header_at + 2}:{_letter(last)}{header_at + 2}"))
     return ranges
 
 

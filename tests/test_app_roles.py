@@ -550,3 +550,41 @@ def test_a_confirmation_at_35_seconds_past_the_minute_shows_at_once(app, workboo
     assert "Báo cáo quý: **Đúng hạn** — đã nộp lúc 09:00 10/01/2024" in said and "Chưa" not in said.split("\n")[2]
     at.switch_page("content/overview.py").run()
     assert table(at, "Đơn vị", "Trạng thái").set_index("Đơn vị").loc[CSCN_NAME, "Trạng thái"].endswith("Đúng hạn")
+
+
+# ---- review and return (issue 12, item 3) ---------------------------------------------------------------------
+
+
+def test_the_office_returns_a_report_and_the_unit_sees_why(app, workbook) -> None:
+    from components import review_form
+
+    at = quarter(app(OFFICE).run(), 2023, 4)
+    assert_clean(at)
+    at.selectbox(key=review_form.UNIT_KEY).set_value("VP")
+    at.radio(key=review_form.DECISION_KEY).set_value("returned")
+    at.text_area(key=review_form.COMMENT_KEY).input("Thiếu minh chứng tháng 11")
+    at.button(key=review_form.SUBMIT_KEY).click().run()
+    assert_clean(at)
+    assert any("Trả lại báo cáo của Văn phòng Sở" in s.value for s in at.success)
+    (row,) = read_book(workbook).reviews.to_dict("records")
+    assert (row["unit_code"], row["year"], row["quarter"], row["decision"]) == ("VP", 2023, 4, "returned")
+    assert row["reviewer"] == OFFICE and row["reviewed_at"] == NOW
+    compliance = table(at, "Đơn vị", "Trạng thái", "Duyệt")
+    vp = compliance[compliance["Đơn vị"] == "Văn phòng Sở"].iloc[0]
+    assert (
+        "Cần bổ sung" in vp["Trạng thái"] and vp["Duyệt"] == "Trả lại" and vp["Nhận xét"] == "Thiếu minh chứng tháng 11"
+    )
+
+    unit = unit_page(app("vanphong@sldtbxh.example.vn").run(), 2023, 4)
+    assert_clean(unit)
+    assert any("trả lại" in w.value and "Thiếu minh chứng tháng 11" in w.value for w in unit.warning)
+
+
+@pytest.mark.parametrize("email", [LEADER, CSCN], ids=["leadership", "a unit"])
+def test_only_the_office_sees_the_review_form(app, email) -> None:
+    from components import review_form
+
+    at = quarter(app(email).run(), 2023, 4)
+    assert_clean(at)
+    assert review_form.SUBMIT_KEY not in [b.key for b in at.button]
+    assert "Duyệt báo cáo quý" not in [h.value for h in at.subheader]
