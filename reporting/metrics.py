@@ -201,15 +201,22 @@ def report_table(
     """Each unit's report for each quarter: deadline, status at `now`, first submission, days late."""
     chosen = select_units(parsed, units)
     subs = parsed.submissions
+    # The units of the quarters' whole span, as `summarize` lists them (active on one of its days, or with an
+    # activity in it): each quarter of a half-year or a year lists the same units, so the tables can look up
+    # every unit of the summary in every quarter; a quarter a unit does not owe says so (`expected`).
+    first, last = quarter(year, quarters[0], parsed.rules), quarter(year, quarters[-1], parsed.rules)
+    dates = parsed.activities["date"]
+    dated = (dates >= pd.Timestamp(first.start)) & (dates <= pd.Timestamp(last.end))
+    in_span = active_during(chosen, first.start, last.end) | chosen["code"].isin(
+        parsed.activities.loc[dated, "unit_code"]
+    )
     rows = []
     for q in quarters:
         span = quarter(year, q, parsed.rules)
         owing = active_at(chosen, span.end)
         # A unit filter keeps its units (their pages say "no report owed"); otherwise a unit shows only
-        # in the quarters it existed in.
-        listed = (
-            chosen if units else chosen[active_during(chosen, span.start, span.end) | subs_of(subs, year, q, chosen)]
-        )
+        # in the periods it existed in (or typed an activity in).
+        listed = chosen if units else chosen[in_span | subs_of(subs, year, q, chosen)]
         of_quarter = subs[(subs["year"] == year) & (subs["quarter"] == q)]
         times = of_quarter.groupby("unit_code")["submitted_at"].apply(list).to_dict()
         decided = parsed.reviews[(parsed.reviews["year"] == year) & (parsed.reviews["quarter"] == q)]

@@ -686,7 +686,7 @@ def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: 
 def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:
     """Two tabs that fold to one fixed tab («Đơn vị» and «đơn vị », say): only the first is read, so the
     other is an error naming both, with how many filled rows it holds — nothing in it goes unmentioned."""
-    for title in (UNITS_TAB, SUBMISSIONS_TAB):
+    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB):
         twins = [t for t in snapshot.tabs if fold(t) == fold(title)]
         for twin in twins[1:]:
             filled = sum(1 for r in snapshot.tabs[twin] if any(not _is_blank(c) for c in r.values))
@@ -992,10 +992,12 @@ def _parse_plans(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -
     parsed, errors = _validate(raw, factors, {tab: table}, PLAN_COLUMNS, problems, {})
     rows = parsed[~errors].assign(row=raw.loc[~errors, "row"])
     plans, issues = build_plans(rows, units["code"])
+    typed = raw.set_index("row")  # a problem shows the cell as typed («Kế hoạch»), not as read ("plan")
     for issue in issues:
         header = table.headers.get(issue.column, _PLAN_HEADERS.get(issue.column)) if issue.column else None
         position = table.positions.get(issue.column) if issue.column else None
-        problems.add(tab, issue.row, header, position, issue.value, issue.severity, issue.reason)
+        value = typed.at[issue.row, issue.column] if issue.column else None
+        problems.add(tab, issue.row, header, position, value, issue.severity, issue.reason)
     return plans
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.netguard import sitecustomize as netguard
 
-pytest_plugins: list[str] = ["tests.fakesheets.fixtures", "tests.app_fixtures"]
+pytest_plugins: list[str] = ["tests.fakesheets.fixtures", "tests.app_fixtures", "tests.two_sources"]
 
 
 @pytest.fixture(autouse=True, scope="session")
