@@ -686,7 +686,7 @@ def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: 
 def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:
     """Two tabs that fold to one fixed tab («Đơn vị» and «đơn vị », say): only the first is read, so the
     other is an error naming both, with how many filled rows it holds — nothing in it goes unmentioned."""
-    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB):
+    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB, LETTERHEAD_TAB, REVIEWS_TAB):
         twins = [t for t in snapshot.tabs if fold(t) == fold(title)]
         for twin in twins[1:]:
             filled = sum(1 for r in snapshot.tabs[twin] if any(not _is_blank(c) for c in r.values))

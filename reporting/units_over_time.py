@@ -6,8 +6,8 @@ Nghị định 09 periods: a unit owes the report of a quarter when it is active
 (the deadline day, 14/3, 14/6, 14/9, 14/12 by default). So for a merger on 1/7/2024 (the old units end on
 30/6, the new one starts on 1/7) the old units owe quarter II (it ended on 14/6) and the new unit owes
 quarter III, which also covers the old units' last fortnight. A period lists every unit active on any of its
-days, and any unit with an activity in it, so nothing typed is left out. In trends (the monthly chart, the
-comparison with the previous period) a unit's figures include those of the units it took over.
+days, and any unit with an activity in it, so nothing typed is left out. In the monthly trend chart a
+unit's figures include those of the units it took over (the cards compare the unit's own figures).
 """
 
 from __future__ import annotations

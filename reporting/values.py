@@ -344,8 +344,8 @@ MAX_TARGET = 1000
 def parse_target(value: Any) -> CellReading:
     """A plan's «Chỉ tiêu mỗi quý»: a whole number of activities from 1 to 1,000."""
     number, reason = parse_count(value, MAX_TARGET)
-    if reason is None and number == 0:
-        return None, "chỉ tiêu phải từ 1 trở lên; để trống nếu không đặt chỉ tiêu"
+    if reason is not None or number == 0:
+        return None, f"chỉ tiêu là một số nguyên từ 1 đến {fmt.number(MAX_TARGET)}; để trống nếu không đặt chỉ tiêu"
     return number, reason
 
 

@@ -364,7 +364,7 @@ BAD_ROWS = [
         "G",
         "0",
         "error",
-        "chỉ tiêu phải từ 1 trở lên; để trống nếu không đặt chỉ tiêu",
+        "chỉ tiêu là một số nguyên từ 1 đến 1.000; để trống nếu không đặt chỉ tiêu",
     ),
     (
         "target as text",
@@ -373,7 +373,7 @@ BAD_ROWS = [
         "G",
         "nhiều",
         "error",
-        "không phải số nguyên; ghi số nguyên không âm, ví dụ 1.200",
+        "chỉ tiêu là một số nguyên từ 1 đến 1.000; để trống nếu không đặt chỉ tiêu",
     ),
     (
         "target too large",
@@ -382,7 +382,7 @@ BAD_ROWS = [
         "G",
         "5000",
         "error",
-        "số quá lớn cho một hoạt động (trên 1.000); kiểm tra lại ô này",
+        "chỉ tiêu là một số nguyên từ 1 đến 1.000; để trống nếu không đặt chỉ tiêu",
     ),
     (
         "a year that is no year",
