@@ -37,7 +37,7 @@ browser-deps:
 
 # LibreOffice, to open the app's .xlsx and .docx files in tests as a person would (and print them to PDF).
 office-deps:
-	@(command -v soffice && command -v pdftotext) >/dev/null 2>&1 || scripts/install-libreoffice.sh
+	@(command -v soffice && command -v pdftotext && fc-list | grep -q 'Liberation Serif') >/dev/null 2>&1 || scripts/install-libreoffice.sh
 
 # The demo workbook is written before the server starts, so the first page a newcomer opens is quick.
 run: $(VENV)/.runtime

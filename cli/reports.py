@@ -265,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=func)
         return sub
 
-    demo = add("demo", cmd_demo, "ghi sổ dữ liệu mẫu năm 2023")
+    demo = add("demo", cmd_demo, "ghi sổ dữ liệu mẫu (năm 2023 và 2024)")
     demo.add_argument("--out", required=True, help="tệp .xlsx sẽ ghi")
 
     for name, func, help_text in (

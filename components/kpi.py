@@ -90,7 +90,7 @@ def render_cards(cards: list[Card], compared_with: str | None = None, per_row: i
 def completion_cards(summary: Summary) -> list[Card]:
     """«Mức độ hoàn thành kế hoạch» for the period and for the year to its end (`reporting.targets`)."""
     period = summary.period
-    return [
-        Card(f"Đạt trong {period.label}", share_text(summary.completion_in_period)),
-        Card(f"Từ đầu năm {period.year}", share_text(summary.completion)),
-    ]
+    cards = [Card(f"Đạt trong {period.label}", share_text(summary.completion_in_period))]
+    if period.kind != "year":  # for the year both would be the same figure
+        cards.append(Card(f"Từ đầu năm {period.year}", share_text(summary.completion)))
+    return cards

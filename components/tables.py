@@ -84,7 +84,10 @@ def _review_columns(rows: pd.DataFrame) -> dict[str, list[str]]:
 def show_compliance(reports: pd.DataFrame, key: str) -> None:
     frame = compliance_frame(reports)
     if frame.empty:
-        st.info("Không có đơn vị nào phải báo cáo trong kỳ này (cột «Báo cáo quý» của trang «Đơn vị»).")
+        st.info(
+            "Không có đơn vị nào phải báo cáo trong kỳ này (các cột «Báo cáo quý», «Từ ngày», «Đến ngày» của "
+            "trang «Đơn vị»)."
+        )
         return
     statuses = frame.pop("_status")
 
@@ -190,7 +193,13 @@ def show_completion(frame: pd.DataFrame, key: str, with_quarter: bool = False) -
         width="stretch",
         key=key,
         height=_fit(len(table)),
-        column_config={"Chỉ tiêu": st.column_config.TextColumn(pinned=True, width="large")},
+        # Not pinned: on a phone a pinned wide column would hide the results behind a sideways scroll.
+        column_config={
+            "Chỉ tiêu": st.column_config.TextColumn(width="medium"),
+            "Yêu cầu/quý": st.column_config.TextColumn(alignment="right", width="small"),
+            "Thực hiện": st.column_config.TextColumn(alignment="right", width="small"),
+            "Còn thiếu": st.column_config.TextColumn(width="large"),
+        },
     )
 
 

@@ -28,6 +28,7 @@ from reporting.access import User
 from reporting.actions import AppendResult, RowWriter, new_record_id
 from reporting.errors import SourceError, WriteRefused
 from reporting.periods import days_to_deadline, deadline, period_of, quarter
+from reporting.units_over_time import active_at
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ def _confirm(view: View, backend: Backend, user: User, code: str, key: tuple[Any
             at=at,
             record_id=record_id,
             note=note,
+            rules=view.parsed.rules,
         ),
         view.detailed,
     )
@@ -195,6 +197,10 @@ def report_actions(view: View, code: str, backend: Backend) -> None:
         state["reset"].discard(UPDATE_WANTED_KEY)
         st.session_state[UPDATE_WANTED_KEY] = False
     period = view.period
+    mine = view.parsed.units[view.parsed.units["code"] == code]
+    if not active_at(mine, period.end).all():  # before its «Từ ngày» or after its «Đến ngày»: nothing owed
+        st.info(f"Đơn vị không phải báo cáo {period.label}, nên không có gì để xác nhận.")
+        return
     if period.start > view.now.date():
         st.info(
             f"{fmt.capitalize(period.label)} chưa bắt đầu ({fmt.period_range(period)}): chưa xác nhận báo cáo được."

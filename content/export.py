@@ -17,7 +17,10 @@ from reporting.export.common import period_line
 from reporting.metrics import summarize
 
 BUTTONS = {
-    "xlsx": ("Bảng tổng hợp (.xlsx)", "Bốn phụ lục theo thể thức văn bản, in khổ A4 ngang."),
+    "xlsx": (
+        "Bảng tổng hợp (.xlsx)",
+        "Các phụ lục theo thể thức văn bản (thêm Phụ lục V khi kế hoạch có chỉ tiêu), in khổ A4 ngang.",
+    ),
     "docx": ("Dự thảo báo cáo (.docx)", "Các phần tô vàng là phần Văn phòng Sở viết thêm."),
     "csv-excel": (
         "Danh sách hoạt động (.csv cho Excel)",

@@ -132,7 +132,7 @@ if view.user is not None and view.user.can_export:  # the office: the files it s
         f"""
 Ở trang **«Xuất báo cáo»**: chọn năm và kỳ (quý, 6 tháng đầu năm, 6 tháng cuối năm hoặc cả năm) ở mục
 «Kỳ báo cáo» trên thanh bên — trang xuất luôn theo kỳ đang chọn ở đó, cho toàn Sở — rồi bấm nút tải. Với
-{EXAMPLE_PERIOD.label} các tệp có tên {names}: bảng tổng hợp bốn phụ lục, dự thảo báo cáo (phần tô vàng do
+{EXAMPLE_PERIOD.label} các tệp có tên {names}: bảng tổng hợp các phụ lục (Phụ lục V khi kế hoạch có chỉ tiêu), dự thảo báo cáo (phần tô vàng do
 Văn phòng Sở viết), danh sách hoạt động cho Excel tiếng Việt (dấu chấm phẩy) và theo chuẩn (dấu phẩy). Số liệu
 trong tệp trùng với trang «Tổng quan» của cùng kỳ. Trước khi gửi, xem ghi chú trên trang xuất về các dòng có
 lỗi chưa được tính.

@@ -23,6 +23,7 @@ from reporting import fmt
 from reporting.followup import DUE_SOON_DAYS, email_list, followup
 from reporting.metrics import Summary, monthly_counts, unit_area_matrix
 from reporting.periods import previous_period, whole_year
+from reporting.units_over_time import active_during, lineage
 
 
 def body(view: View) -> None:
@@ -51,7 +52,13 @@ def body(view: View) -> None:
     if not comparable:
         st.caption(f"Không so sánh với {before.label}: kỳ đó chưa có hoạt động nào được ghi.")
 
-    if summary.totals["activities"] == 0:
+    chosen = parsed.units[parsed.units["code"] == filters.unit] if filters.unit else parsed.units.iloc[:0]
+    absent = len(chosen) > 0 and not active_during(chosen, period.start, period.end).all()  # before or after its dates
+    if absent:
+        st.info(
+            f"{md(names.get(filters.unit, filters.unit))} không có trong {period.label}: {md(tables.unit_dates(chosen.iloc[0]))}."
+        )
+    elif summary.totals["activities"] == 0:
         st.info(
             f"Chưa có hoạt động nào được ghi cho {period.label} ({fmt.period_range(period)}) "
             f"của {who}. Các đơn vị ghi hoạt động vào trang riêng của mình trong bảng tính."
@@ -87,6 +94,9 @@ def body(view: View) -> None:
                 f"ngày {parsed.rules.deadline_day} tháng M (năm báo cáo {fmt.period_range(year)})."
             )
         charts.show(charts.monthly_chart(months, (period.start, period.end)), key="overview_months")
+        if filters.units and (earlier := [c for c in lineage(parsed.units, filters.units) if c not in filters.units]):
+            taken = ", ".join(names.get(c, c) for c in earlier)
+            st.caption(f"Biểu đồ gồm cả hoạt động của đơn vị đã chuyển giao công việc: {md(taken)}.")
 
     st.subheader("Tình hình nộp báo cáo quý")
     if period.kind == "quarter":
@@ -112,7 +122,9 @@ def body(view: View) -> None:
         completion(summary)
 
     st.subheader("Nội dung chưa được tuyên truyền trong kỳ")
-    if summary.uncovered_areas:
+    if absent:
+        st.caption("Đơn vị không hoạt động trong kỳ này.")
+    elif summary.uncovered_areas:
         st.warning(
             f"{len(summary.uncovered_areas)}/{len(plan.letters)} nội dung chưa có hoạt động nào của {who} trong "
             f"{period.label}: {', '.join(summary.uncovered_areas)}. Nội dung theo Kế hoạch:"
@@ -131,7 +143,7 @@ def completion(summary: Summary) -> None:
     kpi.render_cards(kpi.completion_cards(summary), per_row=2)
     st.caption(
         f"Chỉ tiêu mỗi quý của {summary.plan.name}. Quý chưa kết thúc tính đến hiện tại («Đang thực hiện»); "
-        "bảng đầy đủ theo từng quý có trong tệp Excel tải về (Phụ lục V)."
+        "bảng theo từng quý từ đầu năm là Phụ lục V của bảng tổng hợp (.xlsx)."
     )
     tables.show_completion(
         summary.completion_in_period, key="overview_completion", with_quarter=summary.period.kind != "quarter"

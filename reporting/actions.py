@@ -20,7 +20,8 @@ import pandas as pd
 from reporting.access import User, check_can_review, check_can_write
 from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
-from reporting.periods import VN_TZ, period_of
+from reporting.periods import DEFAULT_RULES, VN_TZ, PeriodRules, period_of
+from reporting.periods import quarter as quarter_period
 from reporting.plan import DEFAULT_PLANS, Plans
 from reporting.schema import (
     ACTIVITY_COLUMNS,
@@ -31,6 +32,7 @@ from reporting.schema import (
     Column,
 )
 from reporting.snapshot import Cell
+from reporting.units_over_time import active_at
 from reporting.values import DECISIONS
 
 
@@ -151,13 +153,21 @@ def confirm_report(
     at: datetime,
     record_id: str,
     note: str = "",
+    rules: PeriodRules = DEFAULT_RULES,
 ) -> AppendResult:
     """Append the unit's confirmation of its quarterly report to `Nộp báo cáo`, at `at` (the server's clock).
 
-    Raises PermissionError unless `user` is that unit's own user, WriteRefused on a bad request.
+    Raises PermissionError unless `user` is that unit's own user, WriteRefused on a bad request or a quarter
+    the unit does not report (before its «Từ ngày», after its «Đến ngày»: `reporting.units_over_time`).
     """
     check_can_write(user, unit_code)
     _unit_row(units, unit_code)
+    mine = units[units["code"] == unit_code]
+    if quarter in (1, 2, 3, 4) and not active_at(mine, quarter_period(int(year), int(quarter), rules).end).all():
+        raise WriteRefused(
+            f"Đơn vị {unit_code} không phải báo cáo quý {quarter}/{year} (theo «Từ ngày», «Đến ngày» của trang "
+            "«Đơn vị»): không ghi xác nhận."
+        )
     if at.tzinfo is None:
         raise ValueError("the submission time must be timezone-aware (the server's clock)")
     return append_submission(

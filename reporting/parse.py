@@ -979,6 +979,37 @@ def _parse_letterheads(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _report_outside_dates(activities: pd.DataFrame, units: pd.DataFrame, problems: _Problems) -> None:
+    """A warning on each activity dated before its unit's «Từ ngày» or after its «Đến ngày» (it still counts:
+    a date typed a day off must not lose a row, but a unit's work after a merger belongs to its successor)."""
+    dated = units[units["since"].notna() | units["until"].notna()] if "since" in units else units.iloc[:0]
+    for unit in dated.itertuples(index=False):
+        mine = activities[activities["unit_code"] == unit.code]
+        outside = mine[
+            (mine["date"] < unit.since if pd.notna(unit.since) else False)
+            | (mine["date"] > unit.until if pd.notna(unit.until) else False)
+        ]
+        span = " ".join(
+            part
+            for part in (
+                f"từ {unit.since:%d/%m/%Y}" if pd.notna(unit.since) else "",
+                f"đến {unit.until:%d/%m/%Y}" if pd.notna(unit.until) else "",
+            )
+            if part
+        )
+        for row in outside.itertuples(index=False):
+            problems.add(
+                row.tab,
+                int(row.row),
+                "Ngày",
+                None,
+                row.date.date(),
+                "warning",
+                f"ngày này nằm ngoài thời gian báo cáo của đơn vị ({span}, trang «{UNITS_TAB}»); dòng vẫn được tính",
+                unit.code,
+            )
+
+
 def _parse_plans(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> Plans:
     """The optional `Kế hoạch` tab (`reporting.plan_tab`); without it, or with nothing readable in it, the
     built-in 2023 plan."""
@@ -1086,6 +1117,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
         )
     plans = plans or _parse_plans(snapshot, units, problems)
     activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules, plans)
+    _report_outside_dates(activities, units, problems)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
     reviews = _parse_reviews(snapshot, units, problems)

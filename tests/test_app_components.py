@@ -155,7 +155,7 @@ def test_default_period(demo_parsed, configured, now, expected) -> None:
 
 def test_year_options_cover_data_and_default(demo_parsed) -> None:
     assert year_options(demo_parsed, 2026) == [2023, 2024, 2026]
-    assert year_options(demo_parsed, 2023) == [2023]
+    assert year_options(demo_parsed, 2023) == [2023, 2024]  # the demo's data reaches 2024
 
 
 def test_overview_cards_compare_with_the_previous_quarter(demo_parsed) -> None:
