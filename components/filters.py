@@ -104,7 +104,7 @@ def render_sidebar(
         period = chosen_period(year, choice, parsed.rules)
         rule = " (quý dương lịch)" if parsed.rules.calendar else " (theo Nghị định 09/2019/NĐ-CP)"
         if period.kind == "quarter":
-            due = f"hạn báo cáo {fmt.day(deadline(year, period.index, parsed.rules))}"
+            due = f"hạn báo cáo {fmt.day(deadline(year, period.index, parsed.rules_for(year)))}"
         else:
             due = "gồm quý " + ", ".join(ROMAN[q] for q in period.quarters) + ", mỗi quý một báo cáo"
         st.caption(f"{fmt.period_range(period)} · {due}{rule}")

@@ -119,7 +119,7 @@ def _write(action: Callable[[], Any], detailed: bool = False) -> Any:
 
 def _deadline_text(view: View) -> tuple[str, bool]:
     """(sentence, late): days left before the deadline, or that a confirmation now counts as late."""
-    period, rules = view.period, view.parsed.rules
+    period, rules = view.period, view.parsed.rules_for(view.period.year)
     due = fmt.day(deadline(period.year, period.index, rules))
     left = days_to_deadline(period.year, period.index, view.now, rules)
     if left > 0:

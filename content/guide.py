@@ -105,11 +105,12 @@ else:
         f"{rules.deadline_day} tháng cuối quý**; "
         "ví dụ hoạt động ngày 20/12 được tính vào quý I năm sau."
     )
+due = parsed.rules_for(year).last_on_time_day  # a year's plan may set its own deadline («Hạn báo cáo»)
+source = f"theo {parsed.plan_for(year).name}" if due != rules.deadline_day else "mục IV.4 của Kế hoạch"
 st.markdown(
-    f"Các đơn vị báo cáo hằng quý **trước ngày {rules.deadline_day + 1}/3, {rules.deadline_day + 1}/6, "
-    f"{rules.deadline_day + 1}/9, {rules.deadline_day + 1}/12** về Văn phòng Sở (mục IV.4 của Kế hoạch). "
-    f"Báo cáo đúng hạn khi nộp đến hết 23:59 ngày {rules.deadline_day} (giờ Việt Nam); trễ bao nhiêu ngày là "
-    "số ngày sau ngày đó."
+    f"Các đơn vị báo cáo hằng quý **trước ngày {due + 1}/3, {due + 1}/6, {due + 1}/9, {due + 1}/12** về Văn "
+    f"phòng Sở ({source}). Báo cáo đúng hạn khi nộp đến hết 23:59 ngày {due} (giờ Việt Nam); trễ bao nhiêu "
+    "ngày là số ngày sau ngày đó."
 )
 periods = [quarter(year, q, rules) for q in (1, 2, 3, 4)]
 st.dataframe(
@@ -118,7 +119,9 @@ st.dataframe(
             "Kỳ": [fmt.capitalize(p.label) for p in periods],
             "Từ ngày": [fmt.day(p.start) for p in periods],
             "Đến ngày": [fmt.day(p.end) for p in periods],
-            "Hạn nộp báo cáo (đến hết ngày)": [fmt.day(deadline(year, p.index, rules)) for p in periods],
+            "Hạn nộp báo cáo (đến hết ngày)": [
+                fmt.day(deadline(year, p.index, parsed.rules_for(year))) for p in periods
+            ],
         }
     ),
     hide_index=True,

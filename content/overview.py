@@ -101,10 +101,10 @@ def body(view: View) -> None:
     st.subheader("Tình hình nộp báo cáo quý")
     if period.kind == "quarter":
         due = f" (đến hết {fmt.day(summary.reports['deadline'].iloc[0])})" if len(summary.reports) else ""
-        st.caption(f"Hạn nộp: trước ngày {parsed.rules.cutoff_day} của tháng cuối quý{due}.")
+        st.caption(f"Hạn nộp: trước ngày {summary.rules.last_on_time_day + 1} của tháng cuối quý{due}.")
     else:
         st.caption(
-            f"Mỗi quý một báo cáo, hạn trước ngày {parsed.rules.cutoff_day} của tháng cuối quý; bảng liệt kê từng quý "
+            f"Mỗi quý một báo cáo, hạn trước ngày {summary.rules.last_on_time_day + 1} của tháng cuối quý; bảng liệt kê từng quý "
             f"của {period.label}."
         )
     tables.show_compliance(summary.reports, key="overview_compliance")

@@ -45,8 +45,8 @@ st.caption(f"{md(tables.group_label(unit['group']))} · mã {md(code)} · {fmt.p
 
 def report_line(report: object, index: int) -> None:
     """One quarter's report status and its deadline, in words."""
-    due = deadline(period.year, index, parsed.rules)
-    left_days = days_to_deadline(period.year, index, view.now, parsed.rules)
+    due = deadline(period.year, index, parsed.rules_for(period.year))
+    left_days = days_to_deadline(period.year, index, view.now, parsed.rules_for(period.year))
     name = "Báo cáo quý" if period.kind == "quarter" else f"Báo cáo quý {ROMAN[index]}"
     status = report["status"]
     if status == "on_time":

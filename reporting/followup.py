@@ -37,7 +37,7 @@ def followup(parsed: Parsed, now: datetime, within_days: int = DUE_SOON_DAYS) ->
     for y, q in quarters:
         reports = report_table(parsed, y, (q,), now)
         for report in reports[reports["expected"].astype(bool)].itertuples(index=False):
-            left = days_to_deadline(y, q, now, parsed.rules)
+            left = days_to_deadline(y, q, now, parsed.rules_for(y))
             if report.status == "missing":
                 reason, days = "overdue", -left
             elif report.status == "returned":  # the office returned it: chased until the unit confirms again

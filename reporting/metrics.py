@@ -17,7 +17,17 @@ import numpy as np
 import pandas as pd
 
 from reporting.parse import Parsed
-from reporting.periods import STATUS_LABELS, VN_TZ, Period, deadline, quarter, report_status, reporting_months
+from reporting.periods import (
+    DEFAULT_RULES,
+    STATUS_LABELS,
+    VN_TZ,
+    Period,
+    PeriodRules,
+    deadline,
+    quarter,
+    report_status,
+    reporting_months,
+)
 from reporting.plan import PLAN_2023, Plan
 from reporting.review import NOT_REVIEWED, review_state
 from reporting.targets import completion, empty_completion
@@ -59,6 +69,7 @@ class Summary:
     excluded: dict[str, int] = field(default_factory=lambda: {"in_period": 0, "undated": 0})
     plan: Plan = PLAN_2023  # the plan of the period's year
     plan_notice: str | None = None  # said when that year has no plan of its own (`Plans.notice`)
+    rules: PeriodRules = DEFAULT_RULES  # the period's rules, with its plan's deadline (`Parsed.rules_for`)
     # The plan's targets (`reporting.targets`), quarter by quarter from quarter I to the period's last:
     # the period's own rows and the year to date. Empty when the plan sets no target.
     completion: pd.DataFrame = field(default_factory=empty_completion)
@@ -101,7 +112,7 @@ class Summary:
                 "start": period.start.isoformat(),
                 "end": period.end.isoformat(),
                 "deadline": (
-                    deadline(period.year, period.quarters[-1]) if period.kind == "quarter" else period.end
+                    deadline(period.year, period.quarters[-1], self.rules) if period.kind == "quarter" else period.end
                 ).isoformat(),
             },
             "totals": {
@@ -211,6 +222,7 @@ def report_table(
         parsed.activities.loc[dated, "unit_code"]
     )
     rows = []
+    rules = parsed.rules_for(year)  # the deadline of that year's plan, if it sets one
     for q in quarters:
         span = quarter(year, q, parsed.rules)
         owing = active_at(chosen, span.end)
@@ -222,7 +234,7 @@ def report_table(
         decided = parsed.reviews[(parsed.reviews["year"] == year) & (parsed.reviews["quarter"] == q)]
         for unit, owes in zip(listed.itertuples(index=False), owing[listed.index], strict=True):
             sent = times.get(unit.code, [])
-            status = report_status(sent, year, q, now, parsed.rules)
+            status = report_status(sent, year, q, now, rules)
             review = (
                 review_state(decided[decided["unit_code"] == unit.code], sent, now) if len(decided) else NOT_REVIEWED
             )
@@ -233,7 +245,7 @@ def report_table(
                     "name": unit.name,
                     "year": year,
                     "quarter": q,
-                    "deadline": deadline(year, q, parsed.rules),
+                    "deadline": deadline(year, q, rules),
                     "expected": bool(unit.reports) and bool(owes),
                     "status": "returned" if returned else status.status,
                     "status_label": STATUS_LABELS["returned"] if returned else status.label,
@@ -335,6 +347,7 @@ def summarize(
         excluded_counts(parsed, period, units),
         plan,
         parsed.plans.notice(period.year),
+        parsed.rules_for(period.year),
         _completion(parsed, plan, period, now, units),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import repeat, zip_longest
 from typing import Any
@@ -115,6 +115,11 @@ class Parsed:
 
     def plan_for(self, year: int) -> Plan:
         return self.plans.for_year(year)
+
+    def rules_for(self, year: int) -> PeriodRules:
+        """The period rules of `year`: the settings, with the deadline of that year's plan if it sets one."""
+        due = self.plans.for_year(year).due_day
+        return self.rules if due is None or due == self.rules.deadline_day else replace(self.rules, due_day=due)
 
 
 class _Problems:

@@ -35,6 +35,14 @@ class PeriodRules:
 
     calendar: bool = False
     deadline_day: int = 14
+    # A year's plan may set its own last on-time day («Hạn báo cáo» in `Kế hoạch`): it moves the deadline
+    # only; the data cut-off (the 15th under ND 09) stays `deadline_day + 1`. None: `deadline_day`.
+    due_day: int | None = None
+
+    @property
+    def last_on_time_day(self) -> int:
+        """The day of the quarter's last month a report is due by (23:59 of it)."""
+        return self.due_day or self.deadline_day
 
     @property
     def cutoff_day(self) -> int:
@@ -166,7 +174,7 @@ def reporting_months(period: Period, rules: PeriodRules = DEFAULT_RULES) -> list
 
 def deadline(year: int, index: int, rules: PeriodRules = DEFAULT_RULES) -> date:
     """Last on-time day for the report of quarter `index` of `year` (14/3, 14/6, 14/9, 14/12 by default)."""
-    return date(year, index * 3, rules.deadline_day)
+    return date(year, index * 3, rules.due_day or rules.deadline_day)
 
 
 def period_of(day: date, rules: PeriodRules = DEFAULT_RULES) -> tuple[int, int]:

@@ -45,6 +45,7 @@ class Plan:
     title: str = ""
     targets: Targets = field(default_factory=Targets)
     built_in: bool = False
+    due_day: int | None = None  # «Hạn báo cáo»: the last on-time day of the quarter's last month, if the plan sets it
 
     @cached_property
     def letters(self) -> tuple[str, ...]:

@@ -7,13 +7,16 @@
 | 2024 | Hình thức | 1              | Hội nghị, tập huấn          |            |             |                  |                    |               |
 | 2024 | Hình thức | 3              | Tin bài trên Trang TTĐT     |            | tin, bài    | 4                |                    |               |
 | 2024 | Đơn vị    | VP             |                             |            |             | 3                | a, c               |               |
+| 2024 | Hạn báo cáo | 10           |                             |            |             |                  |                    |               |
 
 A year's «Nội dung» rows are its areas in order, its «Hình thức» rows its channels; a year that lists
 none of one kind takes that kind from the nearest earlier plan (the built-in 2023 plan at the start), so
 a year can add only targets. A channel with an «Đơn vị tính» counts items (its «Số lượng» is summed with
 that noun). A channel keeps the 2023 code of the 2023 channel with the same name (so trends and the JSON
-follow it across years); another name gets `hinh_thuc_<số>`. Rows the plan cannot use are problems
-with their row and column, never dropped silently.
+follow it across years); another name gets `hinh_thuc_<số>`. «Hạn báo cáo» (optional, one a year) is the
+last on-time day of the quarter's last month when the plan differs from the setting (10: reports are due
+by 10/3, 10/6, 10/9, 10/12); the data cut-off stays as set. Rows the plan cannot use are problems with their
+row and column, never dropped silently.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class _Year:
     area_targets: dict[str, int] = field(default_factory=dict)
     channel_targets: dict[str, int] = field(default_factory=dict)
     unit_rows: list[dict[str, Any]] = field(default_factory=list)
+    due_row: dict[str, Any] | None = None
 
 
 def _text(value: Any) -> str:
@@ -93,8 +97,20 @@ class _Reader:
             self._area(year, row, key)
         elif kind == "channel":
             self._channel(year, row, key)
+        elif kind == "due":
+            self._due(year, row, key)
         else:
             year.unit_rows.append(row)
+
+    def _due(self, year: _Year, row: dict[str, Any], key: str) -> None:
+        day = _number(key)
+        if year.due_row is not None:
+            self.error(row, "kind", f"năm {row['year']} đã có dòng «Hạn báo cáo» ở dòng {year.due_row['row']}")
+        elif day is None or not 1 <= day <= 28:
+            self.error(row, "key", "hạn báo cáo là ngày cuối được nộp đúng hạn trong tháng cuối quý, từ 1 đến 28")
+        else:
+            row = {**row, "day": day}
+            year.due_row = row
 
     def _area(self, year: _Year, row: dict[str, Any], key: str) -> None:
         letter = fold(key).rstrip(")")
@@ -137,7 +153,8 @@ class _Reader:
             areas = tuple(year.areas) or base.areas
             channels = tuple(year.channels) or base.channels
             nouns = tuple(year.nouns.items()) if year.channels else base.nouns
-            plan = Plan(number, areas, channels, nouns)
+            due = year.due_row["day"] if year.due_row is not None else base.due_day
+            plan = Plan(number, areas, channels, nouns, due_day=due)
             plan = replace(plan, targets=self._targets(plan, year))
             if year.plan_row is not None:
                 issued = year.plan_row["issued"]

@@ -378,6 +378,9 @@ PLAN_KINDS: dict[str, str] = {
     "channel": "channel",
     "don vi": "unit",
     "unit": "unit",
+    "han bao cao": "due",
+    "han nop": "due",
+    "han nop bao cao": "due",
 }
 
 
@@ -386,7 +389,7 @@ def parse_plan_kind(value: Any) -> CellReading:
     key = fold(value)
     if key in PLAN_KINDS:
         return PLAN_KINDS[key], None
-    return None, "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị»"
+    return None, "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị», «Hạn báo cáo»"
 
 
 _YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}

@@ -256,7 +256,7 @@ BAD_ROWS = [
         "B",
         "Mục lạ",
         "error",
-        "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị»",
+        "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị», «Hạn báo cáo»",
     ),
     (
         "two-letter Ký hiệu",
@@ -668,3 +668,35 @@ def test_a_2023_export_is_byte_identical(two_workbooks, period, kind) -> None:
     first = export_bytes(only_2023, Settings(), period, EXPORT_NOW, kind)
     assert export_bytes(with_2024, Settings(), period, EXPORT_NOW, kind) == first
     assert summarize(with_2024, period, EXPORT_NOW).to_json() == summarize(only_2023, period, EXPORT_NOW).to_json()
+
+
+def test_a_plans_own_report_deadline_applies_to_its_year_only() -> None:
+    """«Hạn báo cáo» 10: 2024's reports are due by 10/3 … 10/12; the data cut-off and 2023 stay as set."""
+    from datetime import datetime
+
+    from reporting.metrics import summarize_quarter
+    from reporting.periods import VN_TZ, deadline
+    from tests.snapshots import snapshot
+
+    plan = [
+        ["Năm", "Mục", "Ký hiệu", "Tên"],
+        [2024, "Hạn báo cáo", 10, None],
+        [2024, "Hạn báo cáo", 12, None],  # a second one: an error naming the first
+        [2025, "Hạn báo cáo", 31, None],  # not a day every quarter's last month has
+    ]
+    tabs = {
+        "Đơn vị": [["Mã", "Tên đơn vị"], ["VP", "Văn phòng Sở"]],
+        "VP": [["Ngày", "Nội dung", "Hình thức", "Tên hoạt động"], ["12/03/2024", "a", "Khác", "Họp"]],
+        "Nộp báo cáo": [["Mã đơn vị", "Năm", "Quý", "Thời điểm nộp"], ["VP", 2024, 1, "12/03/2024 09:00"]],
+        "Kế hoạch": plan,
+    }
+    parsed = parse_snapshot(snapshot(tabs))
+    mine = parsed.problems[parsed.problems["tab"] == "Kế hoạch"].sort_values("row")
+    assert list(mine["row"]) == [3, 4] and set(mine["severity"]) == {"error"}
+    assert "đã có dòng «Hạn báo cáo» ở dòng 2" in mine["message"].iloc[0]
+    assert "từ 1 đến 28" in mine["message"].iloc[1]
+    assert deadline(2024, 1, parsed.rules_for(2024)).day == 10
+    assert deadline(2023, 1, parsed.rules_for(2023)).day == 14 and deadline(2025, 1, parsed.rules_for(2025)).day == 10
+    assert tuple(parsed.activities[["year", "quarter"]].iloc[0]) == (2024, 1)  # the cut-off is still the 15th
+    report = summarize_quarter(parsed, 2024, 1, datetime(2024, 4, 1, tzinfo=VN_TZ)).reports.iloc[0]
+    assert (report["status"], int(report["days_late"]), report["deadline"].day) == ("late", 2, 10)

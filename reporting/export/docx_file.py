@@ -66,7 +66,7 @@ def to_docx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
         f"Sở báo cáo kết quả công tác thông tin, tuyên truyền cải cách hành chính {period.label} như sau:",
         indent=True,
     )
-    _results(doc, summary, parsed.rules)
+    _results(doc, summary, summary.rules)
     _assessment(doc, summary)
     _para(
         doc,
