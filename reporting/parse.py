@@ -31,6 +31,8 @@ from reporting.schema import (
     LETTERHEAD_TAB,
     PLAN_COLUMNS,
     PLAN_TAB,
+    REMINDER_COLUMNS,
+    REMINDERS_TAB,
     SUBMISSION_COLUMNS,
     SUBMISSIONS_TAB,
     UNIT_COLUMNS,
@@ -44,6 +46,19 @@ from reporting.text import fold, nfc, nfc_texts, show
 from reporting.values import CellReading, read_areas, read_channel
 
 EXCLUDED_COLUMNS = ["tab", "row", "unit_code", "date"]
+REMINDER_FRAME_COLUMNS = [
+    "unit_code",
+    "year",
+    "quarter",
+    "at",
+    "kind",
+    "to",
+    "result",
+    "note",
+    "record_id",
+    "tab",
+    "row",
+]
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -92,6 +107,10 @@ class Parsed:
     excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), repr=False)
     # The plans of the years (`reporting.plan`): the built-in 2023 plan unless the `Kế hoạch` tab adds some.
     plans: Plans = DEFAULT_PLANS
+    # The `Nhắc việc` tab's rows (`reporting.remind`): the reminders sent, and its title as the sheet spells
+    # it (None: the sheet has no such tab yet, so no reminder can be recorded).
+    reminders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REMINDER_FRAME_COLUMNS), repr=False)
+    reminders_tab: str | None = None
 
     def plan_for(self, year: int) -> Plan:
         return self.plans.for_year(year)
@@ -662,7 +681,7 @@ def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: 
 def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:
     """Two tabs that fold to one fixed tab («Đơn vị» and «đơn vị », say): only the first is read, so the
     other is an error naming both, with how many filled rows it holds — nothing in it goes unmentioned."""
-    for title in (UNITS_TAB, SUBMISSIONS_TAB):
+    for title in (UNITS_TAB, SUBMISSIONS_TAB, REMINDERS_TAB):
         twins = [t for t in snapshot.tabs if fold(t) == fold(title)]
         for twin in twins[1:]:
             filled = sum(1 for r in snapshot.tabs[twin] if any(not _is_blank(c) for c in r.values))
@@ -709,7 +728,7 @@ def _unit_tabs(
     snapshot: Snapshot, units: pd.DataFrame, problems: _Problems, has_unit_list: bool
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
-    fixed = {fold(UNITS_TAB), fold(SUBMISSIONS_TAB), fold(GUIDE_TAB), fold(LETTERHEAD_TAB), fold(PLAN_TAB)}
+    fixed = {fold(t) for t in (UNITS_TAB, SUBMISSIONS_TAB, GUIDE_TAB, LETTERHEAD_TAB, PLAN_TAB, REMINDERS_TAB)}
     index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
     for tab, rows in snapshot.tabs.items():
@@ -1017,6 +1036,45 @@ def _parse_submissions(snapshot: Snapshot, units: pd.DataFrame, problems: _Probl
     return frame.reset_index(drop=True)
 
 
+def _parse_reminders(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """The `Nhắc việc` tab, which the app writes: rows with a readable time, unit, quarter and result. A row
+    that does not read is an error naming its cell, and does not count as a reminder sent."""
+    empty = pd.DataFrame(columns=REMINDER_FRAME_COLUMNS)
+    tab = _find_tab(snapshot, REMINDERS_TAB)
+    if tab is None:
+        return empty
+    table = _read_list_table(tab, snapshot.tabs[tab], REMINDER_COLUMNS, problems)
+    if table is None:
+        return empty
+    raw, factors, _blank = _extract([(tab, None, table)], REMINDER_COLUMNS)
+    index = _UnitIndex(units)
+    codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
+    raw["unit_code"] = codes
+    parsed, errors = _validate(raw, factors, {tab: table}, REMINDER_COLUMNS, problems, {})
+    for idx in raw.index[codes.isna() & parsed["unit"].notna()]:
+        problems.add(
+            tab,
+            int(raw.at[idx, "row"]),
+            table.headers.get("unit"),
+            table.positions.get("unit"),
+            raw.at[idx, "unit"],
+            "warning",
+            f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»; dòng nhắc việc này không được tính",
+        )
+    good = ~errors & codes.notna()
+    frame = pd.DataFrame(
+        {
+            "unit_code": codes[good],
+            **{key: parsed.loc[good, key] for key in ("year", "quarter", "at", "kind", "to", "result", "note")},
+            "record_id": parsed.loc[good, "record_id"],
+            "tab": tab,
+            "row": raw.loc[good, "row"],
+        },
+        columns=REMINDER_FRAME_COLUMNS,
+    )
+    return frame.reset_index(drop=True)
+
+
 def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans: Plans | None = None) -> Parsed:
     """Interpret a whole snapshot. Never raises on bad cells: they become problems. `plans` (the in-app form's
     check) replaces those of the snapshot's `Kế hoạch` tab."""
@@ -1046,6 +1104,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
     letterheads = _parse_letterheads(snapshot, problems)
+    reminders = _parse_reminders(snapshot, units, problems)
     tabs_by_unit: dict[str, list[str]] = {}
     for tab, code in pairs:
         tabs_by_unit.setdefault(code, []).append(tab)
@@ -1063,6 +1122,8 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
         excluded=excluded,
         letterheads=letterheads,
         plans=plans,
+        reminders=reminders,
+        reminders_tab=_find_tab(snapshot, REMINDERS_TAB),
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,
