@@ -119,3 +119,10 @@ def check_can_write(user: User, unit_code: str | None) -> None:
             f"Tài khoản {who} không có quyền ghi dữ liệu cho đơn vị {unit_code or '(không rõ)'}: "
             "chỉ chính đơn vị đó được xác nhận báo cáo hoặc thêm hoạt động của mình."
         )
+
+
+def check_can_remind(user: User) -> None:
+    """Raise NotAllowed (Vietnamese) unless `user` is the office: only Văn phòng Sở sends reminders by email."""
+    if user.role != "office":
+        who = user.email or "người dùng chưa đăng nhập"
+        raise NotAllowed(f"Tài khoản {who} không có quyền gửi thư nhắc: chỉ Văn phòng Sở được gửi nhắc các đơn vị.")
