@@ -46,6 +46,7 @@ COMMANDS = {
     ("reporting", "demo"),
     ("reporting", "check"),
     ("reporting", "followup"),
+    ("reporting", "remind"),
     ("reporting", "summary"),
     ("reporting", "export"),
     ("sheets", "setup"),

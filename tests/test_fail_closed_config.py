@@ -431,7 +431,10 @@ SMTP_OK = {
         ({"username": None}, "Mục [smtp] cần cả «username» và «password»"),
         ({"password": "..."}, "Khoá «password» của mục [smtp] vẫn là giá trị mẫu"),
         ({"password": 12345678}, "Khoá «password» của mục [smtp] phải là một chuỗi"),
-        ({"from_address": "Văn phòng <vp@so.example.vn>"}, "Khoá «from_address» của mục [smtp] phải là một địa chỉ email"),
+        (
+            {"from_address": "Văn phòng <vp@so.example.vn>"},
+            "Khoá «from_address» của mục [smtp] phải là một địa chỉ email",
+        ),
         ({"pasword": PLANTED}, "Mục [smtp] có khoá lạ «pasword»"),
         ({"timeout_seconds": 0}, "Khoá «timeout_seconds» của mục [smtp] phải là một số nguyên từ 1 đến 300"),
     ],
