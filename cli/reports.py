@@ -249,6 +249,13 @@ def cmd_remind(args: argparse.Namespace) -> int:
             for line in report_lines(nothing):
                 print(line)
         return 0
+    if not (args.source or settings.source):  # the demo's units have made-up addresses: never mail them
+        print(
+            "Lỗi: chưa chọn nguồn dữ liệu (--source hoặc CCHC_SOURCE), nên đây là sổ dữ liệu mẫu: không gửi thư "
+            "nhắc tới các địa chỉ giả của nó. Dùng --dry-run để xem thử.",
+            file=sys.stderr,
+        )
+        return 2
     if config.smtp is None:
         print(
             "Lỗi: chưa cấu hình gửi thư: thêm mục [smtp] (host, port, security, username, password, from_address) vào "

@@ -388,3 +388,22 @@ def test_a_record_that_cannot_be_written_stops_the_run(xlsx, smtp, tmp_path) -> 
     assert "dừng gửi các thư còn lại để lần chạy sau không gửi trùng" in done.stdout
     assert "Chưa gửi vì lần chạy đã dừng:" in done.stdout
     assert done_flag["sent"] == 2  # the first unit's email, then the digest; the second unit was not sent
+
+
+def test_the_demo_workbook_is_never_mailed_only_tried(smtp, tmp_path, monkeypatch, private_demo) -> None:
+    """Without a source the command line reads the demo workbook, whose addresses are made up."""
+    from sheets import open as opening
+
+    real_open = opening.open_source
+    monkeypatch.setattr(
+        opening,
+        "open_source",
+        lambda source, account=None, clock=None: (
+            WorkbookSource(private_demo, clock=clock) if not source else real_open(source, account, clock)
+        ),
+    )
+    done = run_cli("remind", "--now", "2024-01-10T09:00", secrets=(secrets(tmp_path, smtp.table()),))
+    assert done.returncode == 2 and "sổ dữ liệu mẫu: không gửi thư nhắc" in done.stderr
+    tried = run_cli("remind", "--now", "2024-01-10T09:00", "--dry-run", secrets=(secrets(tmp_path, smtp.table()),))
+    assert tried.returncode == 0 and "Cơ sở Cai nghiện ma túy tỉnh (CSCN)" in tried.stdout
+    assert smtp.received == []
