@@ -164,3 +164,14 @@ def test_on_google_the_button_sends_and_records_one_row(
     assert [m.message["Subject"] for m in smtp.received] == [SUBJECT]
     assert [(r["unit_code"], r["result"]) for r in parsed.reminders.to_dict("records")] == [("CSCN", "sent")] * 2
     assert fake.count("values.append") == 2  # one row per quarter, once
+
+
+def test_the_guide_tells_the_office_how_to_remind_and_no_one_else(signed_in, workbook):
+    office = signed_in(OFFICE, str(workbook))
+    office.switch_page("content/guide.py").run()
+    assert_clean(office)
+    assert "Nhắc các đơn vị qua email" in [h.value for h in office.header]
+    assert "python -m reporting remind --dry-run" in texts(office)
+    leader = signed_in(LEADER, str(workbook))
+    leader.switch_page("content/guide.py").run()
+    assert "Nhắc các đơn vị qua email" not in [h.value for h in leader.header]
