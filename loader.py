@@ -28,7 +28,7 @@ import streamlit as st
 from components.context import Loaded
 from reporting import redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
-from reporting.errors import SourceError, WriteRefused
+from reporting.errors import SourceError, SourceUnavailable, WriteRefused
 from reporting.metrics import Summary, summarize
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ, Period, PeriodRules
@@ -38,6 +38,7 @@ from sheets.snapshot_cache import UNUSABLE, LoadResult, SnapshotCache, cache_key
 
 if TYPE_CHECKING:
     from reporting.actions import RowWriter
+    from reporting.remind import Mailer
 
 log = logging.getLogger(__name__)
 redact.install()  # every log line of the app passes the secrets filter
@@ -305,6 +306,42 @@ def writer(config: Settings) -> RowWriter:
         )
 
     return open_writer(open_source(config.source, service_account(), now))
+
+
+def mailer(config: Settings) -> Mailer:
+    """The SMTP sender of the reminders («Gửi nhắc»), from `[smtp]`.
+
+    Without sign-in anyone may pick the office in the demo picker, so no email goes out then unless
+    `demo_writes` says otherwise (a training installation); WriteRefused too when `[smtp]` is not set.
+    """
+    from mailer.smtp import SmtpMailer
+
+    installed = configuration()
+    if installed.auth is None and not installed.settings.demo_writes:
+        raise WriteRefused(
+            "Chưa cấu hình đăng nhập nên ứng dụng đang ở chế độ trình diễn: không gửi thư nhắc (ai cũng chọn được vai "
+            "trò Văn phòng Sở). Văn phòng Sở cần cấu hình đăng nhập (mục [auth]) để gửi nhắc từ ứng dụng."
+        )
+    if installed.smtp is None:
+        raise WriteRefused(
+            "Chưa cấu hình gửi thư (mục [smtp] của tệp cấu hình) nên chưa gửi được thư nhắc. Xem README, phần "
+            "Nhắc việc qua email."
+        )
+    return SmtpMailer(installed.smtp, sender_name=config.agency_name)
+
+
+def fresh(config: Settings) -> Parsed:
+    """The source read again now, past the cache: what a write that must not repeat itself decides on (who
+    was reminded today). SourceUnavailable when only the last good snapshot could be had: an old read would
+    not show a reminder sent since."""
+    after_write(config)
+    loaded = load(config)
+    if loaded.stale is not None:
+        raise SourceUnavailable(
+            "Không đọc lại được nguồn dữ liệu lúc này, nên chưa gửi thư nhắc (không biết đơn vị đã được nhắc hôm nay "
+            "hay chưa). Hãy thử lại sau ít phút."
+        )
+    return loaded.parsed
 
 
 def after_write(config: Settings, at: datetime | None = None) -> None:

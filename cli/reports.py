@@ -1,4 +1,4 @@
-"""The command line of the reports, `python -m reporting`: demo, check, summary, export.
+"""The command line of the reports, `python -m reporting`: demo, check, followup, remind, summary, export.
 
 Each command is a docstring and a call into the library. SRC is an .xlsx path or a Google Sheets URL;
 when omitted, CCHC_SOURCE is used, and without it the demo workbook. Exit codes: 0 fine, 1 the data
@@ -17,12 +17,13 @@ from datetime import datetime
 from pathlib import Path
 
 from cli import vietnamese
-from reporting import redact
+from reporting import fmt, redact
 from reporting.config import Config, ConfigError, load_secrets_files, read_config
 from reporting.metrics import severity_counts
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ
 from reporting.settings import Settings
+from reporting.snapshot import Source
 from reporting.values import MAX_YEAR, MIN_YEAR
 
 
@@ -97,6 +98,12 @@ def _configuration() -> Config:
 
 
 def _load(args: argparse.Namespace, config: Config | None = None) -> tuple[Parsed, Settings]:
+    _source, parsed, settings = _open(args, config)
+    return parsed, settings
+
+
+def _open(args: argparse.Namespace, config: Config | None = None) -> tuple[Source, Parsed, Settings]:
+    """The source of --source (or the settings'), read and parsed; exit 2 with a sentence when it cannot be."""
     from reporting.errors import SourceError
     from sheets.open import is_google, open_source
 
@@ -117,7 +124,7 @@ def _load(args: argparse.Namespace, config: Config | None = None) -> tuple[Parse
     except SourceError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    return parse_snapshot(snapshot, settings.rules), settings
+    return source, parse_snapshot(snapshot, settings.rules), settings
 
 
 def _service_account(config: Config) -> dict | None:
@@ -173,18 +180,19 @@ def cmd_followup(args: argparse.Namespace) -> int:
     """The units to chase at --now (the dashboard's «Cần đôn đốc»): a line each, or --json."""
     from reporting.followup import REASONS, describe, email_list, followup
 
-    parsed, _ = _load(args)
-    frame = followup(parsed, _now(args.now), args.within)
+    parsed, settings = _load(args)
+    within = settings.due_soon_days if args.within is None else args.within
+    frame = followup(parsed, _now(args.now), within)
     if args.json:
         rows = [
             {**row, "deadline": row["deadline"].isoformat(), "emails": list(row["emails"])}
             for row in frame.to_dict("records")
         ]
-        print(json.dumps({"within_days": args.within, "units": rows}, ensure_ascii=False, indent=2))
+        print(json.dumps({"within_days": within, "units": rows}, ensure_ascii=False, indent=2))
         return 0
     if frame.empty:
         print(
-            f"Không có đơn vị nào cần đôn đốc: không có báo cáo quá hạn, không có báo cáo đến hạn trong {args.within} ngày."
+            f"Không có đơn vị nào cần đôn đốc: không có báo cáo quá hạn, không có báo cáo đến hạn trong {within} ngày."
         )
         return 0
     for row in frame.to_dict("records"):
@@ -194,6 +202,95 @@ def cmd_followup(args: argparse.Namespace) -> int:
         )
     print(f"\nEmail để gửi: {email_list(frame) or '(chưa có)'}")
     return 0
+
+
+REMIND_ORIGIN = "gửi tự động bằng python -m reporting remind"
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Email each unit to chase at --now (the units `followup` lists, `due_soon_days`) its reminder, record
+    each send in «Nhắc việc», then email the office a digest. --dry-run prints what would be sent and sends
+    and writes nothing. Exit 1 when a send, a record or the digest failed (a failed send is retried by the
+    next run), 2 when it cannot run (configuration, source, no [smtp], no «Nhắc việc» tab)."""
+    from reporting.errors import SourceError
+    from reporting.remind import NO_TAB, RunReport, prepare, preview_lines, report_lines, send_batch, to_json
+
+    config = _configuration()
+    source, parsed, settings = _open(args, config)
+    now = _now(args.now)
+    batch = prepare(
+        parsed, now, within_days=settings.due_soon_days, app_url=settings.app_url, agency_name=settings.agency_name
+    )
+    digest_to = config.digest_to
+    if args.dry_run:
+        if args.json:
+            print(json.dumps(to_json(batch, None, digest_to), ensure_ascii=False, indent=2))
+            return 0
+        print(
+            f"Chạy thử (--dry-run): không gửi thư, không ghi gì. Lúc {fmt.moment(now)}, sẽ gửi {len(batch.reminders)} thư:"
+        )
+        for line in preview_lines(batch) or ["(không có đơn vị nào cần nhắc)"]:
+            print(f"- {line}")
+        if batch.reminders:
+            print(
+                f"Thư tổng hợp gửi tới: {', '.join(digest_to) or '(không ai: chưa có reminder_digest_to hay [roles] office)'}"
+            )
+        if config.smtp is None:
+            print("Lưu ý: chưa cấu hình mục [smtp] nên lần chạy thật sẽ không gửi được.")
+        if batch.tab is None:
+            print(f"Lưu ý: {NO_TAB}")
+        return 0
+    if not batch.reminders:  # nothing to send (none due, or all sent earlier today): no SMTP, no write, no digest
+        nothing = RunReport(batch, ())
+        if args.json:
+            print(json.dumps(to_json(batch, nothing, digest_to), ensure_ascii=False, indent=2))
+        else:
+            print(f"Không có thư nhắc nào cần gửi lúc {fmt.moment(now)}.")
+            for line in report_lines(nothing):
+                print(line)
+        return 0
+    if not (args.source or settings.source):  # the demo's units have made-up addresses: never mail them
+        print(
+            "Lỗi: chưa chọn nguồn dữ liệu (--source hoặc CCHC_SOURCE), nên đây là sổ dữ liệu mẫu: không gửi thư "
+            "nhắc tới các địa chỉ giả của nó. Dùng --dry-run để xem thử.",
+            file=sys.stderr,
+        )
+        return 2
+    if config.smtp is None:
+        print(
+            "Lỗi: chưa cấu hình gửi thư: thêm mục [smtp] (host, port, security, username, password, from_address) vào "
+            ".streamlit/secrets.toml (xem README).",
+            file=sys.stderr,
+        )
+        return 2
+    from mailer.smtp import SmtpMailer
+    from sheets.append import open_writer
+
+    try:
+        writer = open_writer(source)
+        with SmtpMailer(config.smtp, sender_name=settings.agency_name) as mailer:
+            report = send_batch(
+                batch, mailer, writer, origin=REMIND_ORIGIN, digest_to=digest_to, agency_name=settings.agency_name
+            )
+    except SourceError as exc:  # WriteRefused: no «Nhắc việc» tab, a source that cannot be written; nothing sent
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(to_json(batch, report, digest_to), ensure_ascii=False, indent=2))
+    else:
+        sent, failed = len(report.of("sent")), len(report.outcomes) - len(report.of("sent"))
+        print(f"Thư nhắc lúc {fmt.moment(now)}: đã gửi {sent}, chưa gửi được {failed}.")
+        if report.stopped:
+            print(report.stopped)
+        for line in report_lines(report):
+            print(line)
+        if report.digest == "sent":
+            print(f"Đã gửi thư tổng hợp tới {', '.join(report.digest_to)}.")
+        elif report.digest == "failed":
+            print(f"Chưa gửi được thư tổng hợp: {report.digest_reason}")
+        else:
+            print("Không gửi thư tổng hợp: chưa có địa chỉ (reminder_digest_to, hoặc office trong [roles]).")
+    return 0 if report.ok else 1
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -246,6 +343,13 @@ DESCRIPTIONS = {
     "demo": "Ghi sổ dữ liệu mẫu (một năm 2023 như thật, luôn giống nhau) vào tệp --out.",
     "check": "Liệt kê lỗi và cảnh báo dữ liệu, kèm trang, dòng, cột. Mã thoát 1 khi có lỗi, 0 khi không có.",
     "followup": "Liệt kê các đơn vị cần đôn đốc: báo cáo quý quá hạn, hoặc sắp đến hạn mà chưa nộp, kèm email và số lỗi dữ liệu.",
+    "remind": (
+        "Gửi thư nhắc tới từng đơn vị cần đôn đốc (báo cáo quá hạn hoặc đến hạn trong due_soon_days ngày): hạn nộp, "
+        "nội dung còn thiếu trong quý, các dòng dữ liệu lỗi, đường dẫn tới trang của đơn vị; ghi mỗi lần gửi vào "
+        "trang «Nhắc việc» (chạy lại trong ngày không gửi trùng, thư gửi lỗi được gửi lại lần sau) và gửi Văn phòng "
+        "Sở một thư tổng hợp. Dùng cho cron hoặc Task Scheduler. Mã thoát 0: gửi hết; 1: có thư chưa gửi được; "
+        "2: không chạy được."
+    ),
     "summary": "In số liệu tổng hợp của một quý dưới dạng JSON: kỳ, tổng số, hình thức, nội dung, từng đơn vị.",
     "export": "Ghi bảng tổng hợp của một kỳ (quý, 6 tháng hoặc cả năm) ra tệp .xlsx, .csv hoặc .docx theo đuôi tệp.",
 }
@@ -271,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, help_text in (
         ("check", cmd_check, "kiểm tra lỗi dữ liệu"),
         ("followup", cmd_followup, "các đơn vị cần đôn đốc"),
+        ("remind", cmd_remind, "gửi thư nhắc các đơn vị cần đôn đốc"),
         ("summary", cmd_summary, "số liệu tổng hợp của một quý (JSON)"),
         ("export", cmd_export, "xuất bảng tổng hợp .xlsx, .csv hoặc .docx"),
     ):
@@ -279,13 +384,20 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--now", type=_moment_arg, help="thời điểm tính trạng thái báo cáo, ISO 8601 (mặc định: bây giờ)"
         )
-        if name in ("check", "followup"):
+        if name in ("check", "followup", "remind"):
             sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
         if name == "followup":
             sub.add_argument(
-                "--within", type=_days_arg, default=7, metavar="N", help="báo cáo đến hạn trong N ngày tới (mặc định 7)"
+                "--within",
+                type=_days_arg,
+                metavar="N",
+                help="báo cáo đến hạn trong N ngày tới (mặc định: cấu hình due_soon_days, 7)",
             )
-        if name not in ("check", "followup"):
+        if name == "remind":
+            sub.add_argument(
+                "--dry-run", action="store_true", help="chỉ in những thư sẽ gửi; không gửi thư, không ghi gì"
+            )
+        if name not in ("check", "followup", "remind"):
             sub.add_argument("--year", type=_year_arg, required=True, help="năm, ví dụ 2023")
         if name == "summary":
             sub.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="quý 1–4")

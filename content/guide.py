@@ -149,3 +149,22 @@ python -m reporting export --year {year} --quarter 4 --semicolon --out {file_nam
 ```
 """
     )
+
+if view.user is not None and view.user.role == "office":  # the reminders are the office's to send
+    st.header("Nhắc các đơn vị qua email")
+    st.markdown(
+        f"""
+Ở trang **«Tổng quan»**, mục «Cần đôn đốc» liệt kê các đơn vị có báo cáo quý quá hạn hoặc sắp đến hạn
+({view.settings.due_soon_days} ngày) mà chưa nộp. Chọn một đơn vị rồi bấm **«Gửi nhắc»**: đơn vị nhận một thư
+nêu hạn nộp, các nội dung của Kế hoạch còn thiếu trong quý và các dòng dữ liệu lỗi. Mỗi lần gửi được ghi vào
+trang «Nhắc việc» của bảng tính, nên trong một ngày không gửi trùng.
+
+Máy chủ của Sở có thể tự gửi mỗi sáng cho mọi đơn vị cần nhắc, kèm một thư tổng hợp cho Văn phòng Sở
+(người quản trị đặt lịch chạy lệnh dưới; xem trước, không gửi, bằng --dry-run):
+
+```
+python -m reporting remind --dry-run
+python -m reporting remind
+```
+"""
+    )

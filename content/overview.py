@@ -15,12 +15,12 @@ from dataclasses import replace
 import streamlit as st
 
 import loader
-from components import charts, kpi, notices, review_form, tables, unit_forms
+from components import charts, kpi, notices, remind_button, review_form, tables, unit_forms
 from components.context import View, current_view
 from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
-from reporting.followup import DUE_SOON_DAYS, email_list, followup
+from reporting.followup import email_list, followup
 from reporting.metrics import Summary, monthly_counts, unit_area_matrix
 from reporting.periods import previous_period, whole_year
 from reporting.units_over_time import active_during, lineage
@@ -153,12 +153,14 @@ def completion(summary: Summary) -> None:
 def chase(view: View) -> None:
     """Cần đôn đốc: who to chase today (whatever period is shown), and the addresses to copy."""
     st.subheader("Cần đôn đốc")
-    frame = followup(view.parsed, view.now)
+    settings = view.settings
+    frame = followup(view.parsed, view.now, settings.due_soon_days)
     if view.filters.unit:
         frame = frame[frame["unit_code"] == view.filters.unit]
     st.caption(
         f"Tính đến {fmt.moment(view.now)}: báo cáo quý đã quá hạn mà chưa nộp (trong một năm trở lại), hoặc "
-        f"đến hạn trong {DUE_SOON_DAYS} ngày tới mà chưa nộp. Cùng danh sách: python -m reporting followup."
+        f"đến hạn trong {settings.due_soon_days} ngày tới mà chưa nộp. Cùng danh sách: python -m reporting followup; "
+        "gửi thư nhắc: python -m reporting remind."
     )
     if frame.empty:
         st.success("Không có đơn vị nào cần đôn đốc.")
@@ -166,6 +168,21 @@ def chase(view: View) -> None:
     tables.show_followup(frame, key="overview_followup")
     st.caption("Email để gửi nhắc (sao chép bằng nút ở góc ô):")
     st.code(email_list(frame) or "(các đơn vị này chưa có email trong trang «Đơn vị»)", language=None)
+    backend = remind_button.Backend(
+        mailer=lambda: loader.mailer(settings),
+        writer=lambda: loader.writer(settings),
+        fresh=lambda: loader.fresh(settings),
+        now=lambda: loader.now(demo=not view.loaded.configured),
+        after_write=lambda at: loader.after_write(settings, at),
+    )
+    remind_button.remind_button(
+        view,
+        frame,
+        backend,
+        within_days=settings.due_soon_days,
+        app_url=settings.app_url,
+        agency_name=settings.agency_name,
+    )
 
 
 view = current_view()

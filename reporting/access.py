@@ -128,3 +128,10 @@ def check_can_review(user: User) -> None:
         raise NotAllowed(
             f"Tài khoản {who} không có quyền duyệt báo cáo: chỉ Văn phòng Sở duyệt hoặc trả lại báo cáo quý."
         )
+
+
+def check_can_remind(user: User) -> None:
+    """Raise NotAllowed (Vietnamese) unless `user` is the office: only Văn phòng Sở sends reminders by email."""
+    if user.role != "office":
+        who = user.email or "người dùng chưa đăng nhập"
+        raise NotAllowed(f"Tài khoản {who} không có quyền gửi thư nhắc: chỉ Văn phòng Sở được gửi nhắc các đơn vị.")

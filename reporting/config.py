@@ -27,7 +27,7 @@ from reporting.redact import REDACTOR, secret_values
 from reporting.settings import SETTING_NAMES, Settings, SettingsError
 
 Mode = Literal["sign_in", "demo", "kiosk"]
-SECTIONS = ("gcp_service_account", "auth", "roles", "connections")  # tables the secrets file may hold
+SECTIONS = ("gcp_service_account", "auth", "roles", "connections", "smtp")  # tables the secrets file may hold
 ROLE_KEYS = ("office", "leadership")
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -66,6 +66,24 @@ class Roles:
         return {"office": sorted(self.office), "leadership": sorted(self.leadership)}
 
 
+Security = Literal["starttls", "ssl", "none"]
+SMTP_KEYS = ("host", "port", "security", "username", "password", "from_address", "timeout_seconds")
+SMTP_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The `[smtp]` table: how reminders are sent (`mailer.smtp`). The password is never part of its repr."""
+
+    host: str
+    port: int
+    security: Security
+    from_address: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout_seconds: int = 30
+
+
 @dataclass(frozen=True)
 class Config:
     settings: Settings
@@ -73,6 +91,12 @@ class Config:
     roles: Roles = field(default_factory=Roles)
     service_account: Mapping[str, Any] | None = None
     has_secrets: bool = False  # a secrets file (or Streamlit's secrets) exists at all
+    smtp: SmtpSettings | None = None  # the `[smtp]` table; None: reminders cannot be sent
+
+    @property
+    def digest_to(self) -> tuple[str, ...]:
+        """Who gets the digest of a reminder run: `reminder_digest_to`, else the `[roles]` office."""
+        return self.settings.reminder_digest_to or tuple(sorted(self.roles.office))
 
 
 def parse_toml(text: str, label: str) -> dict[str, Any]:
@@ -180,6 +204,78 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]+)$")
+
+
+def _smtp(table: Any) -> tuple[SmtpSettings | None, list[str]]:
+    """The `[smtp]` table, read strictly: every problem names its key, never its value (the password)."""
+    if table is None:
+        return None, []
+    if not isinstance(table, Mapping):
+        return None, ["Mục [smtp] phải là một bảng (dòng «[smtp]» rồi các khoá bên dưới)."]
+    problems = [
+        f"Mục [smtp] có khoá lạ «{key}»: chỉ dùng {', '.join(SMTP_KEYS)} (xem README)."
+        for key in table
+        if key not in SMTP_KEYS
+    ]
+    host = table.get("host")
+    if not _text(host):
+        problems.append("Mục [smtp] thiếu khoá «host» (máy chủ gửi thư, ví dụ smtp.gmail.com).")
+    elif not _HOST.match(str(host).strip()):
+        problems.append(
+            "Khoá «host» của mục [smtp] phải là tên hoặc địa chỉ IP của máy chủ thư (không có smtp://, dấu cách hay cổng)."
+        )
+    security = table.get("security", "starttls")
+    security = security.strip().lower() if isinstance(security, str) else security
+    if not isinstance(security, str) or security not in SMTP_PORTS:
+        problems.append('Khoá «security» của mục [smtp] phải là "starttls", "ssl" hoặc "none".')
+        security = "starttls"
+    elif security == "none" and _text(host) and not is_loopback(str(host).strip()):
+        problems.append(
+            'Mục [smtp] đặt security = "none" (không mã hoá) cho một máy chủ không phải máy này: mật khẩu và nội dung '
+            'thư sẽ đi qua mạng không mã hoá. Dùng "starttls" hoặc "ssl"; "none" chỉ dành cho máy chủ thử trên 127.0.0.1.'
+        )
+    port = table.get("port", SMTP_PORTS[security])
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        problems.append("Khoá «port» của mục [smtp] phải là một số nguyên từ 1 đến 65535 (thường 587 hoặc 465).")
+        port = SMTP_PORTS[security]
+    timeout = table.get("timeout_seconds", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 300:
+        problems.append("Khoá «timeout_seconds» của mục [smtp] phải là một số nguyên từ 1 đến 300.")
+        timeout = 30
+    sender = table.get("from_address")
+    if not _text(sender):
+        problems.append("Mục [smtp] thiếu khoá «from_address» (địa chỉ gửi thư nhắc, ví dụ vanphong@…).")
+    elif not EMAIL.match(str(sender).strip()) or any(c in str(sender) for c in '<>,;"\r\n'):
+        problems.append("Khoá «from_address» của mục [smtp] phải là một địa chỉ email.")
+    username, password = table.get("username"), table.get("password")
+    for key, value in (("username", username), ("password", password)):
+        if value is not None and not isinstance(value, str):
+            problems.append(f"Khoá «{key}» của mục [smtp] phải là một chuỗi trong dấu nháy.")
+    if _text(username) != _text(password):
+        problems.append(
+            "Mục [smtp] cần cả «username» và «password» (hoặc bỏ cả hai khi máy chủ không yêu cầu đăng nhập)."
+        )
+    elif _text(password) and _placeholder(password):
+        problems.append(
+            "Khoá «password» của mục [smtp] vẫn là giá trị mẫu: ghi mật khẩu thật (hoặc mật khẩu ứng dụng)."
+        )
+    if problems:
+        return None, problems
+    return (
+        SmtpSettings(
+            host=str(host).strip(),
+            port=int(port),
+            security=security,
+            from_address=str(sender).strip(),
+            username=str(username) if _text(username) else None,
+            password=str(password) if _text(password) else None,
+            timeout_seconds=int(timeout),
+        ),
+        [],
+    )
+
+
 def read_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -> Config:
     """The configuration from the secrets' tables (None: no secrets file) and the `CCHC_*` environment.
 
@@ -198,6 +294,7 @@ def read_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -
     auth = data.get("auth")
     auth_problems = _auth_problems(auth) if auth is not None else []
     roles, role_problems = _roles(data.get("roles"))
+    smtp, smtp_problems = _smtp(data.get("smtp")) if isinstance(data.get("smtp"), Mapping) else (None, [])
     flat = {k: v for k, v in data.items() if k in SETTING_NAMES}
     flat.update({k: v for k, v in environ.items() if k.startswith("CCHC_")})
     try:
@@ -206,6 +303,7 @@ def read_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -
         settings, setting_problems = Settings(), exc.problems
     else:
         setting_problems = []
+    setting_problems += smtp_problems  # like a setting: the office signs in to read them
     structural = problems + auth_problems + role_problems
     account = data.get("gcp_service_account")
     config = Config(
@@ -214,6 +312,7 @@ def read_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -
         roles=roles,
         service_account=dict(account) if isinstance(account, Mapping) else None,
         has_secrets=secrets is not None,
+        smtp=smtp,
     )
     if structural or setting_problems:
         partial = config if not structural and config.auth is not None else None

@@ -23,7 +23,15 @@ from reporting.catalog import AREA_LETTERS, CHANNELS
 from reporting.errors import SourceError
 from reporting.periods import deadline, quarter
 from reporting.plan import PLAN_2023
-from reporting.schema import LETTERHEAD_TAB, PLAN_TAB, REVIEWS_TAB, SUBMISSIONS_TAB, UNITS_TAB
+from reporting.schema import (
+    LETTERHEAD_TAB,
+    PLAN_TAB,
+    REMINDER_COLUMNS,
+    REMINDERS_TAB,
+    REVIEWS_TAB,
+    SUBMISSIONS_TAB,
+    UNITS_TAB,
+)
 
 SEED = 2023
 YEAR = 2023
@@ -424,6 +432,7 @@ def build_demo(path: str | Path, seed: int = SEED, second_year: bool = True) -> 
     for cell in subs["D"][1:]:
         cell.number_format = "dd/mm/yyyy hh:mm"
     _write_reviews_tab(book, second_year)
+    book.create_sheet(REMINDERS_TAB).append([c.header for c in REMINDER_COLUMNS])  # empty: no reminder sent yet
     if second_year:
         _write_plan_tab(book)
         _write_letterhead_tab(book)
@@ -443,8 +452,9 @@ def build_demo(path: str | Path, seed: int = SEED, second_year: bool = True) -> 
     return path
 
 
-DEMO_MARK = "CCHC - sổ dữ liệu mẫu 2023–2024 (dữ liệu giả)"
-OLD_DEMO_MARKS = ("CCHC - sổ dữ liệu mẫu (dữ liệu giả)",)  # earlier versions' demo: ours, rewritten on use
+DEMO_MARK = "CCHC - sổ dữ liệu mẫu 2023–2024, có trang Nhắc việc (dữ liệu giả)"
+# Earlier versions' demo (2023 alone; 2023–2024 without «Nhắc việc»): ours, rewritten on use.
+OLD_DEMO_MARKS = ("CCHC - sổ dữ liệu mẫu (dữ liệu giả)", "CCHC - sổ dữ liệu mẫu 2023–2024 (dữ liệu giả)")
 
 
 def _mark(path: Path) -> str | None:

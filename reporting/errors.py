@@ -37,3 +37,8 @@ class CredentialsInvalid(SourceError):
 
 class NotAllowed(WriteRefused, PermissionError):
     """The user may not make this write (another unit's, or a read-only role). Also a PermissionError."""
+
+
+class MailError(Exception):
+    """Sending an email failed; `str(err)` is a Vietnamese reason naming no secret (the adapter in `mailer/`
+    raises it; the reminders record it and retry on the next run)."""

@@ -17,8 +17,8 @@ import pandas as pd
 from reporting.metrics import report_table
 from reporting.parse import Parsed
 from reporting.periods import ROMAN, current_quarter, days_to_deadline, previous_quarter
+from reporting.settings import DUE_SOON_DAYS  # the default of the `due_soon_days` setting
 
-DUE_SOON_DAYS = 7  # a report due within this many days, with nothing submitted, is worth a reminder
 LOOK_BACK = 4  # quarters before the current one still chased when overdue
 FOLLOWUP_COLUMNS = ["unit_code", "name", "year", "quarter", "deadline", "reason", "days", "emails", "errors", "comment"]
 REASONS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "returned": "Trả lại, cần bổ sung"}

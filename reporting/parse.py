@@ -31,6 +31,8 @@ from reporting.schema import (
     LETTERHEAD_TAB,
     PLAN_COLUMNS,
     PLAN_TAB,
+    REMINDER_COLUMNS,
+    REMINDERS_TAB,
     REVIEW_COLUMNS,
     REVIEWS_TAB,
     SUBMISSION_COLUMNS,
@@ -58,6 +60,19 @@ SUBMISSION_FRAME_COLUMNS = [
     "row",
 ]
 REVIEW_FRAME_COLUMNS = ["unit_code", "year", "quarter", "reviewed_at", "reviewer", "decision", "comment", "tab", "row"]
+REMINDER_FRAME_COLUMNS = [
+    "unit_code",
+    "year",
+    "quarter",
+    "at",
+    "kind",
+    "to",
+    "result",
+    "note",
+    "record_id",
+    "tab",
+    "row",
+]
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -112,6 +127,11 @@ class Parsed:
 
     def has_tab(self, title: str) -> bool:
         return any(fold(t) == fold(title) for t in self.titles)
+
+    # The `Nhắc việc` tab's rows (`reporting.remind`): the reminders sent, and its title as the sheet spells
+    # it (None: the sheet has no such tab yet, so no reminder can be recorded).
+    reminders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REMINDER_FRAME_COLUMNS), repr=False)
+    reminders_tab: str | None = None
 
     def plan_for(self, year: int) -> Plan:
         return self.plans.for_year(year)
@@ -691,7 +711,7 @@ def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: 
 def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:
     """Two tabs that fold to one fixed tab («Đơn vị» and «đơn vị », say): only the first is read, so the
     other is an error naming both, with how many filled rows it holds — nothing in it goes unmentioned."""
-    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB, LETTERHEAD_TAB, REVIEWS_TAB):
+    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB, LETTERHEAD_TAB, REVIEWS_TAB, REMINDERS_TAB):
         twins = [t for t in snapshot.tabs if fold(t) == fold(title)]
         for twin in twins[1:]:
             filled = sum(1 for r in snapshot.tabs[twin] if any(not _is_blank(c) for c in r.values))
@@ -738,7 +758,9 @@ def _unit_tabs(
     snapshot: Snapshot, units: pd.DataFrame, problems: _Problems, has_unit_list: bool
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
-    fixed = {fold(t) for t in (UNITS_TAB, SUBMISSIONS_TAB, GUIDE_TAB, LETTERHEAD_TAB, PLAN_TAB, REVIEWS_TAB)}
+    fixed = {
+        fold(t) for t in (UNITS_TAB, SUBMISSIONS_TAB, GUIDE_TAB, LETTERHEAD_TAB, PLAN_TAB, REVIEWS_TAB, REMINDERS_TAB)
+    }
     index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
     for tab, rows in snapshot.tabs.items():
@@ -1096,6 +1118,45 @@ def _parse_reviews(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems)
     return _parse_unit_rows(snapshot, REVIEWS_TAB, REVIEW_COLUMNS, keys, REVIEW_FRAME_COLUMNS, units, problems)
 
 
+def _parse_reminders(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    """The `Nhắc việc` tab, which the app writes: rows with a readable time, unit, quarter and result. A row
+    that does not read is an error naming its cell, and does not count as a reminder sent."""
+    empty = pd.DataFrame(columns=REMINDER_FRAME_COLUMNS)
+    tab = _find_tab(snapshot, REMINDERS_TAB)
+    if tab is None:
+        return empty
+    table = _read_list_table(tab, snapshot.tabs[tab], REMINDER_COLUMNS, problems)
+    if table is None:
+        return empty
+    raw, factors, _blank = _extract([(tab, None, table)], REMINDER_COLUMNS)
+    index = _UnitIndex(units)
+    codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
+    raw["unit_code"] = codes
+    parsed, errors = _validate(raw, factors, {tab: table}, REMINDER_COLUMNS, problems, {})
+    for idx in raw.index[codes.isna() & parsed["unit"].notna()]:
+        problems.add(
+            tab,
+            int(raw.at[idx, "row"]),
+            table.headers.get("unit"),
+            table.positions.get("unit"),
+            raw.at[idx, "unit"],
+            "warning",
+            f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»; dòng nhắc việc này không được tính",
+        )
+    good = ~errors & codes.notna()
+    frame = pd.DataFrame(
+        {
+            "unit_code": codes[good],
+            **{key: parsed.loc[good, key] for key in ("year", "quarter", "at", "kind", "to", "result", "note")},
+            "record_id": parsed.loc[good, "record_id"],
+            "tab": tab,
+            "row": raw.loc[good, "row"],
+        },
+        columns=REMINDER_FRAME_COLUMNS,
+    )
+    return frame.reset_index(drop=True)
+
+
 def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans: Plans | None = None) -> Parsed:
     """Interpret a whole snapshot. Never raises on bad cells: they become problems. `plans` (the in-app form's
     check) replaces those of the snapshot's `Kế hoạch` tab."""
@@ -1127,6 +1188,7 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
     submissions = _parse_submissions(snapshot, units, problems)
     reviews = _parse_reviews(snapshot, units, problems)
     letterheads = _parse_letterheads(snapshot, problems)
+    reminders = _parse_reminders(snapshot, units, problems)
     tabs_by_unit: dict[str, list[str]] = {}
     for tab, code in pairs:
         tabs_by_unit.setdefault(code, []).append(tab)
@@ -1146,6 +1208,8 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
         plans=plans,
         reviews=reviews,
         titles=tuple(snapshot.tabs),
+        reminders=reminders,
+        reminders_tab=_find_tab(snapshot, REMINDERS_TAB),
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,

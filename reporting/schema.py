@@ -26,6 +26,7 @@ GUIDE_TAB = "Hướng dẫn"
 LETTERHEAD_TAB = "Cơ quan"  # optional: the agency block of the exports over time (`reporting.letterhead`)
 REVIEWS_TAB = "Duyệt báo cáo"  # the office's decisions on quarterly reports (append-only)
 PLAN_TAB = "Kế hoạch"  # optional: the plans of the years, their targets (`reporting.plan_tab`)
+REMINDERS_TAB = "Nhắc việc"  # the reminders sent by email, one row per unit and quarter (`reporting.remind`)
 RECORD_ID_KEY = "record_id"  # the `Mã ghi` column the app writes on every row it adds
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 
@@ -97,6 +98,20 @@ SUBMISSION_COLUMNS: tuple[Column, ...] = (
         v.parse_datetime,
     ),
     Column("submitter", "Người nộp", ("nguoi nop", "submitted by", "submitter")),
+    Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
+    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
+)
+
+
+# Written by the app only (`reporting.remind`): one row per unit, quarter and attempt to send a reminder.
+REMINDER_COLUMNS: tuple[Column, ...] = (
+    Column("at", "Thời điểm", ("thoi diem", "thoi diem gui", "thoi gian", "sent at", "at"), True, v.parse_datetime),
+    Column("unit", "Mã đơn vị", ("ma don vi", "don vi", "unit", "ma", "unit code"), True),
+    Column("year", "Năm", ("nam", "year"), True, v.parse_year),
+    Column("quarter", "Quý", ("quy", "quarter"), True, v.parse_quarter),
+    Column("kind", "Loại", ("loai", "loai nhac", "kind"), False, v.parse_reminder_kind, "warning"),
+    Column("to", "Gửi tới", ("gui toi", "gui den", "nguoi nhan", "to", "recipients")),
+    Column("result", "Kết quả", ("ket qua", "result", "trang thai"), True, v.parse_reminder_result),
     Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
     Column("record_id", "Mã ghi", ("ma ghi", "record id")),
 )

@@ -9,6 +9,7 @@ Messages name the setting, never its value: a value typed in the wrong place may
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -16,7 +17,9 @@ from typing import Any, Literal
 from reporting.periods import PeriodRules
 from reporting.redact import looks_secret
 
-Kind = Literal["text", "int", "bool"]
+Kind = Literal["text", "int", "bool", "url", "emails"]
+DUE_SOON_DAYS = 7  # a report due within this many days, with nothing submitted, is chased and reminded
+EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "co", "có"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "khong", "không"})
 
@@ -79,6 +82,21 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "the sign-in provider never sends `email_verified`: accept an email without that claim",
     ),
+    Setting(
+        "due_soon_days",
+        "int",
+        DUE_SOON_DAYS,
+        "a report due within N days with nothing submitted is chased (Cần đôn đốc) and reminded by email",
+        0,
+        92,
+    ),
+    Setting("app_url", "url", None, "the app's address (https://…), for the link to a unit's page in reminders"),
+    Setting(
+        "reminder_digest_to",
+        "emails",
+        (),
+        "who gets the digest of each reminder run (a list of emails); none: the [roles] office addresses",
+    ),
 )
 SETTING_NAMES = frozenset(s.name for s in SETTINGS)
 
@@ -99,6 +117,9 @@ class Settings:
     demo_writes: bool = False  # without sign-in, may the demo role picker write to a configured source?
     kiosk: bool = False  # without sign-in: read-only for everyone
     email_verified_optional: bool = False  # accept a signed-in email that carries no email_verified claim
+    due_soon_days: int = DUE_SOON_DAYS  # Cần đôn đốc and the reminders: due within this many days
+    app_url: str | None = None  # the app's address, for links in reminders; None: no link
+    reminder_digest_to: tuple[str, ...] = ()  # the reminders' digest; empty: the [roles] office addresses
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
@@ -130,6 +151,9 @@ class Settings:
             demo_writes=read["demo_writes"],
             kiosk=read["kiosk"],
             email_verified_optional=read["email_verified_optional"],
+            due_soon_days=read["due_soon_days"],
+            app_url=read["app_url"],
+            reminder_digest_to=read["reminder_digest_to"],
         )
 
 
@@ -165,10 +189,37 @@ def _convert(setting: Setting, raw: Any) -> Any:
         if not setting.low <= number <= setting.high:
             raise ValueError(f"{_where(setting)} phải trong khoảng {setting.low}–{setting.high}.")
         return number
+    if setting.kind == "emails":
+        return _emails(setting, raw)
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise ValueError(f"{_where(setting)} phải là một chuỗi chữ.")
     if looks_secret(str(raw)):  # a key pasted into the wrong field: never shown as a path or a heading
         raise ValueError(
             f"{_where(setting)} chứa thứ giống một khoá bí mật (khoá riêng, mã truy cập): ghi lại cho đúng."
         )
-    return str(raw).strip()
+    text = str(raw).strip()
+    if setting.kind == "url" and not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", text):
+        raise ValueError(
+            f"{_where(setting)} phải là một địa chỉ bắt đầu bằng https:// (hoặc http://), không có dấu cách."
+        )
+    return text
+
+
+def _emails(setting: Setting, raw: Any) -> tuple[str, ...]:
+    """A list of emails: a TOML list of strings, or (from the environment) one string split at «,» or «;»."""
+    if isinstance(raw, str):
+        items: list[Any] = [part for part in re.split(r"[,;]", raw) if part.strip()]
+    elif isinstance(raw, (list, tuple)):
+        items = list(raw)
+    else:
+        raise ValueError(f'{_where(setting)} phải là một danh sách email, ví dụ {setting.name} = ["ten@example.vn"].')
+    emails: list[str] = []
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, str) or not EMAIL.match(item.strip()):
+            raise ValueError(
+                f"Phần tử thứ {position} của cấu hình «{setting.name}» (biến môi trường {setting.env}) không phải "
+                "một địa chỉ email."
+            )
+        if item.strip().lower() not in emails:
+            emails.append(item.strip().lower())
+    return tuple(emails)

@@ -392,6 +392,27 @@ def parse_plan_kind(value: Any) -> CellReading:
     return None, "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị», «Hạn báo cáo»"
 
 
+# The `Nhắc việc` tab (`reporting.remind`): what kind of reminder a row records and whether it went out.
+REMINDER_KINDS = {"qua han": "overdue", "overdue": "overdue", "sap den han": "due_soon", "den han": "due_soon"}
+REMINDER_RESULTS = {"da gui": "sent", "sent": "sent", "gui loi": "failed", "loi": "failed", "failed": "failed"}
+
+
+def parse_reminder_kind(value: Any) -> CellReading:
+    """«Loại» of a reminder: «Quá hạn» or «Sắp đến hạn»."""
+    key = fold(value)
+    if key in REMINDER_KINDS:
+        return REMINDER_KINDS[key], None
+    return None, "ghi «Quá hạn» hoặc «Sắp đến hạn»"
+
+
+def parse_reminder_result(value: Any) -> CellReading:
+    """«Kết quả» of a reminder: «Đã gửi» or «Gửi lỗi» (anything else is not a send: it is sent again)."""
+    key = fold(value)
+    if key in REMINDER_RESULTS:
+        return REMINDER_RESULTS[key], None
+    return None, "ghi «Đã gửi» hoặc «Gửi lỗi»; dòng này không được coi là đã gửi"
+
+
 _YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}
 _NO = {"khong", "k", "no", "n", "false", "0", "sai"}
 

@@ -1,6 +1,6 @@
 """The provisioning planner: from what a spreadsheet holds to the one batchUpdate that lays it out. Pure.
 
-Creates what is missing and nothing else: the `Đơn vị` and `Nộp báo cáo` tabs, a tab per unit with its
+Creates what is missing and nothing else: the `Đơn vị`, `Nộp báo cáo` and `Nhắc việc` tabs, a tab per unit with its
 header row frozen, dropdowns for Nội dung and Hình thức from a year's plan (the built-in 2023 plan unless
 told), the rows of a new year's plan in `Kế hoạch` (a year already there is never rewritten), dd/mm/yyyy dates, and a
 protected range per unit tab that only the unit's emails, the office and the app's service account may
@@ -23,6 +23,8 @@ from reporting.schema import (
     ACTIVITY_COLUMNS,
     PLAN_COLUMNS,
     PLAN_TAB,
+    REMINDER_COLUMNS,
+    REMINDERS_TAB,
     REVIEW_COLUMNS,
     REVIEWS_TAB,
     SUBMISSION_COLUMNS,
@@ -334,6 +336,10 @@ def plan_setup(
             grid,
         )
         _ensure_protection(plan, tab, unit, office, service_email)
+    # Last, as the least read: where `python -m reporting remind` records each reminder it sends.
+    reminders = planner.ensure_tab(REMINDERS_TAB)
+    if planner.ensure_header(reminders, REMINDER_COLUMNS):
+        _ensure_format(plan, reminders, "at", DATE_TIME_FORMAT, grid)
     return plan
 
 
@@ -475,7 +481,10 @@ def grid_probes(meta: dict[str, Any], values: dict[str, list[list[Cell]]]) -> li
     for entry in meta.get("sheets", []):
         title = entry["properties"]["title"]
         rows = values.get(title, [])
-        found = [_header(rows, columns) for columns in (ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, REVIEW_COLUMNS)]
+        found = [
+            _header(rows, columns)
+            for columns in (ACTIVITY_COLUMNS, SUBMISSION_COLUMNS, REVIEW_COLUMNS, REMINDER_COLUMNS)
+        ]
         found = [(at, positions) for at, positions in found if at is not None and len(positions) >= 3]
         if found:  # the widest reading, so the cell whose format is checked is inside the range
             header_at = found[0][0]

@@ -36,14 +36,17 @@ def test_the_example_secrets_file_is_refused_only_for_its_placeholders() -> None
         client_id="1234-abc.apps.example",
         client_secret="s3cr3t-from-the-provider",
     )
+    fixed["smtp"]["password"] = "app-password-of-the-office"
     config = read_config(fixed, {})
     assert config.auth is not None and config.roles.office
+    assert config.smtp is not None and config.smtp.security == "starttls" and config.settings.app_url
 
 
 COMMANDS = {
     ("reporting", "demo"),
     ("reporting", "check"),
     ("reporting", "followup"),
+    ("reporting", "remind"),
     ("reporting", "summary"),
     ("reporting", "export"),
     ("sheets", "setup"),

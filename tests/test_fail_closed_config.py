@@ -405,3 +405,119 @@ def test_demo_mode_answers_only_to_this_machines_names(host, allowed) -> None:
             check_host("demo", "127.0.0.1", host)
     check_host("sign_in", "127.0.0.1", "cchc.example.vn")  # behind a proxy with sign-in: any name
     check_host("kiosk", "0.0.0.0", "man-hinh.example.vn")
+
+
+# ---- [smtp], the reminders' mail server ----------------------------------------------------------------------
+
+SMTP_OK = {
+    "host": "smtp.so.example.vn",
+    "port": 587,
+    "security": "starttls",
+    "username": "vanphong@so.example.vn",
+    "password": PLANTED,
+    "from_address": "vanphong@so.example.vn",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"security": "none"}, 'security = "none" (không mã hoá) cho một máy chủ không phải máy này'),
+        ({"security": "tls1"}, 'Khoá «security» của mục [smtp] phải là "starttls", "ssl" hoặc "none"'),
+        ({"host": None}, "Mục [smtp] thiếu khoá «host»"),
+        ({"host": "smtp://smtp.so.example.vn"}, "Khoá «host» của mục [smtp] phải là tên hoặc địa chỉ IP"),
+        ({"port": "587"}, "Khoá «port» của mục [smtp] phải là một số nguyên từ 1 đến 65535"),
+        ({"port": 70000}, "Khoá «port» của mục [smtp] phải là một số nguyên từ 1 đến 65535"),
+        ({"username": None}, "Mục [smtp] cần cả «username» và «password»"),
+        ({"password": "..."}, "Khoá «password» của mục [smtp] vẫn là giá trị mẫu"),
+        ({"password": 12345678}, "Khoá «password» của mục [smtp] phải là một chuỗi"),
+        (
+            {"from_address": "Văn phòng <vp@so.example.vn>"},
+            "Khoá «from_address» của mục [smtp] phải là một địa chỉ email",
+        ),
+        ({"pasword": PLANTED}, "Mục [smtp] có khoá lạ «pasword»"),
+        ({"timeout_seconds": 0}, "Khoá «timeout_seconds» của mục [smtp] phải là một số nguyên từ 1 đến 300"),
+    ],
+    ids=[
+        "plain text to another host",
+        "unknown security",
+        "no host",
+        "a URL as host",
+        "port as text",
+        "port out of range",
+        "password without username",
+        "example password",
+        "password not text",
+        "from with a name",
+        "misspelt key",
+        "no timeout",
+    ],
+)
+def test_an_smtp_table_that_cannot_be_used_is_refused_naming_the_key_never_the_password(change, said) -> None:
+    table = {k: v for k, v in {**SMTP_OK, **change}.items() if v is not None}
+    with pytest.raises(ConfigError) as refused:
+        read_config({"smtp": table}, {})
+    problems = " ".join(refused.value.problems)
+    assert said in problems and PLANTED not in problems and "12345678" not in problems
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+def test_an_unencrypted_smtp_server_is_allowed_on_loopback_only(host) -> None:
+    smtp = read_config({"smtp": {**SMTP_OK, "host": host, "security": "none"}}, {}).smtp
+    assert smtp is not None and smtp.security == "none" and smtp.port == 587
+    assert PLANTED not in repr(smtp)  # the password is never part of a printed configuration
+
+
+def test_the_smtp_port_follows_security_when_not_given() -> None:
+    ports = {}
+    for security in ("starttls", "ssl"):
+        table = {k: v for k, v in SMTP_OK.items() if k != "port"}
+        ports[security] = read_config({"smtp": {**table, "security": security}}, {}).smtp.port
+    assert ports == {"starttls": 587, "ssl": 465}
+
+
+def test_a_bad_smtp_table_stops_the_app_and_the_command_line(app_env, tmp_path, monkeypatch, capsys) -> None:
+    said = assert_stopped_on_configuration(run_app(smtp={**SMTP_OK, "security": "none"}))
+    assert 'security = "none"' in said and PLANTED not in said
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        f'[smtp]\nhost = "smtp.so.example.vn"\nsecurity = "none"\nfrom_address = "vp@so.example.vn"\n'
+        f'username = "vp"\npassword = "{PLANTED}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["remind", "--dry-run"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "cấu hình chưa đúng" in err and 'security = "none"' in err and PLANTED not in err
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ({"app_url": "cchc.so.example.vn"}, "«app_url» (biến môi trường CCHC_APP_URL) phải là một địa chỉ bắt đầu"),
+        ({"app_url": "https://cchc.so.example.vn/ don-vi"}, "«app_url»"),
+        ({"reminder_digest_to": "vanphong"}, "Phần tử thứ 1 của cấu hình «reminder_digest_to»"),
+        ({"reminder_digest_to": ["vp@so.example.vn", 5]}, "Phần tử thứ 2 của cấu hình «reminder_digest_to»"),
+        ({"due_soon_days": 93}, "«due_soon_days» (biến môi trường CCHC_DUE_SOON_DAYS) phải trong khoảng 0–92"),
+    ],
+    ids=["address without https", "address with a space", "not an email", "not text", "more than a quarter"],
+)
+def test_a_reminder_setting_that_cannot_be_read_is_named(values, said) -> None:
+    with pytest.raises(ConfigError) as refused:
+        read_config(values, {})
+    assert said in " ".join(refused.value.problems)
+
+
+def test_reminder_settings_from_the_file_and_the_environment() -> None:
+    config = read_config(
+        {"reminder_digest_to": ["VP@so.example.vn", "gd@so.example.vn"], "roles": {"office": ["vt@so.example.vn"]}},
+        {"CCHC_DUE_SOON_DAYS": "3", "CCHC_APP_URL": "https://cchc.so.example.vn"},
+    )
+    assert config.settings.due_soon_days == 3 and config.settings.app_url == "https://cchc.so.example.vn"
+    assert config.digest_to == ("vp@so.example.vn", "gd@so.example.vn")
+    assert read_config({"roles": {"office": ["vt@so.example.vn"]}}, {}).digest_to == ("vt@so.example.vn",)
+    from_env = read_config({}, {"CCHC_REMINDER_DIGEST_TO": "a@so.example.vn; b@so.example.vn"})
+    assert from_env.settings.reminder_digest_to == ("a@so.example.vn", "b@so.example.vn")

@@ -65,3 +65,16 @@ def test_the_office_and_leadership_see_it_and_a_unit_does_not(make_app) -> None:
     at.selectbox(key="sidebar_demo_role").set_value("unit").run()
     assert_clean(at)
     assert "Cần đôn đốc" not in [s.value for s in at.subheader] and "Cần đôn đốc" not in texts(at)
+
+
+def test_the_window_is_the_due_soon_days_setting(first_year_demo) -> None:
+    at = datetime(2024, 3, 10, 9, 0, tzinfo=VN_TZ).isoformat()  # quý I/2024 is due in 4 days
+    default = json.loads(run_cli("followup", "--source", str(first_year_demo), "--now", at, "--json").stdout)
+    assert default["within_days"] == 7 and {u["reason"] for u in default["units"]} == {"overdue", "due_soon"}
+    narrow = run_cli(
+        "followup", "--source", str(first_year_demo), "--now", at, "--json", env={"CCHC_DUE_SOON_DAYS": "3"}
+    )
+    assert json.loads(narrow.stdout)["within_days"] == 3
+    assert {u["reason"] for u in json.loads(narrow.stdout)["units"]} == {"overdue"}
+    asked = run_cli("followup", "--source", str(first_year_demo), "--now", at, "--json", "--within", "5")
+    assert json.loads(asked.stdout)["within_days"] == 5  # --within still wins

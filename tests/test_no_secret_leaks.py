@@ -1,5 +1,6 @@
 """No secret in any message: a recognisable fake key is planted in each field of the service account in
-turn (and in the sign-in secrets), the app and the command line are run against the fake Sheets server,
+turn (and in the sign-in secrets, and as the [smtp] password of the reminders, refused by a real SMTP server
+on loopback), the app and the command line are run against the fake Sheets server,
 and everything they print, log and show is searched for it. Messages name the field, never its value."""
 
 from __future__ import annotations
@@ -141,3 +142,107 @@ def test_a_key_pasted_as_the_source_argument_is_not_echoed() -> None:
     done = run_cli("check", "--source", PLANTED)
     assert done.returncode == 2 and "giống một khoá bí mật" in done.stderr
     assert MARKER not in done.stdout + done.stderr
+
+
+# ---- the [smtp] password of the reminders ---------------------------------------------------------------------
+
+SMTP_PASSWORD = f"{MARKER}-smtp"  # what the office typed as the mail password
+
+
+def _smtp_secrets(folder: Path, table: dict) -> str:
+    lines = ["[roles]", 'office = ["vanthu@so.example.vn"]', "[smtp]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
+    path = folder / "secrets.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_refused_smtp_login_never_echoes_the_password(private_demo, tmp_path, caplog) -> None:
+    """The demo at 10/01/2024 has overdue units: every send is tried, refused, recorded, reported."""
+    import shutil
+
+    from tests.cli_run import run_cli
+    from tests.smtpserver import SmtpServer
+
+    caplog.set_level(logging.DEBUG)
+    book = Path(shutil.copy(private_demo, tmp_path / "cchc.xlsx"))
+    with SmtpServer(password="the-right-one-2024") as server:
+        secrets = _smtp_secrets(tmp_path, server.table(password=SMTP_PASSWORD))
+        for debug in ([], ["--debug"]):
+            for extra in ([], ["--json"]):
+                done = run_cli(
+                    *debug, "remind", "--source", str(book), "--now", "2024-01-10T09:00", *extra, secrets=(secrets,)
+                )
+                assert done.returncode == 1 and "535" in done.stdout
+                logs = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+                assert MARKER not in done.stdout + done.stderr + logs
+    recorded = WorkbookSource(book).read().tabs["Nhắc việc"]
+    assert recorded and MARKER not in str([row.values for row in recorded])
+
+
+def test_the_smtp_password_is_blanked_when_a_library_quotes_it(caplog) -> None:
+    from reporting.config import read_config
+
+    redact.install()
+    read_config(
+        {
+            "smtp": {
+                "host": "127.0.0.1",
+                "security": "none",
+                "from_address": "vp@so.example.vn",
+                "username": "vp",
+                "password": SMTP_PASSWORD,
+            }
+        },
+        {},
+    )
+    try:
+        raise OSError(f"AUTH PLAIN failed for vp / {SMTP_PASSWORD}")
+    except OSError:
+        logging.getLogger("tests.leak").exception("smtp said %s", SMTP_PASSWORD)
+    record = caplog.records[-1]
+    assert MARKER not in record.getMessage() + (record.exc_text or "")
+
+
+def test_an_smtp_table_that_cannot_be_read_names_keys_never_the_password(app_env, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.secrets["smtp"] = {
+        "host": "smtp.so.example.vn",
+        "security": "none",
+        "username": "vp",
+        "password": SMTP_PASSWORD,
+        "pasword": SMTP_PASSWORD,
+        "from_address": "vp@so.example.vn",
+    }
+    at.run()
+    page = everything_shown(at)
+    assert "«pasword»" in page and 'security = "none"' in page
+    logs = "\n".join(r.getMessage() for r in caplog.records)
+    assert MARKER not in page and MARKER not in logs
+
+
+def test_the_reminder_button_never_shows_the_password(app_env, private_demo, tmp_path, caplog) -> None:
+    import shutil
+
+    from components import remind_button
+    from tests.smtpserver import SmtpServer
+    from tests.test_app_roles import OFFICE
+
+    caplog.set_level(logging.DEBUG)
+    book = Path(shutil.copy(private_demo, tmp_path / "cchc.xlsx"))
+    with SmtpServer(password="the-right-one-2024") as server:
+        at = AppTest.from_file(str(APP), default_timeout=120)
+        at.secrets["source"] = str(book)
+        at.secrets["auth"] = AUTH
+        at.secrets["roles"] = ROLES
+        at.secrets["smtp"] = server.table(password=SMTP_PASSWORD)
+        at.user = {"is_logged_in": True, "email": OFFICE, "email_verified": True}
+        at.run()
+        at.selectbox(key=remind_button.UNIT_KEY).set_value("CSCN").run()
+        at.button(key=remind_button.SEND_KEY).click().run()
+    assert_clean(at)
+    page = everything_shown(at)
+    assert "từ chối đăng nhập" in page
+    logs = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert MARKER not in page and MARKER not in logs

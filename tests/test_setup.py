@@ -39,7 +39,7 @@ def test_first_run_lays_out_everything_in_one_batch_update(fake, gclient, units_
 
     assert fake.count("batchUpdate") == 1
     assert fake.count() == 3  # tab list, values, one write (no grid probe: nothing existed yet)
-    assert [s.title for s in book.sheets] == ["Đơn vị", "Nộp báo cáo", "Duyệt báo cáo", "VP", "TTR", "DTN"]
+    assert [s.title for s in book.sheets] == ["Đơn vị", "Nộp báo cáo", "Duyệt báo cáo", "VP", "TTR", "DTN", "Nhắc việc"]
     vp = book.sheet("VP")
     assert vp.frozen_rows == 1
     assert [c.value for c in vp.rows[0]] == [
@@ -70,6 +70,19 @@ def test_first_run_lays_out_everything_in_one_batch_update(fake, gclient, units_
     assert units[2][2] == "Phòng chuyên môn, nghiệp vụ" and units[2][3] == "ttr@sldtbxh.vn; ttr2@sldtbxh.vn"
     submissions = book.sheet("Nộp báo cáo")
     assert submissions.formats[0][1] == {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
+    reminders = book.sheet("Nhắc việc")  # where `python -m reporting remind` records each send
+    assert [c.value for c in reminders.rows[0]] == [
+        "Thời điểm",
+        "Mã đơn vị",
+        "Năm",
+        "Quý",
+        "Loại",
+        "Gửi tới",
+        "Kết quả",
+        "Ghi chú",
+        "Mã ghi",
+    ]
+    assert reminders.formats[0][1] == {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
 
 
 def test_second_run_changes_nothing(fake, gclient, units_file):
@@ -113,6 +126,7 @@ def test_existing_data_is_kept_and_only_missing_pieces_added(fake, gclient):
         "Nộp báo cáo",
         "Duyệt báo cáo",
         "TTR",
+        "Nhắc việc",
     ]
     assert [c.value for c in vp.rows[1]] == ["1/3/2023", "a", "Khác", "Họp"]
     assert [c.value for c in vp.rows[0]][4:] == ["Số lượng", "Số người tham gia", "Minh chứng", "Ghi chú", "Mã ghi"]
