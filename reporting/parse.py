@@ -1067,9 +1067,11 @@ def _parse_unit_rows(
     frame_columns: list[str],
     units: pd.DataFrame,
     problems: _Problems,
+    unknown_unit: tuple[str, str] = ("error", f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»"),
 ) -> pd.DataFrame:
-    """A tab of rows about units and quarters (`Nộp báo cáo`, `Duyệt báo cáo`): its readable rows whose unit
-    (a code or a name) is in `Đơn vị`, with `keys` of `columns`; every other row is an error."""
+    """A tab of rows about units and quarters (`Nộp báo cáo`, `Duyệt báo cáo`, `Nhắc việc`): its readable rows
+    whose unit (a code or a name) is in `Đơn vị`, with `keys` of `columns`; a row that does not read is an
+    error, one naming no known unit gets `unknown_unit` (severity, reason)."""
     tab = _find_tab(snapshot, title)
     empty = pd.DataFrame(columns=frame_columns)
     if tab is None:
@@ -1089,8 +1091,7 @@ def _parse_unit_rows(
             table.headers.get("unit"),
             table.positions.get("unit"),
             raw.at[idx, "unit"],
-            "error",
-            f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»",
+            *unknown_unit,
         )
     good = ~errors & codes.notna()
     frame = pd.DataFrame(
@@ -1121,40 +1122,14 @@ def _parse_reviews(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems)
 def _parse_reminders(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
     """The `Nhắc việc` tab, which the app writes: rows with a readable time, unit, quarter and result. A row
     that does not read is an error naming its cell, and does not count as a reminder sent."""
-    empty = pd.DataFrame(columns=REMINDER_FRAME_COLUMNS)
-    tab = _find_tab(snapshot, REMINDERS_TAB)
-    if tab is None:
-        return empty
-    table = _read_list_table(tab, snapshot.tabs[tab], REMINDER_COLUMNS, problems)
-    if table is None:
-        return empty
-    raw, factors, _blank = _extract([(tab, None, table)], REMINDER_COLUMNS)
-    index = _UnitIndex(units)
-    codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
-    raw["unit_code"] = codes
-    parsed, errors = _validate(raw, factors, {tab: table}, REMINDER_COLUMNS, problems, {})
-    for idx in raw.index[codes.isna() & parsed["unit"].notna()]:
-        problems.add(
-            tab,
-            int(raw.at[idx, "row"]),
-            table.headers.get("unit"),
-            table.positions.get("unit"),
-            raw.at[idx, "unit"],
-            "warning",
-            f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»; dòng nhắc việc này không được tính",
-        )
-    good = ~errors & codes.notna()
-    frame = pd.DataFrame(
-        {
-            "unit_code": codes[good],
-            **{key: parsed.loc[good, key] for key in ("year", "quarter", "at", "kind", "to", "result", "note")},
-            "record_id": parsed.loc[good, "record_id"],
-            "tab": tab,
-            "row": raw.loc[good, "row"],
-        },
-        columns=REMINDER_FRAME_COLUMNS,
+    keys = ["year", "quarter", "at", "kind", "to", "result", "note", "record_id"]
+    unknown = (
+        "warning",
+        f"không khớp mã hay tên đơn vị nào trong trang «{UNITS_TAB}»; dòng nhắc việc này không được tính",
     )
-    return frame.reset_index(drop=True)
+    return _parse_unit_rows(
+        snapshot, REMINDERS_TAB, REMINDER_COLUMNS, keys, REMINDER_FRAME_COLUMNS, units, problems, unknown
+    )
 
 
 def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans: Plans | None = None) -> Parsed:
