@@ -360,12 +360,15 @@ _DECISION_WORDS = {
 }
 
 
+def _one_of(value: Any, words: dict[str, str], reason: str) -> CellReading:
+    """A cell naming one of a few things by a word (any case, with or without diacritics)."""
+    key = fold(value)
+    return (words[key], None) if key in words else (None, reason)
+
+
 def parse_decision(value: Any) -> CellReading:
     """The office's decision on a quarterly report: «Đã duyệt» or «Trả lại»."""
-    key = fold(value)
-    if key in _DECISION_WORDS:
-        return _DECISION_WORDS[key], None
-    return None, "ghi «Đã duyệt» hoặc «Trả lại»"
+    return _one_of(value, _DECISION_WORDS, "ghi «Đã duyệt» hoặc «Trả lại»")
 
 
 PLAN_KINDS: dict[str, str] = {
@@ -386,10 +389,7 @@ PLAN_KINDS: dict[str, str] = {
 
 def parse_plan_kind(value: Any) -> CellReading:
     """The «Mục» of a row of the `Kế hoạch` tab: Kế hoạch, Nội dung, Hình thức or Đơn vị."""
-    key = fold(value)
-    if key in PLAN_KINDS:
-        return PLAN_KINDS[key], None
-    return None, "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị», «Hạn báo cáo»"
+    return _one_of(value, PLAN_KINDS, "ghi một trong: «Kế hoạch», «Nội dung», «Hình thức», «Đơn vị», «Hạn báo cáo»")
 
 
 # The `Nhắc việc` tab (`reporting.remind`): what kind of reminder a row records and whether it went out.
@@ -399,18 +399,12 @@ REMINDER_RESULTS = {"da gui": "sent", "sent": "sent", "gui loi": "failed", "loi"
 
 def parse_reminder_kind(value: Any) -> CellReading:
     """«Loại» of a reminder: «Quá hạn» or «Sắp đến hạn»."""
-    key = fold(value)
-    if key in REMINDER_KINDS:
-        return REMINDER_KINDS[key], None
-    return None, "ghi «Quá hạn» hoặc «Sắp đến hạn»"
+    return _one_of(value, REMINDER_KINDS, "ghi «Quá hạn» hoặc «Sắp đến hạn»")
 
 
 def parse_reminder_result(value: Any) -> CellReading:
     """«Kết quả» of a reminder: «Đã gửi» or «Gửi lỗi» (anything else is not a send: it is sent again)."""
-    key = fold(value)
-    if key in REMINDER_RESULTS:
-        return REMINDER_RESULTS[key], None
-    return None, "ghi «Đã gửi» hoặc «Gửi lỗi»; dòng này không được coi là đã gửi"
+    return _one_of(value, REMINDER_RESULTS, "ghi «Đã gửi» hoặc «Gửi lỗi»; dòng này không được coi là đã gửi")
 
 
 _YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}
