@@ -160,7 +160,6 @@ AREA_WEIGHTS = {"a": 3, "b": 4, "c": 3, "d": 2.5, "e": 2, "g": 1, "h": 2.5, "k":
 
 def _activity_rows(rng: random.Random) -> dict[str, list[list[object]]]:
     """Activity rows per unit code, most clean, in a mix of the forms people type."""
-    channels = list(CHANNEL_WEIGHTS)
     by_unit: dict[str, list[list[object]]] = {}
     for code, _name, _group, _email, weight, _tab in UNITS:
         rows: list[list[object]] = []
@@ -173,20 +172,7 @@ def _activity_rows(rng: random.Random) -> dict[str, list[list[object]]]:
             span = (period.end - period.start).days
             for _ in range(count):
                 day = period.start + timedelta(days=rng.randrange(span + 1))
-                channel = rng.choices(channels, weights=[CHANNEL_WEIGHTS[c] for c in channels])[0]
-                picked = sorted(
-                    set(rng.choices(areas_ok, weights=[AREA_WEIGHTS[a] for a in areas_ok], k=rng.choice([1, 1, 2]))),
-                    key=AREA_LETTERS.index,
-                )
-                title = rng.choice(TITLES[channel]).format(m=f"tháng {day.month}", y=YEAR, py=YEAR - 1)
-                quantity = 1 if channel == "meeting" else rng.choice([1, 1, 2, 3, 5])
-                people = rng.choice([15, 20, 25, 30, 45, 60, 120]) if channel == "meeting" else None
-                evidence = (
-                    f"https://sldtbxh.example.vn/cchc/{code.lower()}-{day:%Y%m%d}" if rng.random() < 0.6 else None
-                )
-                rows.append(
-                    [day, ", ".join(picked), _channel_text(rng, channel), title, quantity, people, evidence, None]
-                )
+                rows.append(_activity(rng, code, day, YEAR, areas_ok, AREA_WEIGHTS, [1, 1, 2]))
         rows.sort(key=lambda r: r[0])
         by_unit[code] = rows
     _mess_up(by_unit)
@@ -208,7 +194,6 @@ def _active_span(code: str, start: date, end: date) -> tuple[date, date] | None:
 
 def _second_year_rows(rng: random.Random) -> dict[str, list[list[object]]]:
     """2024's activity rows per unit code, under the 2024 plan (no area m, a new area n)."""
-    channels = list(CHANNEL_WEIGHTS)
     letters = list(AREA_WEIGHTS_2024)
     by_unit: dict[str, list[list[object]]] = {}
     for code, _name, _group, _email, weight, _tab in (*UNITS, MERGED_UNIT):
@@ -224,26 +209,37 @@ def _second_year_rows(rng: random.Random) -> dict[str, list[list[object]]]:
             areas_ok = [a for a in letters if a not in QUIET_AREAS_2024[q]]
             for _ in range(count):
                 day = span[0] + timedelta(days=rng.randrange(days + 1))
-                channel = rng.choices(channels, weights=[CHANNEL_WEIGHTS[c] for c in channels])[0]
-                picked = sorted(
-                    set(rng.choices(areas_ok, weights=[AREA_WEIGHTS_2024[a] for a in areas_ok], k=rng.choice([1, 2]))),
-                    key=letters.index,
-                )
-                title = rng.choice(TITLES[channel]).format(m=f"tháng {day.month}", y=SECOND_YEAR, py=SECOND_YEAR - 1)
-                quantity = 1 if channel == "meeting" else rng.choice([1, 1, 2, 3, 5])
-                people = rng.choice([15, 20, 25, 30, 45, 60, 120]) if channel == "meeting" else None
-                evidence = (
-                    f"https://sldtbxh.example.vn/cchc/{code.lower()}-{day:%Y%m%d}" if rng.random() < 0.6 else None
-                )
-                rows.append(
-                    [day, ", ".join(picked), _channel_text(rng, channel), title, quantity, people, evidence, None]
-                )
+                rows.append(_activity(rng, code, day, SECOND_YEAR, areas_ok, AREA_WEIGHTS_2024, [1, 2]))
         rows.sort(key=lambda r: r[0])
         by_unit[code] = rows
     # Typed as people do in a new year: an area of last year's plan (an error under the 2024 plan).
     by_unit["VP"][4][1] = "m"
     by_unit["DTN"][2][1] = "Nội dung n"
     return by_unit
+
+
+def _activity(
+    rng: random.Random,
+    code: str,
+    day: date,
+    year: int,
+    areas_ok: list[str],
+    weights: dict[str, float],
+    how_many: list[int],
+) -> list[object]:
+    """One activity row of unit `code` on `day`, drawn as people type it (the draws in a fixed order, so a
+    seed gives the same rows): a channel, one or more of `areas_ok` (in the order of `weights`), a title."""
+    channels = list(CHANNEL_WEIGHTS)
+    channel = rng.choices(channels, weights=[CHANNEL_WEIGHTS[c] for c in channels])[0]
+    order = list(weights)
+    picked = sorted(
+        set(rng.choices(areas_ok, weights=[weights[a] for a in areas_ok], k=rng.choice(how_many))), key=order.index
+    )
+    title = rng.choice(TITLES[channel]).format(m=f"tháng {day.month}", y=year, py=year - 1)
+    quantity = 1 if channel == "meeting" else rng.choice([1, 1, 2, 3, 5])
+    people = rng.choice([15, 20, 25, 30, 45, 60, 120]) if channel == "meeting" else None
+    evidence = f"https://sldtbxh.example.vn/cchc/{code.lower()}-{day:%Y%m%d}" if rng.random() < 0.6 else None
+    return [day, ", ".join(picked), _channel_text(rng, channel), title, quantity, people, evidence, None]
 
 
 def _channel_text(rng: random.Random, code: str) -> object:
