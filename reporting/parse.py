@@ -26,6 +26,7 @@ from reporting.plan import DEFAULT_PLANS, Plan, Plans
 from reporting.plan_tab import build_plans
 from reporting.schema import (
     ACTIVITY_COLUMNS,
+    CORRECTIONS_TAB,
     GUIDE_TAB,
     LETTERHEAD_COLUMNS,
     LETTERHEAD_TAB,
@@ -45,7 +46,7 @@ from reporting.schema import (
 )
 from reporting.snapshot import SheetRow, Snapshot
 from reporting.text import fold, nfc, nfc_texts, show
-from reporting.values import CellReading, read_areas, read_channel
+from reporting.values import CellReading, parse_date, parse_status, read_areas, read_channel
 
 EXCLUDED_COLUMNS = ["tab", "row", "unit_code", "date"]
 SUBMISSION_FRAME_COLUMNS = [
@@ -73,6 +74,7 @@ REMINDER_FRAME_COLUMNS = [
     "tab",
     "row",
 ]
+WITHDRAWN_COLUMNS = ["unit_code", "tab", "row", "date", "title"]
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -132,6 +134,10 @@ class Parsed:
     # it (None: the sheet has no such tab yet, so no reminder can be recorded).
     reminders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REMINDER_FRAME_COLUMNS), repr=False)
     reminders_tab: str | None = None
+    # Activities their unit withdrew («Trạng thái» «Hủy»): not in `rows`, `activities` or the errors.
+    withdrawn: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WITHDRAWN_COLUMNS), repr=False)
+    # The `Nhật ký sửa` tab as the sheet spells it (None: no tab, so no correction can be recorded).
+    corrections_tab: str | None = None
 
     def plan_for(self, year: int) -> Plan:
         return self.plans.for_year(year)
@@ -711,7 +717,7 @@ def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: 
 def _report_twin_fixed_tabs(snapshot: Snapshot, problems: _Problems) -> None:
     """Two tabs that fold to one fixed tab («Đơn vị» and «đơn vị », say): only the first is read, so the
     other is an error naming both, with how many filled rows it holds — nothing in it goes unmentioned."""
-    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB, LETTERHEAD_TAB, REVIEWS_TAB, REMINDERS_TAB):
+    for title in (UNITS_TAB, SUBMISSIONS_TAB, PLAN_TAB, LETTERHEAD_TAB, REVIEWS_TAB, REMINDERS_TAB, CORRECTIONS_TAB):
         twins = [t for t in snapshot.tabs if fold(t) == fold(title)]
         for twin in twins[1:]:
             filled = sum(1 for r in snapshot.tabs[twin] if any(not _is_blank(c) for c in r.values))
@@ -759,7 +765,17 @@ def _unit_tabs(
 ) -> list[tuple[str, str]]:
     """(tab, unit code) for every tab that belongs to a unit; stray tabs become problems."""
     fixed = {
-        fold(t) for t in (UNITS_TAB, SUBMISSIONS_TAB, GUIDE_TAB, LETTERHEAD_TAB, PLAN_TAB, REVIEWS_TAB, REMINDERS_TAB)
+        fold(t)
+        for t in (
+            UNITS_TAB,
+            SUBMISSIONS_TAB,
+            GUIDE_TAB,
+            LETTERHEAD_TAB,
+            PLAN_TAB,
+            REVIEWS_TAB,
+            REMINDERS_TAB,
+            CORRECTIONS_TAB,
+        )
     }
     index = _UnitIndex(units)
     pairs: list[tuple[str, str]] = []
@@ -840,13 +856,17 @@ def _parse_activities(
         tables[tab] = table
         listed.append((tab, code, table))
     raw, factors, blank = _extract(listed, ACTIVITY_COLUMNS)
+    raw, factors, withdrawn = _take_withdrawn(raw, factors)
     parsed, errors = _validate(
         raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0}, _ByPlan(plans, rules)
     )
     errors |= _repeated_records(raw, parsed, errors, tables, problems)
     codes = {tab: code for tab, code, _ in listed}
+    gone = set(zip(withdrawn["tab"], withdrawn["row"], strict=True))
     unread += [
-        (tab, row, codes.get(tab)) for tab, row in _uncomputed_rows(snapshot, raw, errors, tables, codes, problems)
+        (tab, row, codes.get(tab))
+        for tab, row in _uncomputed_rows(snapshot, raw, errors, tables, codes, problems)
+        if (tab, row) not in gone
     ]
     error_rows = int(errors.sum()) + len(unread)
     excluded = _excluded(raw, parsed, errors, unread)
@@ -872,7 +892,33 @@ def _parse_activities(
     for key in ("quantity", "participants"):
         frame[key] = frame[key].astype("int64")
     frame = frame[ACTIVITY_FRAME_COLUMNS].reset_index(drop=True)
-    return frame, len(raw) + len(unread), blank, error_rows, excluded
+    return frame, len(raw) + len(unread), blank, error_rows, excluded, withdrawn
+
+
+def _take_withdrawn(
+    raw: pd.DataFrame, factors: dict[str, _Factor]
+) -> tuple[pd.DataFrame, dict[str, _Factor], pd.DataFrame]:
+    """Rows whose «Trạng thái» says «Hủy» (`reporting.corrections`): withdrawn by their unit, so neither
+    counted nor checked, and listed apart (never lost). Returns the other rows, their factors, and those rows
+    (unit_code, tab, row, the date cell as read or NaT, the title as typed)."""
+    factor = factors["status"]
+    readings = [parse_status(u)[0] for u in factor.uniques]
+    mask = factor.values(readings) == "withdrawn"
+    if not mask.any():
+        return raw, factors, pd.DataFrame(columns=WITHDRAWN_COLUMNS)
+    days = [parse_date(value)[0] if value is not None else None for value in raw.loc[mask, "date"]]
+    withdrawn = pd.DataFrame(
+        {
+            "unit_code": raw.loc[mask, "unit_code"].to_numpy(dtype=object),
+            "tab": raw.loc[mask, "tab"].to_numpy(dtype=object),
+            "row": raw.loc[mask, "row"].to_numpy(dtype="int64"),
+            "date": pd.to_datetime(pd.Series(days, dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]"),
+            "title": [show(t) if t is not None else "" for t in raw.loc[mask, "title"]],
+        }
+    )
+    kept = ~mask
+    factors = {k: _Factor(f.codes[kept], f.uniques) for k, f in factors.items()}
+    return raw[kept].reset_index(drop=True), factors, withdrawn
 
 
 def _excluded(
@@ -1157,7 +1203,9 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
             }
         )
     plans = plans or _parse_plans(snapshot, units, problems)
-    activities, rows, blank, error_rows, excluded = _parse_activities(snapshot, pairs, problems, rules, plans)
+    activities, rows, blank, error_rows, excluded, withdrawn = _parse_activities(
+        snapshot, pairs, problems, rules, plans
+    )
     _report_outside_dates(activities, units, problems)
     _report_uncomputed_elsewhere(snapshot, {tab for tab, _ in pairs}, problems)
     submissions = _parse_submissions(snapshot, units, problems)
@@ -1185,6 +1233,8 @@ def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans
         titles=tuple(snapshot.tabs),
         reminders=reminders,
         reminders_tab=_find_tab(snapshot, REMINDERS_TAB),
+        withdrawn=withdrawn,
+        corrections_tab=_find_tab(snapshot, CORRECTIONS_TAB),
         read_at=snapshot.read_at,
         source_name=snapshot.source_name,
         rules=rules,

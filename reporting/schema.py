@@ -27,6 +27,7 @@ LETTERHEAD_TAB = "Cơ quan"  # optional: the agency block of the exports over ti
 REVIEWS_TAB = "Duyệt báo cáo"  # the office's decisions on quarterly reports (append-only)
 PLAN_TAB = "Kế hoạch"  # optional: the plans of the years, their targets (`reporting.plan_tab`)
 REMINDERS_TAB = "Nhắc việc"  # the reminders sent by email, one row per unit and quarter (`reporting.remind`)
+CORRECTIONS_TAB = "Nhật ký sửa"  # every change the app made to an existing row (`reporting.corrections`)
 RECORD_ID_KEY = "record_id"  # the `Mã ghi` column the app writes on every row it adds
 HEADER_SEARCH_ROWS = 10  # the header may sit below a few title rows
 
@@ -62,6 +63,8 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
     ),
     Column("evidence", "Minh chứng", ("minh chung", "evidence", "link", "duong dan")),
     Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
+    # «Hủy»: the unit withdrew the activity (`reporting.corrections`); the row stays, read as withdrawn.
+    Column("status", "Trạng thái", ("trang thai", "status", "tinh trang"), False, v.parse_status, "warning"),
     Column("record_id", "Mã ghi", ("ma ghi", "record id")),
 )
 UNIT_COLUMNS: tuple[Column, ...] = (
@@ -113,6 +116,23 @@ REMINDER_COLUMNS: tuple[Column, ...] = (
     Column("to", "Gửi tới", ("gui toi", "gui den", "nguoi nhan", "to", "recipients")),
     Column("result", "Kết quả", ("ket qua", "result", "trang thai"), True, v.parse_reminder_result),
     Column("note", "Ghi chú", ("ghi chu", "note", "notes")),
+    Column("record_id", "Mã ghi", ("ma ghi", "record id")),
+)
+
+
+# Written by the app only (`reporting.corrections`): one row per cell a unit changed from its page, the
+# rows of one change sharing its `Mã ghi`.
+CORRECTION_COLUMNS: tuple[Column, ...] = (
+    Column("at", "Thời điểm", ("thoi diem", "thoi diem sua", "thoi gian", "at"), True, v.parse_datetime),
+    Column("editor", "Người sửa", ("nguoi sua", "editor")),
+    Column("unit", "Mã đơn vị", ("ma don vi", "don vi", "unit", "unit code")),
+    Column("tab", "Trang", ("trang", "trang tinh", "tab", "sheet")),
+    Column("row", "Dòng", ("dong", "row")),
+    Column("column", "Cột", ("cot", "column")),
+    Column("old", "Giá trị cũ", ("gia tri cu", "old value", "old")),
+    Column("new", "Giá trị mới", ("gia tri moi", "new value", "new")),
+    Column("action", "Thao tác", ("thao tac", "action")),
+    Column("note", "Ghi chú", ("ghi chu", "ly do", "note")),
     Column("record_id", "Mã ghi", ("ma ghi", "record id")),
 )
 

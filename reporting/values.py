@@ -407,6 +407,15 @@ def parse_reminder_result(value: Any) -> CellReading:
     return _one_of(value, REMINDER_RESULTS, "ghi «Đã gửi» hoặc «Gửi lỗi»; dòng này không được coi là đã gửi")
 
 
+WITHDRAWN = "Hủy"  # the «Trạng thái» of an activity its unit withdrew
+_STATUS_WORDS = {"huy": "withdrawn", "da huy": "withdrawn", "huy bo": "withdrawn", "withdrawn": "withdrawn"}
+
+
+def parse_status(value: Any) -> CellReading:
+    """«Trạng thái» of an activity: «Hủy» when its unit withdrew it (anything else: the row still counts)."""
+    return _one_of(value, _STATUS_WORDS, f"chỉ ghi «{WITHDRAWN}» (hoạt động đã hủy) hoặc để trống; dòng vẫn được tính")
+
+
 _YES = {"co", "c", "x", "yes", "y", "true", "1", "dung"}
 _NO = {"khong", "k", "no", "n", "false", "0", "sai"}
 

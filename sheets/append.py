@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -23,14 +23,15 @@ from gspread.utils import absolute_range_name
 from openpyxl.utils import get_column_letter
 
 from reporting.actions import AppendResult, RowWriter
+from reporting.corrections import RowState, UpdateResult
 from reporting.errors import SourceNotFound, WriteRefused
 from reporting.periods import VN_TZ
-from reporting.schema import Column
+from reporting.schema import CORRECTION_COLUMNS, Column
 from reporting.snapshot import Cell, Source
 from reporting.values import EXCEL_EPOCH
 from sheets.google import GoogleSheetSource
 from sheets.retry import RetryPolicy, http_status
-from sheets.rows import RowPlan, build_row, find_record, plan_columns, wanted_columns
+from sheets.rows import RowPlan, build_row, find_record, plan_columns, plan_update, row_state, wanted_columns
 from sheets.workbook import WorkbookSource
 from sheets.xlsx_append import WorkbookWriter
 
@@ -93,46 +94,120 @@ class GoogleSheetWriter:
     def append_record(
         self, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
     ) -> AppendResult:
-        http = self.source.http
         with self._lock(tab), self.source.errors(), self._budget():
-            rows = self._read(tab)
-            plan = plan_columns(rows, columns, wanted_columns(record))
-            found = find_record(rows, plan, record_id)
-            if found is not None:
-                return AppendResult(tab, found, record_id, duplicate=True)
-            for index, text in plan.new_headers.items():
-                cell = f"{get_column_letter(index + 1)}{plan.header_row}"
-                http.values_update(
+            return self._append_locked(tab, [record], columns, record_id)
+
+    def _append_locked(
+        self, tab: str, records: Sequence[Mapping[str, Cell]], columns: tuple[Column, ...], record_id: str
+    ) -> AppendResult:
+        """Append `records` as consecutive rows in one request, each carrying `record_id` (the lock held)."""
+        http = self.source.http
+        rows = self._read(tab)
+        plan = plan_columns(rows, columns, set().union(*(wanted_columns(r) for r in records)))
+        found = find_record(rows, plan, record_id)
+        if found is not None:
+            return AppendResult(tab, found, record_id, duplicate=True)
+        self._write_headers(tab, plan)
+        built = [build_row(plan, record, record_id, to_google) for record in records]
+        width = max(len(row) for row in built)
+        built = [row + [""] * (width - len(row)) for row in built]
+        # values.append writes from the first column of the "table" it detects in the range, and an
+        # isolated cell (an id after an empty Ghi chú) can be taken for the table, shifting the next
+        # row right (Google does this; the recorded cassettes show it). Searching one column that every
+        # app row fills, and writing from that column, keeps rows aligned.
+        anchor = min(next(i for i, value in enumerate(row) if value != "") for row in built)
+        letter = get_column_letter(anchor + 1)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                answer = http.values_append(
                     self.source.key,
-                    absolute_range_name(tab, cell),
-                    params={"valueInputOption": "RAW"},
-                    body={"values": [[text]]},
+                    absolute_range_name(tab, f"{letter}:{letter}"),
+                    params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                    body={"values": [row[anchor:] for row in built], "majorDimension": "ROWS"},
                 )
-            row = build_row(plan, record, record_id, to_google)
-            # values.append writes from the first column of the "table" it detects in the range, and an
-            # isolated cell (an id after an empty Ghi chú) can be taken for the table, shifting the next
-            # row right (Google does this; the recorded cassettes show it). Searching one column that every
-            # app row fills, and writing from that column, keeps rows aligned.
-            anchor = next(i for i, value in enumerate(row) if value != "")
-            letter = get_column_letter(anchor + 1)
-            attempt = 0
-            while True:
-                attempt += 1
-                try:
-                    answer = http.values_append(
-                        self.source.key,
-                        absolute_range_name(tab, f"{letter}:{letter}"),
-                        params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                        body={"values": [row[anchor:]], "majorDimension": "ROWS"},
-                    )
-                    return AppendResult(tab, _row_of(answer), record_id)
-                except Exception as exc:
-                    if not _ambiguous(exc) or attempt >= self.max_attempts:
-                        raise
-                    log.warning("append to %s: ambiguous failure (%s); checking", tab, type(exc).__name__)
-                    found = self._settled_find(tab, plan, record_id)
-                    if found is not None:
-                        return AppendResult(tab, found, record_id)
+                return AppendResult(tab, _row_of(answer), record_id)
+            except Exception as exc:
+                if not _ambiguous(exc) or attempt >= self.max_attempts:
+                    raise
+                log.warning("append to %s: ambiguous failure (%s); checking", tab, type(exc).__name__)
+                found = self._settled_find(tab, plan, record_id)
+                if found is not None:
+                    return AppendResult(tab, found, record_id)
+
+    def _write_headers(self, tab: str, plan: RowPlan) -> None:
+        for index, text in plan.new_headers.items():
+            cell = f"{get_column_letter(index + 1)}{plan.header_row}"
+            self.source.http.values_update(
+                self.source.key,
+                absolute_range_name(tab, cell),
+                params={"valueInputOption": "RAW"},
+                body={"values": [[text]]},
+            )
+
+    # ---- corrections (`reporting.corrections.RowEditor`) ----------------------------------------------------
+    def read_row(self, tab: str, row: int, columns: tuple[Column, ...]) -> RowState:
+        with self.source.errors(), self.source.http.budget():
+            return row_state(self._read(tab), tab, row, columns)
+
+    def update_row(
+        self,
+        tab: str,
+        row: int,
+        *,
+        expected: Mapping[str, Cell],
+        changes: Mapping[str, Cell],
+        columns: tuple[Column, ...],
+        log_tab: str,
+        log: Sequence[Mapping[str, Cell]],
+        record_id: str,
+    ) -> UpdateResult:
+        """Check the row, write its changed cells in one `values.batchUpdate` (RAW, exactly those cells), then
+        append the log lines. A retry finds the log's record id (nothing written again) or the change already
+        in the row (only the log is written)."""
+        with self._lock(tab), self._lock(log_tab), self.source.errors(), self._budget():
+            log_rows = self._read(log_tab)
+            if find_record(log_rows, plan_columns(log_rows, CORRECTION_COLUMNS, set()), record_id) is not None:
+                return UpdateResult(tab, row, tuple(changes), record_id, duplicate=True)
+            plan, cells = plan_update(self._read(tab), tab, row, expected, changes, columns)
+            if cells is not None:
+                self._write_headers(tab, plan)
+                data = [
+                    {
+                        "range": absolute_range_name(tab, f"{get_column_letter(col + 1)}{row}"),
+                        "values": [["" if value is None else to_google(value)]],
+                    }
+                    for col, value in sorted(cells.items())
+                ]
+                self._update_cells(tab, row, data, expected, changes, columns)
+            self._append_locked(log_tab, log, CORRECTION_COLUMNS, record_id)
+            return UpdateResult(tab, row, tuple(changes), record_id)
+
+    def _update_cells(
+        self,
+        tab: str,
+        row: int,
+        data: list[dict[str, Any]],
+        expected: Mapping[str, Cell],
+        changes: Mapping[str, Cell],
+        columns: tuple[Column, ...],
+    ) -> None:
+        """One batchUpdate; after a failure that may have been applied, re-read the row: done when it holds the
+        change, written again when it still holds what was shown (setting cells twice changes nothing)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                self.source.http.values_batch_update(self.source.key, body={"valueInputOption": "RAW", "data": data})
+                return
+            except Exception as exc:
+                if not _ambiguous(exc) or attempt >= self.max_attempts:
+                    raise
+                log.warning("update of %s: ambiguous failure (%s); checking", tab, type(exc).__name__)
+                _plan, cells = plan_update(self._read(tab), tab, row, expected, changes, columns)
+                if cells is None:
+                    return
 
     def _settled_find(self, tab: str, plan: RowPlan, record_id: str) -> int | None:
         """After a failure that may have been applied: look for the row, again and again, for `settle`

@@ -21,6 +21,8 @@ from reporting.catalog import GROUP_BY_CODE
 from reporting.plan import PLAN_2023, Plan
 from reporting.schema import (
     ACTIVITY_COLUMNS,
+    CORRECTION_COLUMNS,
+    CORRECTIONS_TAB,
     PLAN_COLUMNS,
     PLAN_TAB,
     REMINDER_COLUMNS,
@@ -36,7 +38,7 @@ from reporting.schema import (
 )
 from reporting.snapshot import Cell
 from reporting.text import fold
-from reporting.values import parse_emails, parse_group, parse_year
+from reporting.values import WITHDRAWN, parse_emails, parse_group, parse_year
 
 DATE_FORMAT = {"type": "DATE", "pattern": "dd/mm/yyyy"}
 DATE_TIME_FORMAT = {"type": "DATE_TIME", "pattern": "dd/mm/yyyy hh:mm"}
@@ -335,11 +337,25 @@ def plan_setup(
             _list_rule(channel_choices(dropdowns), "Chọn hình thức tuyên truyền theo kế hoạch."),
             grid,
         )
+        _ensure_validation(
+            plan,
+            tab,
+            "status",
+            _list_rule(
+                [WITHDRAWN], f"Ghi «{WITHDRAWN}» khi hoạt động không còn tính (dòng vẫn được giữ); để trống là tính."
+            ),
+            grid,
+        )
         _ensure_protection(plan, tab, unit, office, service_email)
     # Last, as the least read: where `python -m reporting remind` records each reminder it sends.
     reminders = planner.ensure_tab(REMINDERS_TAB)
     if planner.ensure_header(reminders, REMINDER_COLUMNS):
         _ensure_format(plan, reminders, "at", DATE_TIME_FORMAT, grid)
+    # Every correction a unit makes from its page (`reporting.corrections`): the app writes it, nobody else.
+    corrections = planner.ensure_tab(CORRECTIONS_TAB)
+    if planner.ensure_header(corrections, CORRECTION_COLUMNS):
+        _ensure_format(plan, corrections, "at", DATE_TIME_FORMAT, grid)
+        _protect_log(plan, corrections, office, service_email)
     return plan
 
 
@@ -468,6 +484,24 @@ def _ensure_protection(plan: SetupPlan, tab: _Tab, unit: Unit, office: list[str]
                     "description": f"{PROTECTION_MARK} – {unit.code}: chỉ đơn vị và Văn phòng Sở được sửa",
                     "warningOnly": False,
                     "editors": {"users": editors},
+                }
+            }
+        }
+    )
+
+
+def _protect_log(plan: SetupPlan, tab: _Tab, office: list[str], service_email: str | None) -> None:
+    """The log of corrections is the app's record: only the service account (and the office) may edit it."""
+    if any(str(p.get("description", "")).startswith(PROTECTION_MARK) for p in tab.protected) or not service_email:
+        return
+    plan.requests.append(
+        {
+            "addProtectedRange": {
+                "protectedRange": {
+                    "range": {"sheetId": tab.sheet_id},
+                    "description": f"{PROTECTION_MARK} – {tab.title}: chỉ ứng dụng và Văn phòng Sở được sửa",
+                    "warningOnly": False,
+                    "editors": {"users": sorted({*office, service_email})},
                 }
             }
         }

@@ -31,7 +31,7 @@ import re
 import socket
 import tempfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,11 +41,12 @@ from zipfile import BadZipFile
 from filelock import FileLock, Timeout
 
 from reporting.actions import AppendResult
+from reporting.corrections import RowState, UpdateResult
 from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
-from reporting.schema import Column
+from reporting.schema import CORRECTION_COLUMNS, Column
 from reporting.snapshot import Cell
-from sheets.rows import build_row, find_record, plan_columns, wanted_columns
-from sheets.xlsx_xml import NoSuchTab, RowEdit, Unsupported, append_to_package, has_illegal_text, tab_rows
+from sheets.rows import build_row, find_record, plan_columns, plan_update, row_state, wanted_columns
+from sheets.xlsx_xml import CellsEdit, NoSuchTab, RowEdit, Unsupported, edit_package, has_illegal_text, tab_rows
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +114,38 @@ class WorkbookWriter:
     def append_record(
         self, tab: str, record: Mapping[str, Cell], columns: tuple[Column, ...], record_id: str
     ) -> AppendResult:
+        return self._commit(lambda target: _prepare(target, tab, record, columns, record_id))
+
+    def read_row(self, tab: str, row: int, columns: tuple[Column, ...]) -> RowState:
+        """Row `row` of `tab` as it is in the file now (`reporting.corrections.RowEditor`)."""
+        target = self._target()
+        _loaded, package = _read(target)
+        title, rows = _rows(target, package, tab, columns, None)
+        return row_state(rows, title, row, columns)
+
+    def update_row(
+        self,
+        tab: str,
+        row: int,
+        *,
+        expected: Mapping[str, Cell],
+        changes: Mapping[str, Cell],
+        columns: tuple[Column, ...],
+        log_tab: str,
+        log: Sequence[Mapping[str, Cell]],
+        record_id: str,
+    ) -> UpdateResult:
+        """Check the row, set its changed cells and append the log lines, in one new package put in place as
+        an append is (the module's steps): both land, or neither."""
+        return self._commit(
+            lambda target: _prepare_update(target, tab, row, expected, changes, columns, log_tab, log, record_id)
+        )
+
+    def _commit(self, prepare: Callable[[Path], tuple[_Identity, Any, Path | None]]) -> Any:
         target = self._target()
         # First try: prepare without the lock, hold it only to check and rename. Should another writer have
         # replaced the file meanwhile, the second try holds the lock throughout, so it cannot lose again.
-        loaded, result, temp = _prepare(target, tab, record, columns, record_id)
+        loaded, result, temp = prepare(target)
         if temp is None:
             return result
         try:
@@ -127,9 +156,9 @@ class WorkbookWriter:
                     return result
         finally:
             temp.unlink(missing_ok=True)
-        log.info("%s changed while a row was prepared; appending again under the lock", target.name)
+        log.info("%s changed while a write was prepared; writing again under the lock", target.name)
         with self._lock(target):
-            _loaded, result, temp = _prepare(target, tab, record, columns, record_id)
+            _loaded, result, temp = prepare(target)
             if temp is None:
                 return result
             try:
@@ -246,30 +275,73 @@ def _prepare(
     found = find_record(rows, plan, record_id)
     if found is not None:
         return loaded, AppendResult(title, found, record_id, duplicate=True), None
+    row = _next_row(rows, plan.header_row)
+    values = {i: v for i, v in enumerate(build_row(plan, record, record_id, lambda v: v)) if v != ""}
+    _check_fits(title, row, values, plan.new_headers)
+    edit = RowEdit(title, plan.header_row, dict(plan.new_headers), row, values)
+    return loaded, AppendResult(title, row, record_id), _save_beside(target, package, [edit])
+
+
+def _next_row(rows: list[list[Cell]], header_row: int) -> int:
+    """The row below the tab's last filled one (and below its header)."""
     last = len(rows)
     while last and all(v is None or v == "" for v in rows[last - 1]):
         last -= 1
-    row = max(last, plan.header_row) + 1
-    values = {i: v for i, v in enumerate(build_row(plan, record, record_id, lambda v: v)) if v != ""}
+    return max(last, header_row) + 1
+
+
+def _check_fits(title: str, row: int, values: Mapping[int, Any], new_headers: Mapping[int, str]) -> None:
+    """What an .xlsx cannot hold is refused before anything is written."""
     if any(has_illegal_text(v) for v in values.values()):
         raise WriteRefused("Nội dung có ký tự điều khiển (không nhìn thấy) mà tệp .xlsx không chứa được; hãy gõ lại.")
     if any(isinstance(v, str) and len(v) > MAX_TEXT for v in values.values()):
         raise WriteRefused("Một ô dài quá 32.767 ký tự, giới hạn của một ô Excel; hãy rút gọn rồi lưu lại.")
-    if row > MAX_ROWS or max([*values, *plan.new_headers]) >= MAX_COLUMNS:
+    if row > MAX_ROWS or max([*values, *new_headers, 0]) >= MAX_COLUMNS:
         raise WriteRefused(
             f"Trang «{title}» đã dùng đến dòng hoặc cột cuối cùng Excel cho phép nên không thêm được dòng. "
             "Hãy xóa các ô thừa ở cuối trang (hoặc nhờ Văn phòng Sở) rồi thử lại."
         )
-    edit = RowEdit(title, plan.header_row, dict(plan.new_headers), row, values)
-    return loaded, AppendResult(title, row, record_id), _save_beside(target, package, edit)
+
+
+def _prepare_update(
+    target: Path,
+    tab: str,
+    row: int,
+    expected: Mapping[str, Cell],
+    changes: Mapping[str, Cell],
+    columns: tuple[Column, ...],
+    log_tab: str,
+    lines: Sequence[Mapping[str, Cell]],
+    record_id: str,
+) -> tuple[_Identity, UpdateResult, Path | None]:
+    """A correction planned on the file as it is now: the row checked against what was shown, its cells set
+    and the log lines appended, written beside the file (None when this request is already in the log)."""
+    loaded, package = _read(target)
+    log_title, log_rows = _rows(target, package, log_tab, CORRECTION_COLUMNS, record_id)
+    log_plan = plan_columns(log_rows, CORRECTION_COLUMNS, set().union(*(wanted_columns(line) for line in lines)))
+    if find_record(log_rows, log_plan, record_id) is not None:
+        return loaded, UpdateResult(tab, row, tuple(changes), record_id, duplicate=True), None
+    title, rows = _rows(target, package, tab, columns, None)
+    plan, cells = plan_update(rows, title, row, expected, changes, columns)
+    edits: list[RowEdit | CellsEdit] = []
+    if cells is not None:
+        _check_fits(title, row, cells, plan.new_headers)
+        edits.append(CellsEdit(title, plan.header_row, dict(plan.new_headers), row, cells))
+    first = _next_row(log_rows, log_plan.header_row)
+    for offset, line in enumerate(lines):
+        values = {i: v for i, v in enumerate(build_row(log_plan, line, record_id, lambda v: v)) if v != ""}
+        _check_fits(log_title, first + offset, values, log_plan.new_headers)
+        headers = dict(log_plan.new_headers) if offset == 0 else {}
+        edits.append(RowEdit(log_title, log_plan.header_row, headers, first + offset, values))
+    return loaded, UpdateResult(title, row, tuple(changes), record_id), _save_beside(target, package, edits)
 
 
 def _temp_prefix(target: Path) -> str:
     return f".{target.name}."
 
 
-def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
-    """The package with the row, written to a temporary file in the target's folder and flushed to disk,
+def _save_beside(target: Path, package: bytes, edits: Sequence[RowEdit | CellsEdit]) -> Path:
+    """The package with the edits, written to a temporary file in the target's folder and flushed to disk,
     with the target's mode, owner and group. A failure leaves the target untouched and no temporary file."""
     owner = f"{_temp_prefix(target)}{HOST}.{os.getpid()}."  # which machine and process: see _remove_dead_temps
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=owner, suffix=_TEMP_SUFFIX)
@@ -277,7 +349,7 @@ def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
     try:
         try:
             with os.fdopen(fd, "wb") as handle:
-                append_to_package(io.BytesIO(package), handle, edit)
+                edit_package(io.BytesIO(package), handle, edits)
                 handle.flush()
                 os.fsync(handle.fileno())
             _copy_ownership(target, temp)
@@ -285,7 +357,7 @@ def _save_beside(target: Path, package: bytes, edit: RowEdit) -> Path:
             temp.unlink(missing_ok=True)
             raise
     except Unsupported as exc:
-        raise _strange(target, edit.tab, exc) from exc
+        raise _strange(target, edits[0].tab, exc) from exc
     except DAMAGED as exc:
         raise SourceError(
             f"Tệp «{target.name}» bị hỏng ở bên trong nên không ghi được ({type(exc).__name__}). "

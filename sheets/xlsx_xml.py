@@ -23,7 +23,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from posixpath import dirname, join, normpath
@@ -58,6 +58,18 @@ class Unsupported(Exception):
 class RowEdit:
     """What to write: the tab, the header row and its new header cells, the new row and its values
     (0-based column → value)."""
+
+    tab: str
+    header_row: int
+    header_cells: Mapping[int, str]
+    row: int
+    values: Mapping[int, Any]
+
+
+@dataclass(frozen=True)
+class CellsEdit:
+    """Cells of an existing row to set (0-based column → value; None empties the cell, keeping its style),
+    and header cells to add to the header row."""
 
     tab: str
     header_row: int
@@ -246,15 +258,29 @@ def _local(tag: str) -> str:
 
 def append_to_package(source: bytes | Any, out: Any, edit: RowEdit) -> None:
     """Read the package from `source` (a path or file), write it to `out` with `edit` applied."""
+    edit_package(source, out, [edit])
+
+
+def edit_package(source: bytes | Any, out: Any, edits: Sequence[RowEdit | CellsEdit]) -> None:
+    """Read the package from `source`, write it to `out` with `edits` applied in order (one package: a
+    correction and its log lines land together or not at all)."""
     with zipfile.ZipFile(source) as archive:
-        part = sheet_part(archive, edit.tab)
         styles_name = _styles_part(archive)
         styles = archive.read(styles_name).decode("utf-8") if styles_name else None
-        sheet = archive.read(part).decode("utf-8")
-        edited, new_styles = _edit_sheet(sheet, styles, edit)
-        _check_edit(sheet, edited, styles, new_styles, edit)
-        sheet, styles = edited, new_styles
-        changed = {part: sheet.encode("utf-8")}
+        sheets: dict[str, str] = {}
+        for edit in edits:
+            part = sheet_part(archive, edit.tab)
+            sheet = sheets.get(part)
+            if sheet is None:
+                sheet = archive.read(part).decode("utf-8")
+            if isinstance(edit, CellsEdit):
+                edited, new_styles = _edit_cells(sheet, styles, edit)
+                _check_same_rows(sheet, edited, styles, new_styles)
+            else:
+                edited, new_styles = _edit_sheet(sheet, styles, edit)
+                _check_edit(sheet, edited, styles, new_styles, edit)
+            sheets[part], styles = edited, new_styles
+        changed = {part: text.encode("utf-8") for part, text in sheets.items()}
         if styles is not None and styles_name:
             changed[styles_name] = styles.encode("utf-8")
         with zipfile.ZipFile(out, "w") as result:
@@ -279,6 +305,18 @@ def _check_edit(before: str, after: str, styles_before: str | None, styles_after
         expected.add(edit.header_row)
     if added != expected or len(new_rows) != len(old_rows) + len(expected) or edit.row not in new_rows:
         raise Unsupported("the edited sheet does not hold exactly the new row")
+
+
+def _check_same_rows(before: str, after: str, styles_before: str | None, styles_after: str | None) -> None:
+    """A cell edit parses and leaves the sheet's rows as they were (the same rows, in the same order)."""
+    try:
+        same = _row_numbers(before) == _row_numbers(after)
+        if styles_after is not None and styles_after != styles_before:
+            ElementTree.fromstring(styles_after.encode("utf-8"))
+    except ElementTree.ParseError as exc:
+        raise Unsupported(f"the edited XML does not parse ({exc})") from exc
+    if not same:
+        raise Unsupported("the edited sheet's rows differ")
 
 
 def _row_numbers(sheet: str) -> list[int]:
@@ -357,6 +395,68 @@ def _edit_sheet(sheet: str, styles: str | None, edit: RowEdit) -> tuple[str, str
         pieces.append(new_row)
     sheet = sheet[: data.end()] + "".join(pieces) + sheet[end:]
     return _widen_dimension(sheet, edit), styler.text
+
+
+def _edit_cells(sheet: str, styles: str | None, edit: CellsEdit) -> tuple[str, str | None]:
+    """Set cells of row `edit.row` in place: a cell keeps its style (a date gets a date format), a missing
+    cell is inserted in column order, every other cell and row is left as it is."""
+    merged = _merged_over(sheet, edit.row)
+    if merged is not None:
+        raise Unsupported(f"row {edit.row} is under a merged range ({merged})")
+    data = re.search(r"<(?P<p>\w+:)?sheetData\b[^>]*?>", sheet)
+    if data is None or data.group(0).endswith("/>"):
+        raise Unsupported("no rows")
+    prefix = data.group("p") or ""
+    end = sheet.find(f"</{prefix}sheetData>", data.end())
+    if end < 0:
+        raise Unsupported("sheetData is not closed")
+    body = sheet[data.end() : end]
+    target = header = None
+    for match in _ROW.finditer(body):
+        number = _attributes(match.group("attrs")).get("r")
+        if number is None or not number.isdigit():
+            raise Unsupported("a row without its r attribute")
+        if int(number) == edit.row:
+            target = match
+        if int(number) == edit.header_row:
+            header = match
+    if target is None:
+        raise Unsupported(f"row {edit.row} is not in the sheet")
+    styler = _Styles(styles)
+    cells: dict[int, str] = {}
+    for cell in _CELL.finditer(target.group("body") or ""):
+        attrs = _attributes(cell.group("attrs"))
+        if "r" not in attrs:
+            raise Unsupported("a cell without its r attribute")
+        cells[_column(attrs["r"])] = cell.group(0)
+    if _CELL.sub("", target.group("body") or "").strip():
+        raise Unsupported(f"row {edit.row} holds more than cells")
+    for col, value in edit.values.items():
+        old = cells.get(col)
+        style = None
+        if old is not None:
+            old_match = _CELL.match(old)
+            assert old_match is not None
+            if re.search(r"<(?:\w+:)?f\b[^>]*\bref=", old_match.group("body") or ""):
+                raise Unsupported(f"cell {col} of row {edit.row} holds a shared or array formula")
+            style = _attributes(old_match.group("attrs")).get("s")
+        ref = f"{get_column_letter(col + 1)}{edit.row}"
+        if value is None:
+            cells[col] = f"<{prefix}c r={quoteattr(ref)}" + (f" s={quoteattr(style)}" if style else "") + "/>"
+        else:
+            cells[col] = _cell(prefix, ref, value, style, styler)
+    attrs = {k: v for k, v in _attributes(target.group("attrs")).items() if k != "spans"}
+    head = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items())
+    row_xml = f"<{prefix}row{head}>{''.join(cells[c] for c in sorted(cells))}</{prefix}row>"
+    replaced = [(target.start(), target.end(), row_xml)]
+    if edit.header_cells:
+        if header is None:
+            raise Unsupported(f"header row {edit.header_row} is not in the sheet")
+        replaced.append((header.start(), header.end(), _add_header_cells(header, edit, prefix)))  # type: ignore[arg-type]
+    for start, stop, text in sorted(replaced, reverse=True):
+        body = body[:start] + text + body[stop:]
+    sheet = sheet[: data.end()] + body + sheet[end:]
+    return _widen_dimension(sheet, edit), styler.text  # type: ignore[arg-type]
 
 
 def _row_above(rows: list[re.Match[str]], numbers: list[int], edit: RowEdit) -> dict[int, str]:

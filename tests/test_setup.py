@@ -39,7 +39,16 @@ def test_first_run_lays_out_everything_in_one_batch_update(fake, gclient, units_
 
     assert fake.count("batchUpdate") == 1
     assert fake.count() == 3  # tab list, values, one write (no grid probe: nothing existed yet)
-    assert [s.title for s in book.sheets] == ["Đơn vị", "Nộp báo cáo", "Duyệt báo cáo", "VP", "TTR", "DTN", "Nhắc việc"]
+    assert [s.title for s in book.sheets] == [
+        "Đơn vị",
+        "Nộp báo cáo",
+        "Duyệt báo cáo",
+        "VP",
+        "TTR",
+        "DTN",
+        "Nhắc việc",
+        "Nhật ký sửa",
+    ]
     vp = book.sheet("VP")
     assert vp.frozen_rows == 1
     assert [c.value for c in vp.rows[0]] == [
@@ -51,9 +60,11 @@ def test_first_run_lays_out_everything_in_one_batch_update(fake, gclient, units_
         "Số người tham gia",
         "Minh chứng",
         "Ghi chú",
+        "Trạng thái",
         "Mã ghi",
     ]
     rules = {grid["startColumnIndex"]: rule for grid, rule in vp.validations}
+    assert [v["userEnteredValue"] for v in rules[8]["condition"]["values"]] == ["Hủy"]  # withdrawal: a dropdown
     assert [v["userEnteredValue"] for v in rules[1]["condition"]["values"]] == area_choices()
     assert [v["userEnteredValue"] for v in rules[2]["condition"]["values"]] == channel_choices()
     assert vp.formats == [
@@ -127,9 +138,17 @@ def test_existing_data_is_kept_and_only_missing_pieces_added(fake, gclient):
         "Duyệt báo cáo",
         "TTR",
         "Nhắc việc",
+        "Nhật ký sửa",
     ]
     assert [c.value for c in vp.rows[1]] == ["1/3/2023", "a", "Khác", "Họp"]
-    assert [c.value for c in vp.rows[0]][4:] == ["Số lượng", "Số người tham gia", "Minh chứng", "Ghi chú", "Mã ghi"]
+    assert [c.value for c in vp.rows[0]][4:] == [
+        "Số lượng",
+        "Số người tham gia",
+        "Minh chứng",
+        "Ghi chú",
+        "Trạng thái",
+        "Mã ghi",
+    ]
     units = [c.value if c else "" for c in book.sheet("Đơn vị").rows[2]]
     assert units == ["TTR", "Thanh tra Sở", "ttr@sldtbxh.vn", "", "Có"]
     assert book.sheet("Đơn vị").rows[0][3].value == "Nhóm"  # missing header columns go after the last one
@@ -193,3 +212,24 @@ def test_every_command_has_help(command, capsys):
         build_parser().parse_args([command, "--help"])
     assert done.value.code == 0
     assert "--dry-run" in capsys.readouterr().out
+
+
+def test_the_log_of_corrections_is_laid_out_and_only_the_app_and_the_office_edit_it(fake, gclient, units_file):
+    book = fake.create_spreadsheet()
+    run_setup(gclient, book.spreadsheet_id, units=read_units_file(units_file), office_emails=["vp@sldtbxh.vn"])
+    log = book.sheet("Nhật ký sửa")
+    assert [c.value for c in log.rows[0]] == [
+        "Thời điểm",
+        "Người sửa",
+        "Mã đơn vị",
+        "Trang",
+        "Dòng",
+        "Cột",
+        "Giá trị cũ",
+        "Giá trị mới",
+        "Thao tác",
+        "Ghi chú",
+        "Mã ghi",
+    ]
+    (protected,) = log.protected
+    assert protected["editors"]["users"] == sorted(["vp@sldtbxh.vn", SA])
