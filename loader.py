@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
@@ -38,6 +38,7 @@ from sheets.snapshot_cache import UNUSABLE, LoadResult, SnapshotCache, cache_key
 
 if TYPE_CHECKING:
     from reporting.actions import RowWriter
+    from reporting.corrections import RowEditor
     from reporting.remind import Mailer
 
 log = logging.getLogger(__name__)
@@ -306,6 +307,12 @@ def writer(config: Settings) -> RowWriter:
         )
 
     return open_writer(open_source(config.source, service_account(), now))
+
+
+def editor(config: Settings) -> RowEditor:
+    """The editor of the configured source for corrections (`reporting.corrections`): the same writer, with
+    the same refusals as `writer` (kiosk, demo mode)."""
+    return cast("RowEditor", writer(config))
 
 
 def mailer(config: Settings) -> Mailer:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.context import View
 from components.safe import md
-from components.unit_forms import Backend, _record_id, _state, _write
+from components.unit_forms import Backend, _record_id, _state, write
 from reporting import actions
 from reporting.metrics import Summary
 from reporting.review import REVIEW_LABELS
@@ -61,7 +61,7 @@ def review_actions(view: View, summary: Summary, backend: Backend) -> None:
     period = summary.period
     record_id = _record_id(("review", code, period.year, period.index, decision, comment.strip()))
     at = backend.now()
-    result = _write(
+    result = write(
         lambda: actions.review_report(
             backend.writer(),
             user,

@@ -93,7 +93,7 @@ SOURCE_FAILED = (
 )
 
 
-def _write(action: Callable[[], Any], detailed: bool = False) -> Any:
+def write(action: Callable[[], Any], detailed: bool = False) -> Any:
     """Run a write; show a refused or failed write as a sentence (never a traceback) and return None.
 
     A refusal (the user's own request: no tab, not allowed) is said as it is. A failure of the source may
@@ -142,7 +142,7 @@ def _submissions(view: View, code: str) -> pd.DataFrame:
 def _confirm(view: View, backend: Backend, user: User, code: str, key: tuple[Any, ...], note: str = "") -> None:
     record_id = _record_id(key)
     at = backend.now()
-    result = _write(
+    result = write(
         lambda: actions.confirm_report(
             backend.writer(),
             user,
@@ -254,7 +254,7 @@ def _fingerprint(fields: dict[str, Any]) -> tuple[Any, ...]:
     return tuple((name, str(fields.get(name) or "").strip()) for name in FIELD_KEYS)
 
 
-def _bullets(lines: list[str] | tuple[str, ...]) -> str:
+def bullets(lines: list[str] | tuple[str, ...]) -> str:
     return "\n".join(f"- {md(line)}" for line in lines)
 
 
@@ -284,7 +284,7 @@ def activity_form(view: View, code: str, backend: Backend) -> None:
     if receipt is not None:
         st.success(receipt.text, icon=":material/task_alt:")
         if receipt.warnings:
-            st.warning("Hoạt động đã được tính, nhưng nên bổ sung:\n\n" + _bullets(receipt.warnings))
+            st.warning("Hoạt động đã được tính, nhưng nên bổ sung:\n\n" + bullets(receipt.warnings))
     st.caption(
         f"Hoạt động được ghi thêm vào cuối trang «{md(tab)}» của đơn vị, và được kiểm tra theo đúng quy tắc "
         "như khi nhập trực tiếp vào bảng tính."
@@ -341,7 +341,7 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
     state = _state()
     title = str(fields["title"] or "")
     record_id = _record_id(("activity", code, _fingerprint(fields)))
-    outcome = _write(
+    outcome = write(
         lambda: actions.add_activity(
             backend.writer(),
             user,
@@ -356,9 +356,9 @@ def _submit_activity(view: View, backend: Backend, user: User, code: str, fields
     if outcome is None:
         return
     if outcome.result is None:
-        st.error("**Chưa ghi hoạt động.** Sửa các mục sau rồi bấm lại:\n\n" + _bullets(outcome.check.errors))
+        st.error("**Chưa ghi hoạt động.** Sửa các mục sau rồi bấm lại:\n\n" + bullets(outcome.check.errors))
         if outcome.check.warnings:
-            st.warning("Nên bổ sung thêm:\n\n" + _bullets(outcome.check.warnings))
+            st.warning("Nên bổ sung thêm:\n\n" + bullets(outcome.check.warnings))
         return
     backend.after_write(backend.now())
     result = outcome.result

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import loader
-from components import kpi, tables, unit_forms
+from components import corrections_form, kpi, tables, unit_forms
 from components.context import current_view
 from components.filters import select_unit, unit_names
 from components.safe import md
@@ -146,3 +146,14 @@ else:
     )
     cell_url = parsed.snapshot.cell_url if parsed.snapshot is not None else None
     tables.show_problems(tables.problems_frame(problems, names, cell_url), key="unit_problems", with_unit=False)
+
+corrections_form.correction_form(
+    view,
+    code,
+    corrections_form.Backend(
+        editor=lambda: loader.editor(view.settings),
+        now=backend.now,
+        after_write=backend.after_write,
+    ),
+    summary.activities,
+)

@@ -21,7 +21,7 @@ does I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -193,6 +193,7 @@ class CorrectionOutcome:
 
     check: FormCheck | None
     result: UpdateResult | None
+    changes: Mapping[str, Cell] = field(default_factory=dict)  # column key → the value written
 
 
 def _authorize(user: User, units: pd.DataFrame, unit_code: str, state: RowState, log_tab: str | None) -> None:
@@ -298,7 +299,7 @@ def correct_activity(
         log=_log_lines(user, unit_code, shown, changes, at, "Sửa", note),
         record_id=record_id,
     )
-    return CorrectionOutcome(check, result)
+    return CorrectionOutcome(check, result, changes)
 
 
 def withdraw_activity(

@@ -24,6 +24,8 @@ from reporting.errors import SourceError
 from reporting.periods import deadline, quarter
 from reporting.plan import PLAN_2023
 from reporting.schema import (
+    CORRECTION_COLUMNS,
+    CORRECTIONS_TAB,
     LETTERHEAD_TAB,
     PLAN_TAB,
     REMINDER_COLUMNS,
@@ -429,6 +431,7 @@ def build_demo(path: str | Path, seed: int = SEED, second_year: bool = True) -> 
         cell.number_format = "dd/mm/yyyy hh:mm"
     _write_reviews_tab(book, second_year)
     book.create_sheet(REMINDERS_TAB).append([c.header for c in REMINDER_COLUMNS])  # empty: no reminder sent yet
+    book.create_sheet(CORRECTIONS_TAB).append([c.header for c in CORRECTION_COLUMNS])  # empty: nothing corrected yet
     if second_year:
         _write_plan_tab(book)
         _write_letterhead_tab(book)
@@ -448,9 +451,13 @@ def build_demo(path: str | Path, seed: int = SEED, second_year: bool = True) -> 
     return path
 
 
-DEMO_MARK = "CCHC - sổ dữ liệu mẫu 2023–2024, có trang Nhắc việc (dữ liệu giả)"
-# Earlier versions' demo (2023 alone; 2023–2024 without «Nhắc việc»): ours, rewritten on use.
-OLD_DEMO_MARKS = ("CCHC - sổ dữ liệu mẫu (dữ liệu giả)", "CCHC - sổ dữ liệu mẫu 2023–2024 (dữ liệu giả)")
+DEMO_MARK = "CCHC - sổ dữ liệu mẫu 2023–2024, có trang Nhắc việc và Nhật ký sửa (dữ liệu giả)"
+# Earlier versions' demo (2023 alone; 2023–2024 without «Nhắc việc»; without «Nhật ký sửa»): ours, rewritten on use.
+OLD_DEMO_MARKS = (
+    "CCHC - sổ dữ liệu mẫu (dữ liệu giả)",
+    "CCHC - sổ dữ liệu mẫu 2023–2024 (dữ liệu giả)",
+    "CCHC - sổ dữ liệu mẫu 2023–2024, có trang Nhắc việc (dữ liệu giả)",
+)
 
 
 def _mark(path: Path) -> str | None:

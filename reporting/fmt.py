@@ -114,3 +114,12 @@ _WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tá
 def count_word(n: int) -> str:
     """A small count in words, as Vietnamese prose writes it ('mười nội dung'); digits above ten."""
     return _WORDS[n] if 0 <= n <= 10 else number(n)
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` on one line, cut at a word to at most `width` characters with «…» when longer."""
+    one_line = " ".join(str(text).split())
+    if len(one_line) <= width:
+        return one_line
+    cut = one_line[: width - 1].rsplit(" ", 1)[0] or one_line[: width - 1]
+    return cut + "…"
