@@ -5,13 +5,30 @@ units get no form."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pytest
 from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
 
 from components import corrections_form as fix
 from tests.app_fixtures import assert_clean, table, texts
-from tests.test_app_roles import CSCN, OFFICE, app, read_book, unit_page, workbook  # noqa: F401 (fixtures)
+from tests.test_app_roles import CSCN, OFFICE, read_book, signed_in_app, unit_page
 
 VP = "vanphong@sldtbxh.example.vn"  # the demo's Văn phòng Sở
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, first_year_demo: Path) -> Path:
+    return Path(shutil.copy(first_year_demo, tmp_path / "cchc.xlsx"))
+
+
+@pytest.fixture
+def app(app_env: None, workbook: Path) -> Callable[..., AppTest]:
+    return partial(signed_in_app, workbook)
 
 
 def _log_lines(path) -> list[tuple]:
@@ -48,7 +65,7 @@ def test_a_unit_fixes_its_error_row_and_it_counts_at_once(app, workbook) -> None
     problems = table(at, "Trang", "Dòng", "Ô")
     rows = set(problems.loc[problems["Trang"] == "VP", "Dòng"])
     assert "12" not in rows and {"5", "19"} <= rows  # it left the rows to fix at once; the others stay
-    ((when, who, unit, tab, row, column, old, new, action, note, rid),) = _log_lines(workbook)
+    ((when, who, unit, tab, row, column, old, new, action, _note, rid),) = _log_lines(workbook)
     assert (who, unit, tab, row, column, old, new, action) == (VP, "VP", "VP", 12, "Nội dung", "f", "g", "Sửa")
     assert rid and when is not None
 

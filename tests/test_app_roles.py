@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -57,24 +58,27 @@ def workbook(tmp_path: Path, first_year_demo: Path) -> Path:
     return Path(shutil.copy(first_year_demo, tmp_path / "cchc.xlsx"))
 
 
+def signed_in_app(
+    workbook: Path, email: str | None = None, *, auth: bool = True, user: dict | None = None, **secrets
+) -> AppTest:
+    """An AppTest of app.py on `workbook`, not yet run; signed in as `email` when `[auth]` is on."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.secrets["source"] = str(workbook)
+    if auth:
+        at.secrets["auth"] = AUTH
+        at.secrets["roles"] = ROLES
+    else:
+        at.secrets["demo_mode"] = True  # a source without [auth] runs only when asked for
+    for key, value in secrets.items():
+        at.secrets[key] = value
+    at.user = user if user is not None else {"is_logged_in": True, "email": email, "email_verified": True}
+    return at
+
+
 @pytest.fixture
 def app(app_env: None, workbook: Path) -> Callable[..., AppTest]:
-    """An AppTest of app.py on `workbook`, not yet run; signed in as `email` when `[auth]` is on."""
-
-    def build(email: str | None = None, *, auth: bool = True, user: dict | None = None, **secrets) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=120)
-        at.secrets["source"] = str(workbook)
-        if auth:
-            at.secrets["auth"] = AUTH
-            at.secrets["roles"] = ROLES
-        else:
-            at.secrets["demo_mode"] = True  # a source without [auth] runs only when asked for
-        for key, value in secrets.items():
-            at.secrets[key] = value
-        at.user = user if user is not None else {"is_logged_in": True, "email": email, "email_verified": True}
-        return at
-
-    return build
+    """`signed_in_app` on this test's workbook."""
+    return partial(signed_in_app, workbook)
 
 
 def read_book(path: Path) -> Parsed:
