@@ -44,6 +44,15 @@ kpi.render_cards(
     ],
 )
 
+withdrawn = parsed.withdrawn
+if filters.unit:
+    withdrawn = withdrawn[withdrawn["unit_code"] == filters.unit]
+if len(withdrawn):
+    st.caption(
+        f"Ngoài ra {fmt.number(len(withdrawn))} dòng đã được đơn vị hủy (ô «Trạng thái» ghi «Hủy»): vẫn còn trong "
+        "bảng tính, không được tính và không được kiểm tra."
+    )
+
 if problems.empty:
     st.success(f"Không có lỗi hay cảnh báo nào ({who}).")
     st.stop()

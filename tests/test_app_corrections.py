@@ -82,6 +82,9 @@ def test_a_unit_withdraws_an_activity_and_restores_it(app, workbook) -> None:
     parsed = read_book(workbook)
     assert parsed.withdrawn[["tab", "row"]].values.tolist() == [["VP", 6]]
     assert 6 not in set(parsed.activities[parsed.activities["tab"] == "VP"]["row"])
+    office = app(OFFICE).run()
+    office.switch_page("content/quality.py").run()
+    assert "Ngoài ra 1 dòng đã được đơn vị hủy (ô «Trạng thái» ghi «Hủy»)" in texts(office)  # never silently gone
     at.selectbox(key=fix.RESTORE_PICK_KEY).set_value(("VP", 6))
     at = at.run()
     at.button(key=fix.RESTORE_KEY).click()
