@@ -156,6 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             "rows": parsed.rows,
             "activities": len(parsed.activities),
             "blank_rows": parsed.blank_rows,
+            "withdrawn_rows": len(parsed.withdrawn),
             "problems": [
                 {
                     "tab": p.tab,

@@ -14,7 +14,8 @@ def check_report(parsed: Parsed) -> str:
     lines = [
         f"Nguồn: {parsed.source_name}",
         f"Đã đọc {parsed.rows} dòng hoạt động: {len(parsed.activities)} hoạt động được tính, "
-        f"{parsed.error_rows} dòng có lỗi bị loại; {parsed.blank_rows} dòng trống.",
+        f"{parsed.error_rows} dòng có lỗi bị loại; {parsed.blank_rows} dòng trống"
+        + (f"; {len(parsed.withdrawn)} dòng đã hủy (Trạng thái «Hủy»), không tính." if len(parsed.withdrawn) else "."),
         f"{errors} lỗi, {warnings} cảnh báo.",
     ]
     for severity, word in (("error", "LỖI"), ("warning", "Cảnh báo")):

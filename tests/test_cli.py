@@ -37,7 +37,7 @@ def test_check_json_counts_add_up(demo):
     data = json.loads(result.stdout)
     assert result.returncode == 1  # the demo holds wrong rows on purpose
     errors = [p for p in data["problems"] if p["severity"] == "error"]
-    assert errors and set(data) == {"rows", "activities", "blank_rows", "problems"}
+    assert errors and set(data) == {"rows", "activities", "blank_rows", "withdrawn_rows", "problems"}
     assert set(data["problems"][0]) == {"tab", "row", "column", "value", "severity", "message"}
     data_errors = {
         (p["tab"], p["row"]) for p in errors if p["row"] is not None and p["tab"] not in ("Đơn vị", "Nộp báo cáo")

@@ -326,3 +326,25 @@ def test_google_a_failed_log_append_is_finished_by_the_retry(fake, google) -> No
     outcome = correct_activity(editor, VP_USER, parsed.units, **press)  # the person presses again
     assert outcome.result is not None and fake.count("values.batchUpdate") == 0  # the change was in place
     assert [v[5:8] for n, v in _cells(read, "Nhật ký sửa").items() if n > 1] == [("Ngày", "31/02/2023", "28/02/2023")]
+
+
+def test_a_status_typed_in_the_sheet_is_read_as_people_type_it(parse_tabs) -> None:
+    header = [*HEADER, "Trạng thái"]
+    parsed = parse_tabs(
+        {
+            "Đơn vị": TABS["Đơn vị"],
+            "VP": [
+                header,
+                ["10/01/2023", "a", "Khác", "Họp", 1, None, "Hủy"],
+                ["31/02/2023", "f", "???", "Sai hết", "abc", None, " huy "],  # withdrawn: its errors no longer count
+                ["12/01/2023", "b", "Khác", "Tập huấn", 1, None, "Đã thực hiện"],  # not a withdrawal: a warning
+                ["13/01/2023", "c", "Khác", "Hội nghị", 1, None, None],
+            ],
+        }
+    )
+    assert parsed.withdrawn[["tab", "row", "title"]].values.tolist() == [["VP", 2, "Họp"], ["VP", 3, "Sai hết"]]
+    assert sorted(parsed.activities["row"]) == [4, 5]
+    vp = parsed.problems[parsed.problems["tab"] == "VP"]
+    assert vp[["row", "column", "severity"]].values.tolist() == [[4, "Trạng thái", "warning"]]
+    assert "chỉ ghi «Hủy»" in vp["message"].iloc[0]
+    assert parsed.rows == len(parsed.activities) + parsed.error_rows == 2
