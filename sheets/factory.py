@@ -24,6 +24,7 @@ from reporting.redact import REDACTOR, secret_values
 from sheets.client import build_client
 from sheets.google import GoogleSheetSource, spreadsheet_key
 from sheets.retry import RetryPolicy
+from sheets.tab_list import TabList
 
 SECRETS_PATH = Path(".streamlit") / "secrets.toml"
 SECTION = "gcp_service_account"
@@ -33,6 +34,9 @@ _NO_ACCOUNT = (
 )
 
 _sources: dict[tuple[str, str, int], GoogleSheetSource] = {}
+# Where the tab lists of the spreadsheets seen are kept (beside the last good snapshots); tests point it
+# at a temporary folder.
+tab_list = TabList()
 _lock = threading.Lock()
 
 
@@ -58,7 +62,7 @@ def open_google_source(
         opened = _sources.get(key)
         if opened is None:
             client = build_client(service_account, adapter=adapter, policy=policy)
-            opened = _sources[key] = GoogleSheetSource(source, client, clock=clock)
+            opened = _sources[key] = GoogleSheetSource(source, client, clock=clock, tab_list=tab_list)
         elif clock is not None:
             opened._clock = clock  # the loader's clock may be replaced (CCHC_NOW in tests and demos)
         return opened

@@ -1,9 +1,10 @@
 """The Google Sheets source: the whole spreadsheet in one `values:batchGet` per refresh.
 
-Tab titles and sheet ids come from one metadata request that is cached; it is fetched again only when
-the batchGet says a tab has gone, when the unit list names a unit that has no tab yet, or when the cache
-is older than `metadata_max_age`. So a warm refresh is 1 request and a cold one 2, whatever the number
-of tabs. Values are read UNFORMATTED with SERIAL_NUMBER dates and shaped by `rows_from_values`, exactly
+Tab titles and sheet ids come from one metadata request that is cached, in memory and on disk
+(`sheets.tab_list`, so a restarted process knows them too); it is fetched again only when the batchGet
+says a tab has gone, when the unit list names a unit that has no tab yet, or when the cache is older than
+`metadata_max_age` (a list from disk counts from when it was fetched). So a refresh is 1 request, and 2
+only for a spreadsheet this machine has never read, whatever the number of tabs. Values are read UNFORMATTED with SERIAL_NUMBER dates and shaped by `rows_from_values`, exactly
 as the .xlsx source shapes openpyxl's, so `reporting.parse` sees the same kind of snapshot.
 """
 
@@ -37,6 +38,7 @@ from reporting.snapshot import Snapshot, rows_from_values
 from reporting.text import fold
 from sheets.client import retrying_http, service_account_email
 from sheets.retry import http_status
+from sheets.tab_list import TabList
 
 log = logging.getLogger(__name__)
 METADATA_FIELDS = "spreadsheetId,properties.title,sheets.properties(sheetId,title,index)"
@@ -80,6 +82,7 @@ class GoogleSheetSource:
         clock: Callable[[], datetime] | None = None,
         monotonic: Callable[[], float] | None = None,
         metadata_max_age: float = 600.0,
+        tab_list: TabList | None = None,
     ) -> None:
         self.key = spreadsheet_key(spreadsheet)
         self.url = f"https://docs.google.com/spreadsheets/d/{self.key}/edit"
@@ -89,7 +92,8 @@ class GoogleSheetSource:
         self.http = retrying_http(client)  # budget, retry policy and clock of every request
         self._monotonic = monotonic or self.http.policy.clock
         self._max_age = metadata_max_age
-        self._metadata: Metadata | None = None
+        self._tab_list = tab_list
+        self._metadata: Metadata | None = self._remembered()
         self._units_without_tab: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
@@ -139,6 +143,15 @@ class GoogleSheetSource:
             log.warning("Google Sheets %s failed: %s", self.key[:8], type(exc).__name__)
             raise translated from exc
 
+    def _remembered(self) -> Metadata | None:
+        """The tab list from disk, as old as it is: a tab added by hand (a `Kế hoạch`) shows within
+        `metadata_max_age` even for commands that live seconds; a gone tab or a new unit's tab at once."""
+        known = self._tab_list.load(self.key) if self._tab_list is not None else None
+        if known is None:
+            return None
+        title, sheet_ids, age = known
+        return Metadata(title=title, sheet_ids=sheet_ids, fetched_at=self._monotonic() - age)
+
     # ---- requests ------------------------------------------------------------------------------------
     def _budget(self) -> Any:
         return self.http.budget()
@@ -155,6 +168,8 @@ class GoogleSheetSource:
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise UnexpectedAnswer("spreadsheets.get") from exc
         self._metadata = meta
+        if self._tab_list is not None:
+            self._tab_list.save(self.key, meta.title, meta.sheet_ids)
         return meta
 
     def _batch_get(self, titles: list[str]) -> dict[str, Any]:

@@ -34,3 +34,15 @@ def _loopback_only() -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(autouse=True)
+def _tab_lists_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The Google sources the app opens keep their tab lists in this test's own folder, never in the tree."""
+    from sheets import factory
+    from sheets.tab_list import TabList
+
+    saved = factory.tab_list
+    factory.tab_list = TabList(tmp_path_factory.mktemp("tab-lists"))
+    yield
+    factory.tab_list = saved

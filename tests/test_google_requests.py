@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sheets.google import GoogleSheetSource
+from sheets.tab_list import TabList
 from tests.fakesheets.fixtures import READ_AT
 
 HEADER = ["Ngày", "Nội dung", "Hình thức", "Tên hoạt động", "Số lượng", "Số người tham gia", "Minh chứng", "Ghi chú"]
@@ -97,3 +98,60 @@ def test_stale_tab_list_is_refetched_after_max_age(fake, gclient, fake_clock):
     fake.reset_counts()
     source.read()
     assert [r.op for r in fake.requests] == ["metadata", "values.batchGet"]
+
+
+# ---- after a restart: the tab list kept on disk (`sheets.tab_list`) ------------------------------------------
+
+
+def test_a_restarted_process_reads_a_known_spreadsheet_in_one_request(fake, gclient, tmp_path):
+    book = spreadsheet_with_units(fake, 5)
+    first = GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path))
+    before = first.read()
+    assert fake.count() == 2  # never seen: the tab list, then the values
+    assert not any(book.spreadsheet_id in p.name for p in tmp_path.iterdir())  # the file is named by a digest
+
+    fake.reset_counts()
+    restarted = GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path))  # a new process
+    after = restarted.read()
+    assert [r.op for r in fake.requests if r.op != "token"] == ["values.batchGet"]
+    assert after.tabs == before.tabs and after.sheet_ids == before.sheet_ids
+
+
+def test_after_a_restart_a_vanished_tab_or_a_new_units_tab_is_still_found(fake, gclient, tmp_path):
+    book = spreadsheet_with_units(fake, 3)
+    GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path)).read()
+    book.sheets.remove(book.sheet("DV02"))  # while the app was down
+
+    fake.reset_counts()
+    snap = GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path)).read()
+    assert "DV02" not in snap.tabs
+    assert [r.op for r in fake.requests if r.op != "token"] == ["values.batchGet", "metadata", "values.batchGet"]
+
+    book.batch_update([{"addSheet": {"properties": {"title": "DV09"}}}], None)  # again while the app was down
+    book.update("'DV09'!A1", [HEADER, ["1/3/2023", "b", "Khác", "Mới", 1]], "RAW")
+    book.append("'Đơn vị'", [["DV09", "Đơn vị mới"]], "RAW", "INSERT_ROWS")
+    fake.reset_counts()
+    snap = GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path)).read()
+    assert snap.tabs["DV09"][1].values[3] == "Mới"  # a unit without a known tab: the list was fetched again
+    assert [r.op for r in fake.requests if r.op != "token"] == ["values.batchGet", "metadata", "values.batchGet"]
+
+
+def test_an_unreadable_tab_list_file_is_ignored(fake, gclient, tmp_path):
+    book = spreadsheet_with_units(fake, 2)
+    GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path)).read()
+    for path in tmp_path.glob("*.tabs.json"):
+        path.write_text("{not json")
+    fake.reset_counts()
+    snap = GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path)).read()
+    assert fake.count() == 2 and len(snap.tabs) == 4
+
+
+def test_a_tab_list_kept_longer_than_its_max_age_is_fetched_again(fake, gclient, tmp_path):
+    book = spreadsheet_with_units(fake, 2)
+    wall = [1_000_000.0]
+    GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path, wall=lambda: wall[0])).read()
+    book.batch_update([{"addSheet": {"properties": {"title": "Kế hoạch"}}}], None)  # added by hand meanwhile
+    wall[0] += 601  # the next run of a command, ten minutes later
+    fake.reset_counts()
+    snap = GoogleSheetSource(book.spreadsheet_id, gclient, tab_list=TabList(tmp_path, wall=lambda: wall[0])).read()
+    assert "Kế hoạch" in snap.tabs and fake.count("metadata") == 1

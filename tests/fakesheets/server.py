@@ -13,6 +13,7 @@ import json
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -109,6 +110,7 @@ class FakeSheetsServer:
         self.faults: list[Fault] = []
         self.late: list[list[Any]] = []  # [requests still to come, the request] of "late" faults
         self.api_enabled = True
+        self.latency = 0.0  # seconds every Sheets API answer waits (a round trip to Google); tokens none
         self.lock = threading.RLock()
         self._public_keys: dict[str, Any] = {}
         self._tokens: dict[str, str] = {}
@@ -414,6 +416,8 @@ class _Handler(BaseHTTPRequestHandler):
             fake.requests.append(Recorded(op, method, parts.path, query, self.headers.get("X-Fake-Original-Host", "")))
         if op not in ("token", "allowedLocations"):
             fake.apply_late_requests()
+            if fake.latency:
+                time.sleep(fake.latency)
         fault = fake.take_fault(op)
         if fault is not None and fault.kind == "slow":
             fake._release.wait(fault.delay)
