@@ -7,10 +7,10 @@ preview all render these, so every format shows the same figures as the dashboar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -42,17 +42,42 @@ class Col:
     group: str | None = None  # upper header shared by consecutive columns with the same group
 
 
+class ColumnRows(Sequence[list[Any]]):
+    """A table's rows kept as its columns, each row made when it is read: 100,000 activities cost their
+    columns' memory, not a list per row (the .xlsx writer streams them to disk one by one)."""
+
+    def __init__(self, columns: list[list[Any]]) -> None:
+        self.columns = columns
+        self._length = len(columns[0]) if columns else 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            return [list(row) for row in zip(*(column[index] for column in self.columns), strict=True)]
+        return [column[index] for column in self.columns]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return map(list, zip(*self.columns, strict=True))
+
+
 @dataclass
 class Table:
     sheet: str
     title: str
     columns: list[Col]
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: Sequence[list[Any]] = field(default_factory=list)
     styles: list[RowStyle] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     empty: str | None = None  # said in place of rows when there are none
 
     def add(self, values: list[Any], style: RowStyle = "") -> None:
+        assert isinstance(self.rows, list), "a table of columns is complete"
         self.rows.append(values)
         self.styles.append(style)
 
@@ -290,11 +315,11 @@ def detail_columns(summary: Summary) -> list[list[Any]]:
     ]
 
 
-def detail_rows(summary: Summary) -> list[list[Any]]:
-    """Every activity of the period as rows of the `Chi tiết` table."""
+def detail_rows(summary: Summary) -> Sequence[list[Any]]:
+    """Every activity of the period as rows of the `Chi tiết` table (made as they are read)."""
     if summary.activities.empty:
         return []
-    return [list(row) for row in zip(*detail_columns(summary), strict=True)]
+    return ColumnRows(detail_columns(summary))
 
 
 def detail_table(summary: Summary) -> Table:

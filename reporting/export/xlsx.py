@@ -85,10 +85,13 @@ class _Formats:
 def to_xlsx(summary: Summary, parsed: Parsed, settings: Settings) -> bytes:
     """The workbook's bytes: Tổng hợp, Theo nội dung, Chi tiết, Tiến độ báo cáo."""
     out = io.BytesIO()
+    # constant_memory: each row goes to a temporary file as soon as the next begins, so 100,000 activities
+    # cost a few MiB, not hundreds; every sheet is therefore written strictly top to bottom (row heights
+    # included), and text goes in as inline strings.
     book = xlsxwriter.Workbook(
         out,
         {
-            "in_memory": True,
+            "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -195,6 +198,41 @@ def _header_heights(sheet: Worksheet, top: int, columns: list[Col], grouped: boo
     sheet.set_row(top + 1, POINTS_PER_LINE * lower + 4)
 
 
+def _write_header(sheet: Worksheet, top: int, columns: list[Col], header: Format, grouped: bool) -> None:
+    """The header row(s), one row at a time (constant_memory: a row is final once the next one starts). A
+    column without a group spans both rows: its label goes in the upper row, a formatted blank in the lower,
+    and the merge is recorded directly, since `merge_range` would write both rows at once."""
+    last = len(columns) - 1
+    if not grouped:
+        for index, column in enumerate(columns):
+            sheet.write_string(top, index, column.header, header)
+        return
+    spans: list[tuple[int, int]] = []  # the grouped columns' (first, last)
+    index = 0
+    while index <= last:
+        column = columns[index]
+        if column.group is None:
+            sheet.write_string(top, index, column.header, header)
+            index += 1
+            continue
+        end = index
+        while end + 1 <= last and columns[end + 1].group == column.group:
+            end += 1
+        if end > index:
+            sheet.merge_range(top, index, top, end, column.group, header)
+        else:
+            sheet.write_string(top, index, column.group, header)
+        spans.append((index, end))
+        index = end + 1
+    grouped_columns = {col for first, end in spans for col in range(first, end + 1)}
+    for index, column in enumerate(columns):
+        if index in grouped_columns:
+            sheet.write_string(top + 1, index, column.header, header)
+        else:
+            sheet.write_blank(top + 1, index, None, header)
+            sheet.merge.append([top, index, top + 1, index])  # what merge_range records (xlsxwriter 3.x)
+
+
 def _write_sheet(
     sheet: Worksheet,
     table: Table,
@@ -242,27 +280,8 @@ def _write_sheet(
     header = fm.get("header", bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
     grouped = any(c.group for c in columns)
     header_rows = 2 if grouped else 1
-    index = 0
-    while index <= last:
-        column = columns[index]
-        if column.group is None:
-            if grouped:
-                sheet.merge_range(top, index, top + 1, index, column.header, header)
-            else:
-                sheet.write_string(top, index, column.header, header)
-            index += 1
-            continue
-        end = index
-        while end + 1 <= last and columns[end + 1].group == column.group:
-            end += 1
-        if end > index:
-            sheet.merge_range(top, index, top, end, column.group, header)
-        else:
-            sheet.write_string(top, index, column.group, header)
-        for sub in range(index, end + 1):
-            sheet.write_string(top + 1, sub, columns[sub].header, header)
-        index = end + 1
-    _header_heights(sheet, top, columns, grouped)
+    _header_heights(sheet, top, columns, grouped)  # before the header's cells: rows are written in order
+    _write_header(sheet, top, columns, header, grouped)
     numbering = top + header_rows
     number_fmt = fm.get("numbering", italic=True, border=1, align="center", font_size=11)
     for index in range(len(columns)):
