@@ -55,39 +55,57 @@ def _state() -> dict[str, Any]:
     return st.session_state.setdefault(STATE_KEY, {"shown": {}, "ids": {}, "receipt": None, "filled": None})
 
 
-def _choices(view: View, code: str, activities: pd.DataFrame) -> dict[tuple[str, int], str]:
-    """(tab, row) → label: the unit's error rows first (any period), then its activities in the period shown."""
-    parsed = view.parsed
-    problems = parsed.problems[(parsed.problems["unit_code"] == code) & (parsed.problems["severity"] == "error")]
-    first_reason: dict[tuple[str, int], str] = {}
+def _row_errors(view: View, code: str) -> dict[tuple[str, int], list[str]]:
+    """(tab, row) → the row's errors, «Cột: lý do», for the unit's error rows."""
+    problems = view.parsed.problems
+    problems = problems[(problems["unit_code"] == code) & (problems["severity"] == "error")]
+    out: dict[tuple[str, int], list[str]] = {}
     for tab, row, column, reason in zip(
         problems["tab"], problems["row"], problems["column"], problems["reason"], strict=True
     ):
         if pd.notna(row):
             said = f"{column}: {reason}" if isinstance(column, str) and column else str(reason)
-            first_reason.setdefault((str(tab), int(row)), said)
-    mine = parsed.excluded[parsed.excluded["unit_code"] == code].sort_values(["tab", "row"])
-    out: dict[tuple[str, int], str] = {}
-    for tab, row in zip(mine["tab"], mine["row"], strict=True):
-        reason = first_reason.get((str(tab), int(row)), "có lỗi")
-        out[(str(tab), int(row))] = f"⚠ Trang {tab}, dòng {int(row)} — {fmt.shorten(reason, 60)}"
-    for act in activities.sort_values(["date", "row"]).itertuples(index=False):
-        title = fmt.shorten(str(act.title or "(chưa có tên)"), 50)
-        out[(str(act.tab), int(act.row))] = f"Trang {act.tab}, dòng {int(act.row)} — {fmt.day(act.date)} · {title}"
+            out.setdefault((str(tab), int(row)), []).append(said)
     return out
 
 
-def _write(action: Callable[[], Any], view: View, key: tuple[str, int]) -> Any:
-    """`unit_forms.write`, with a conflict also forgetting the row as shown, so it is read again."""
+def _choices(view: View, code: str, activities: pd.DataFrame) -> dict[tuple[str, int], str]:
+    """(tab, row) → a short label (a phone shows about 40 characters): the unit's error rows first (any
+    period) with the column at fault, then its activities in the period shown."""
+    errors = _row_errors(view, code)
+    mine = view.parsed.excluded[view.parsed.excluded["unit_code"] == code].sort_values(["tab", "row"])
+    out: dict[tuple[str, int], str] = {}
+    for tab, row in zip(mine["tab"], mine["row"], strict=True):
+        said = errors.get((str(tab), int(row)), ["lỗi"])
+        where = said[0].split(":", 1)[0] if ":" in said[0] else "lỗi"
+        out[(str(tab), int(row))] = f"⚠ {tab} · dòng {int(row)} · lỗi ở «{fmt.shorten(where, 20)}»"
+    for act in activities.sort_values(["date", "row"]).itertuples(index=False):
+        title = fmt.shorten(str(act.title or "(chưa có tên)"), 30)
+        out[(str(act.tab), int(act.row))] = f"{act.tab} · dòng {int(act.row)} · {fmt.day(act.date)[:5]} · {title}"
+    return out
 
-    def run() -> Any:
-        try:
-            return action()
-        except EditConflict:
-            _state()["shown"].pop(key, None)
-            raise
 
-    return unit_forms.write(run, view.detailed)
+def _write(action: Callable[[], Any], view: View, key: tuple[str, int], typed: dict[str, Any] | None = None) -> Any:
+    """`unit_forms.write`; after a conflict the row is read again and the form shown anew: the fields the
+    person changed keep what they typed, the others show the row as it is now, the refusal above them."""
+    try:
+        return action()
+    except EditConflict as exc:
+        state = _state()
+        shown = state["shown"].pop(key, None)
+        if typed is not None and shown is not None:
+            changed = corrections.changed_fields(shown, typed, view.parsed.plans)
+            state["keep"] = {name: typed[name] for name in changed}
+        state["conflict"] = str(exc)
+        state["filled"] = None
+    return None
+
+
+def _guarded(action: Callable[[], Any], view: View, key: tuple[str, int], typed: dict[str, Any] | None = None) -> Any:
+    result = unit_forms.write(lambda: _write(action, view, key, typed), view.detailed)
+    if "conflict" in _state():
+        st.rerun()  # outside the spinner: the row is read again and the refusal said above the form
+    return result
 
 
 def _open(view: View, backend: Backend, key: tuple[str, int]) -> RowState | None:
@@ -117,7 +135,8 @@ def _fill(shown: RowState, start: dict[str, Any]) -> None:
     if state["filled"] == stamp:
         return
     state["filled"] = stamp
-    st.session_state.update({FIELD_KEYS[name]: value for name, value in start.items()})
+    kept = state.pop("keep", {})  # what the person typed before a conflict, over the row as it is now
+    st.session_state.update({FIELD_KEYS[name]: kept.get(name, value) for name, value in start.items()})
     st.session_state[FIELD_KEYS["reason"]] = ""
     st.session_state[WITHDRAW_SURE_KEY] = False
 
@@ -136,6 +155,8 @@ def _done(backend: Backend, key: tuple[str, ...], text: str) -> None:
     state["shown"] = {}
     state["filled"] = None
     state["receipt"] = text
+    state["last"] = key
+    state["reset"] = True  # the picker starts again: its labels (errors, titles) are those of the new read
     st.rerun()
 
 
@@ -143,9 +164,12 @@ def _change_text(result: corrections.UpdateResult, shown: RowState, new: dict[st
     where = f"trang «{md(result.tab)}», dòng {result.row}"
     if result.duplicate:
         return f"Yêu cầu sửa này đã được ghi trước đó ({where}); không ghi thêm."
+
+    def said(key: str, value: Any) -> str:
+        return md(fmt.shorten(corrections.cell_text(key, value), 80)) or "trống"
+
     parts = [
-        f"{md(shown.headers.get(k, k))}: «{md(corrections.cell_text(k, shown.values.get(k))) or 'trống'}» → "
-        f"«{md(corrections.cell_text(k, new.get(k))) or 'trống'}»"
+        f"{md(shown.headers.get(k, k))}: «{said(k, shown.values.get(k))}» → «{said(k, new.get(k))}»"
         for k in result.changed
     ]
     return f"Đã sửa {where} (ghi vào «Nhật ký sửa»): " + "; ".join(parts) + "."
@@ -161,6 +185,9 @@ def correction_form(view: View, code: str, backend: Backend, activities: pd.Data
         st.session_state[PICK_KEY] = None
         st.session_state[RESTORE_PICK_KEY] = None
     _receipt()
+    conflict = _state().pop("conflict", None)
+    if conflict:
+        st.error(md(conflict), icon=":material/block:")
     if view.parsed.corrections_tab is None:
         st.info(corrections.NO_LOG_TAB)
         return
@@ -186,6 +213,9 @@ def correction_form(view: View, code: str, backend: Backend, activities: pd.Data
         if key is not None:
             shown = _open(view, backend, key)
             if shown is not None:
+                errors = _row_errors(view, code).get(key)
+                if errors:
+                    st.warning("Dòng này đang có lỗi:\n\n" + unit_forms.bullets(errors), icon=":material/warning:")
                 _row_form(view, backend, user, code, shown)
     if not withdrawn.empty:
         _restore_section(view, backend, user, code, withdrawn)
@@ -240,7 +270,9 @@ def _save(
 ) -> None:
     key = ("fix", shown.tab, shown.row)
     record_id = _state()["ids"].setdefault(key, new_record_id())
-    outcome = _write(
+    if not corrections.changed_fields(shown, typed, view.parsed.plans) and _state().get("last") == key:
+        return  # a repeated press after the save: its receipt is already above
+    outcome = _guarded(
         lambda: corrections.correct_activity(
             backend.editor(),
             user,
@@ -256,6 +288,7 @@ def _save(
         ),
         view,
         (shown.tab, shown.row),
+        typed,
     )
     if outcome is None:
         return
@@ -269,7 +302,7 @@ def _save(
 def _withdraw(view: View, backend: Backend, user: User, code: str, shown: RowState, reason: str) -> None:
     key = ("withdraw", shown.tab, shown.row)
     record_id = _state()["ids"].setdefault(key, new_record_id())
-    result = _write(
+    result = _guarded(
         lambda: corrections.withdraw_activity(
             backend.editor(),
             user,
@@ -285,7 +318,6 @@ def _withdraw(view: View, backend: Backend, user: User, code: str, shown: RowSta
         (shown.tab, shown.row),
     )
     if result is not None:
-        _state()["reset"] = True
         _done(
             backend,
             key,
@@ -325,7 +357,6 @@ def _restore_section(view: View, backend: Backend, user: User, code: str, withdr
                 log_tab=view.parsed.corrections_tab,
             )
 
-        result = _write(restore, view, pick)
+        result = _guarded(restore, view, pick)
         if result is not None:
-            _state()["reset"] = True
             _done(backend, key, f"Đã khôi phục hoạt động ở trang «{md(result.tab)}», dòng {result.row}.")

@@ -234,6 +234,14 @@ def _log_lines(
     ]
 
 
+def _checking_plans(fields: Mapping[str, Any], shown: RowState, plans: Plans) -> Plans:
+    """The plans to check the row by: all of them, each row by its date's year; while the new date does not
+    read, the plan of the row as it was (its letters are the ones to hint at, not the newest plan's)."""
+    if fields.get("date") not in (None, "") and parse_date(fields["date"])[1] is None:
+        return plans
+    return Plans((plan_of_row(shown, plans),), from_tab=plans.from_tab)
+
+
 def _typed(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
@@ -284,7 +292,7 @@ def correct_activity(
         raise WriteRefused("Chưa có thay đổi nào để lưu: hãy sửa ít nhất một ô.")
     # The row as it will be: what it holds, with the person's changes. The parser's rules judge it.
     fields = {key: shown.values.get(key) for key in FIELDS} | {key: typed[key] for key in keys}
-    check = check_activity(fields, plans)
+    check = check_activity(fields, _checking_plans(fields, shown, plans))
     if not check.ok or check.activity is None:
         return CorrectionOutcome(check, None)
     plan = plans.for_year(period_of(check.activity["date"])[0])

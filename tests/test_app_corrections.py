@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from components import corrections_form as fix
-from tests.app_fixtures import assert_clean, table, texts
+from tests.app_fixtures import assert_clean, shown, table, texts
 from tests.test_app_roles import CSCN, OFFICE, read_book, signed_in_app, unit_page
 
 VP = "vanphong@sldtbxh.example.vn"  # the demo's Văn phòng Sở
@@ -44,15 +44,18 @@ def _open(at, tab: str, row: int):
 def test_a_unit_fixes_its_error_row_and_it_counts_at_once(app, workbook) -> None:
     at = unit_page(app(VP).run(), 2023, 1)
     options = at.selectbox(key=fix.PICK_KEY).options
-    assert [o.split(":")[0] for o in options[:4]] == [
-        "⚠ Trang VP, dòng 5 — Ngày",
-        "⚠ Trang VP, dòng 12 — Nội dung",
-        "⚠ Trang VP, dòng 19 — Hình thức",
-        "Trang VP, dòng 2 — 15/12/2022 · Tập huấn kỹ năng giải quyết thủ tục hành chính…",
-    ]  # the error rows first (what is wrong), then the activities of the quarter shown
+    assert options[:4] == [
+        "⚠ VP · dòng 5 · lỗi ở «Ngày»",
+        "⚠ VP · dòng 12 · lỗi ở «Nội dung»",
+        "⚠ VP · dòng 19 · lỗi ở «Hình thức»",
+        "VP · dòng 2 · 15/12 · Tập huấn kỹ năng giải quyết…",
+    ]  # the error rows first (where it is wrong), then the activities of the quarter shown; short, for a phone
+    assert max(len(o) for o in options) <= 60
     at = _open(at, "VP", 12)
     assert_clean(at)
     assert "Ô «Nội dung» đang ghi «f»: chọn lại theo Kế hoạch." in texts(at)
+    (warning,) = [shown(w.value) for w in at.warning if w.value.startswith("Dòng này đang có lỗi")]
+    assert "Nội dung: không có nội dung «f» trong kế hoạch" in warning
     assert at.text_input(key=fix.FIELD_KEYS["title"]).value.startswith("Lồng ghép nội dung CCHC")
     at.multiselect(key=fix.FIELD_KEYS["areas"]).set_value(["g"])
     at.button(key=fix.SAVE_KEY).click()
@@ -68,6 +71,7 @@ def test_a_unit_fixes_its_error_row_and_it_counts_at_once(app, workbook) -> None
     ((when, who, unit, tab, row, column, old, new, action, _note, rid),) = _log_lines(workbook)
     assert (who, unit, tab, row, column, old, new, action) == (VP, "VP", "VP", 12, "Nội dung", "f", "g", "Sửa")
     assert rid and when is not None
+    assert at.selectbox(key=fix.PICK_KEY).value is None  # the picker starts again, its labels from the new read
 
 
 def test_a_unit_withdraws_an_activity_and_restores_it(app, workbook) -> None:
@@ -108,9 +112,15 @@ def test_a_row_changed_in_the_sheet_after_it_was_opened_is_not_overwritten(app, 
     assert "Dòng 7 của trang «VP» đã được thay đổi" in error and "Sửa trực tiếp trong bảng tính" in error
     assert load_workbook(workbook)["VP"]["D7"].value == "Sửa trực tiếp trong bảng tính"
     assert _log_lines(workbook) == []
-    at.button(key=fix.SAVE_KEY).click()  # pressed again: the row is read anew, the form starts from it
-    at = at.run()
+    # The form shows the row as it is now, with what the person typed kept on top of it.
     assert at.text_input(key=fix.FIELD_KEYS["title"]).value == "Sửa trực tiếp trong bảng tính"
+    assert at.text_input(key=fix.FIELD_KEYS["quantity"]).value == "9"
+    at.button(key=fix.SAVE_KEY).click()  # pressed again, knowing
+    at = at.run()
+    assert_clean(at)
+    row = [c.value for c in load_workbook(workbook)["VP"][7]]
+    assert row[3] == "Sửa trực tiếp trong bảng tính" and row[4] == 9  # both edits stand
+    assert [(line[5], line[7]) for line in _log_lines(workbook)] == [("Số lượng", "9")]
 
 
 def test_the_office_gets_no_correction_form_and_another_unit_only_its_own_rows(app, workbook) -> None:
@@ -122,7 +132,7 @@ def test_the_office_gets_no_correction_form_and_another_unit_only_its_own_rows(a
     at = unit_page(app(CSCN).run(), 2023, 1)
     assert_clean(at)
     options = at.selectbox(key=fix.PICK_KEY).options
-    assert options and all(o.removeprefix("⚠ ").startswith("Trang CSCN, dòng ") for o in options)
+    assert options and all(o.removeprefix("⚠ ").startswith("CSCN · dòng ") for o in options)
     assert workbook.read_bytes() == before
 
 

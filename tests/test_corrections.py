@@ -348,3 +348,22 @@ def test_a_status_typed_in_the_sheet_is_read_as_people_type_it(parse_tabs) -> No
     assert vp[["row", "column", "severity"]].values.tolist() == [[4, "Trạng thái", "warning"]]
     assert "chỉ ghi «Hủy»" in vp["message"].iloc[0]
     assert parsed.rows == len(parsed.activities) + parsed.error_rows == 2
+
+
+def test_while_the_new_date_does_not_read_the_row_is_checked_by_its_own_years_plan(private_demo, tmp_path) -> None:
+    """The demo's 2024 plan drops «m» and adds «n»: a 2023 row with a mistyped date is still told 2023's letters."""
+    import shutil
+
+    path = Path(shutil.copy(private_demo, tmp_path / "demo.xlsx"))
+    parsed = parse_snapshot(WorkbookSource(path, clock=lambda: READ_AT).read())
+    assert parsed.plans.many
+    editor = WorkbookWriter(path)
+    shown = editor.read_row("VP", 12, ACTIVITY_COLUMNS)  # 02/02/2023, «Nội dung» «f»
+    typed = form_values(shown, parsed.plans) | {"date": "31/02/2023"}
+    outcome = correct_activity(
+        editor, User("vanphong@sldtbxh.example.vn", "unit", "VP", "Văn phòng Sở"), parsed.units, unit_code="VP",
+        shown=shown, typed=typed, at=AT, record_id="d", log_tab=parsed.corrections_tab, plans=parsed.plans,
+    )  # fmt: skip
+    assert outcome.result is None
+    (areas,) = [e for e in outcome.check.errors if e.startswith("Nội dung")]
+    assert "a, b, c, d, e, g, h, k, l, m" in areas and "năm 2024" not in areas
