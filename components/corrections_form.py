@@ -181,7 +181,7 @@ def correction_form(view: View, code: str, backend: Backend, activities: pd.Data
     if user is None:
         return
     st.subheader("Sửa hoặc hủy một hoạt động")
-    if _state().pop("reset", False):  # the row withdrawn or restored is no longer where it was listed
+    if _state().pop("reset", False):  # after a write: nothing open, the labels are those of the new read
         st.session_state[PICK_KEY] = None
         st.session_state[RESTORE_PICK_KEY] = None
     _receipt()
