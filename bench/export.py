@@ -6,7 +6,8 @@ the code it measures). `summarize` itself is timed apart, since the page and the
 all three files.
 
 The .xlsx is also compared with its floor (issue 15): xlsxwriter's constant_memory mode writing the same
-cells with none of the layout; the goal is ≤ 1.2× its time and under 50 MiB at 100,000 activities.
+cells with none of the layout; the goal is ≤ 1.2× its time and under 50 MiB at 100,000 activities (above
+`CONSTANT_MEMORY_ROWS` the export itself streams; below, it is built in memory, faster).
 
 Run: `make bench` or `.venv/bin/python bench/export.py [ACTIVITIES]` (25,000 by default; the 5 s and 1 s
 budgets apply at 25,000). Prints a Markdown table; exits 1 when a goal is missed.
@@ -128,9 +129,9 @@ def main() -> int:
             f"| .{ext} | {seconds:.2f} | {cpu:.2f} | {budget if budget else '–'} | {peak:.0f} "
             f"| {len(data) / 1024:,.0f} |"  # type: ignore[arg-type]
         )
-        if ext == "xlsx":  # issue 15: within 1.2× the floor's time, under 50 MiB
+        if ext == "xlsx":  # issue 15, at 100,000 activities: within 1.2× the floor's time, under 50 MiB
             ratio = seconds / floor_s
-            failed |= ratio > 1.2 or peak >= 50
+            failed |= ACTIVITIES >= 100_000 and (ratio > 1.2 or peak >= 50)
             print(f"| .xlsx ÷ floor | {ratio:.2f}× | {cpu / floor_cpu:.2f}× | – | goal: ≤ 1.2×, < 50 MiB | – |")
     return 1 if failed else 0
 

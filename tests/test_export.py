@@ -603,3 +603,38 @@ def test_a_cell_beyond_excels_limit_is_cut_with_a_marker_and_said(tmp_path) -> N
     cut = [v for v in cells if v.endswith(CUT_MARK)]
     assert cut and all(len(v) == MAX_CELL for v in cut)
     assert any("ô dài quá 32.767 ký tự" in v for v in cells)
+
+
+def test_a_large_export_written_in_constant_memory_holds_what_the_in_memory_one_holds(parsed, q1, monkeypatch) -> None:
+    """Above `CONSTANT_MEMORY_ROWS` table rows the .xlsx streams its rows to disk: every value, format, merge,
+    row height and print setting is the same as when it is built in memory (only how text is stored differs)."""
+    from reporting.export import xlsx as xlsx_module
+
+    def cells(data: bytes) -> list[tuple]:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        out: list[tuple] = []
+        for sheet in book.worksheets:
+            out.append((sheet.title, sorted(str(m) for m in sheet.merged_cells.ranges), sheet.print_title_rows,
+                        sheet.freeze_panes, sheet.page_setup.orientation))  # fmt: skip
+            out += [
+                (
+                    sheet.title,
+                    c.coordinate,
+                    c.value,
+                    c.number_format,
+                    c.font.b,
+                    c.border.left.style,
+                    c.alignment.wrap_text,
+                )
+                for row in sheet.iter_rows()
+                for c in row
+                if c.value is not None or c.border.left.style
+            ]
+            out += [(sheet.title, r, d.height) for r, d in sorted(sheet.row_dimensions.items()) if d.height]
+        return out
+
+    in_memory = to_xlsx(q1, parsed, SETTINGS)
+    monkeypatch.setattr(xlsx_module, "CONSTANT_MEMORY_ROWS", 0)
+    streamed = to_xlsx(q1, parsed, SETTINGS)
+    assert b"sharedStrings" in in_memory and b"sharedStrings" not in streamed  # the two modes really ran
+    assert cells(streamed) == cells(in_memory)
