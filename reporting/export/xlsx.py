@@ -255,7 +255,6 @@ def _write_sheet(
     columns = table.columns
     last = len(columns) - 1
     total_width = sum(c.width for c in columns)
-    sheet.set_default_row(POINTS_PER_LINE)  # first: in constant memory a row takes it when it is written
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     left, right = _blocks(columns)
@@ -323,6 +322,8 @@ def _write_sheet(
     sheet.fit_to_pages(1, 0)
     sheet.set_footer(f'&C&"{FONT},Regular"&11Trang &P/&N')
     sheet.hide_gridlines(2)
+    # Last, so in constant memory the rows do not each carry it: the sheet's default row height says it once.
+    sheet.set_default_row(POINTS_PER_LINE)
 
 
 class _Cells:
