@@ -265,6 +265,32 @@ def _new_cells(
     return cells
 
 
+def _update(
+    editor: RowEditor,
+    user: User,
+    unit_code: str,
+    shown: RowState,
+    changes: Mapping[str, Cell],
+    *,
+    at: datetime,
+    record_id: str,
+    log_tab: str | None,
+    action: str,
+    note: str,
+) -> UpdateResult:
+    """Hand the checked change to the editor, with its log lines (the editor re-reads the row first)."""
+    return editor.update_row(
+        shown.tab,
+        shown.row,
+        expected=shown.values,
+        changes=changes,
+        columns=ACTIVITY_COLUMNS,
+        log_tab=str(log_tab),
+        log=_log_lines(user, unit_code, shown, changes, at, action, note),
+        record_id=record_id,
+    )
+
+
 def correct_activity(
     editor: RowEditor,
     user: User,
@@ -297,15 +323,8 @@ def correct_activity(
         return CorrectionOutcome(check, None)
     plan = plans.for_year(period_of(check.activity["date"])[0])
     changes = _new_cells(keys, typed, check.activity, plan)
-    result = editor.update_row(
-        shown.tab,
-        shown.row,
-        expected=shown.values,
-        changes=changes,
-        columns=ACTIVITY_COLUMNS,
-        log_tab=str(log_tab),
-        log=_log_lines(user, unit_code, shown, changes, at, "Sửa", note),
-        record_id=record_id,
+    result = _update(
+        editor, user, unit_code, shown, changes, at=at, record_id=record_id, log_tab=log_tab, action="Sửa", note=note
     )
     return CorrectionOutcome(check, result, changes)
 
@@ -328,15 +347,8 @@ def withdraw_activity(
     if shown.withdrawn:
         raise WriteRefused(f"Dòng {shown.row} đã được hủy từ trước; không ghi thêm.")
     changes = {"status": WITHDRAWN}
-    return editor.update_row(
-        shown.tab,
-        shown.row,
-        expected=shown.values,
-        changes=changes,
-        columns=ACTIVITY_COLUMNS,
-        log_tab=str(log_tab),
-        log=_log_lines(user, unit_code, shown, changes, at, "Hủy", reason),
-        record_id=record_id,
+    return _update(
+        editor, user, unit_code, shown, changes, at=at, record_id=record_id, log_tab=log_tab, action="Hủy", note=reason
     )
 
 
@@ -356,16 +368,10 @@ def restore_activity(
     if not shown.withdrawn:
         raise WriteRefused(f"Dòng {shown.row} chưa bị hủy; không có gì để khôi phục.")
     changes: dict[str, Cell] = {"status": None}
-    return editor.update_row(
-        shown.tab,
-        shown.row,
-        expected=shown.values,
-        changes=changes,
-        columns=ACTIVITY_COLUMNS,
-        log_tab=str(log_tab),
-        log=_log_lines(user, unit_code, shown, changes, at, "Khôi phục", ""),
-        record_id=record_id,
-    )
+    return _update(
+        editor, user, unit_code, shown, changes, at=at, record_id=record_id, log_tab=log_tab, action="Khôi phục",
+        note="",
+    )  # fmt: skip
 
 
 __all__ = [
