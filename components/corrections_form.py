@@ -55,6 +55,17 @@ def _state() -> dict[str, Any]:
     return st.session_state.setdefault(STATE_KEY, {"shown": {}, "ids": {}, "receipt": None, "filled": None})
 
 
+def _record_id(key: tuple[Any, ...]) -> str:
+    """The id of one request, made on its first press and kept until it is written (`_done`)."""
+    return _state()["ids"].setdefault(key, new_record_id())
+
+
+def _label(tab: str, row: int, day: Any, title: Any) -> str:
+    """An activity as a short line (a phone shows about 40 characters): tab, row, day and month, title."""
+    when = fmt.day(day)[:5] or "chưa rõ ngày"
+    return f"{tab} · dòng {row} · {when} · {fmt.shorten(str(title or '(chưa có tên)'), 30)}"
+
+
 def _row_errors(view: View, code: str) -> dict[tuple[str, int], list[str]]:
     """(tab, row) → the row's errors, «Cột: lý do», for the unit's error rows."""
     problems = view.parsed.problems
@@ -80,8 +91,7 @@ def _choices(view: View, code: str, activities: pd.DataFrame) -> dict[tuple[str,
         where = said[0].split(":", 1)[0] if ":" in said[0] else "lỗi"
         out[(str(tab), int(row))] = f"⚠ {tab} · dòng {int(row)} · lỗi ở «{fmt.shorten(where, 20)}»"
     for act in activities.sort_values(["date", "row"]).itertuples(index=False):
-        title = fmt.shorten(str(act.title or "(chưa có tên)"), 30)
-        out[(str(act.tab), int(act.row))] = f"{act.tab} · dòng {int(act.row)} · {fmt.day(act.date)[:5]} · {title}"
+        out[(str(act.tab), int(act.row))] = _label(act.tab, int(act.row), act.date, act.title)
     return out
 
 
@@ -269,7 +279,7 @@ def _save(
     view: View, backend: Backend, user: User, code: str, shown: RowState, typed: dict[str, Any], reason: str
 ) -> None:
     key = ("fix", shown.tab, shown.row)
-    record_id = _state()["ids"].setdefault(key, new_record_id())
+    record_id = _record_id(key)
     if not corrections.changed_fields(shown, typed, view.parsed.plans) and _state().get("last") == key:
         return  # a repeated press after the save: its receipt is already above
     outcome = _guarded(
@@ -301,7 +311,7 @@ def _save(
 
 def _withdraw(view: View, backend: Backend, user: User, code: str, shown: RowState, reason: str) -> None:
     key = ("withdraw", shown.tab, shown.row)
-    record_id = _state()["ids"].setdefault(key, new_record_id())
+    record_id = _record_id(key)
     result = _guarded(
         lambda: corrections.withdraw_activity(
             backend.editor(),
@@ -330,8 +340,7 @@ def _restore_section(view: View, backend: Backend, user: User, code: str, withdr
         f"Hoạt động đã hủy ({fmt.number(len(withdrawn))})", icon=":material/restore:", key="fix_restore_box"
     ):
         labels = {
-            (str(tab), int(row)): f"Trang {tab}, dòng {int(row)} — {fmt.day(day, '(ngày chưa đọc được)')} · "
-            f"{fmt.shorten(title or '(chưa có tên)', 50)}"
+            (str(tab), int(row)): _label(tab, int(row), day, title)
             for tab, row, day, title in zip(
                 withdrawn["tab"], withdrawn["row"], withdrawn["date"], withdrawn["title"], strict=True
             )
@@ -342,12 +351,13 @@ def _restore_section(view: View, backend: Backend, user: User, code: str, withdr
         if pick is None or not st.button("Khôi phục hoạt động", key=RESTORE_KEY, icon=":material/restore:"):
             return
         key = ("restore", *pick)
-        record_id = _state()["ids"].setdefault(key, new_record_id())
+        record_id = _record_id(key)
 
         def restore() -> Any:
-            shown = backend.editor().read_row(pick[0], pick[1], ACTIVITY_COLUMNS)
+            editor = backend.editor()
+            shown = editor.read_row(pick[0], pick[1], ACTIVITY_COLUMNS)
             return corrections.restore_activity(
-                backend.editor(),
+                editor,
                 user,
                 view.parsed.units,
                 unit_code=code,

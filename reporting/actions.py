@@ -22,7 +22,7 @@ from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
 from reporting.periods import DEFAULT_RULES, VN_TZ, PeriodRules, period_of
 from reporting.periods import quarter as quarter_period
-from reporting.plan import DEFAULT_PLANS, Plans
+from reporting.plan import DEFAULT_PLANS, Plan, Plans
 from reporting.schema import (
     ACTIVITY_COLUMNS,
     REVIEW_COLUMNS,
@@ -231,6 +231,22 @@ def _typed(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
+def activity_cells(fields: Mapping[str, Any], activity: Mapping[str, Any], plan: Plan) -> dict[str, Cell]:
+    """A checked activity (`FormCheck.activity`) as its tab should hold it, key by key: the date, the letters
+    «a, c», the channel's dropdown label, a count only when one was typed (a blank count stays blank, as a
+    person leaves it, and the parser reads its default), text as typed without spaces around; blank is None."""
+    return {
+        "date": activity["date"],
+        "areas": ", ".join(activity["areas"]),
+        "channel": plan.channel_by_code[activity["channel"]].label,  # the template's dropdown value
+        "title": str(fields.get("title") or "").strip() or None,
+        "quantity": activity["quantity"] if _typed(fields.get("quantity")) else None,
+        "participants": activity["participants"] if _typed(fields.get("participants")) else None,
+        "evidence": str(fields.get("evidence") or "").strip() or None,
+        "note": str(fields.get("note") or "").strip() or None,
+    }
+
+
 def add_activity(
     writer: RowWriter,
     user: User,
@@ -251,20 +267,18 @@ def add_activity(
     check = check_activity(fields, plans)
     if not check.ok or check.activity is None:
         return ActivityOutcome(check, None)
-    activity = check.activity
-    plan = plans.for_year(period_of(activity["date"])[0])
+    cells = activity_cells(fields, check.activity, plans.for_year(period_of(check.activity["date"])[0]))
     result = append_activity(
         writer,
         tab,
-        day=activity["date"],
-        areas=", ".join(activity["areas"]),
-        channel=plan.channel_by_code[activity["channel"]].label,  # the template's dropdown value
-        title=str(fields.get("title") or "").strip(),
+        day=cells["date"],
+        areas=cells["areas"],
+        channel=cells["channel"],
+        title=cells["title"] or "",
         record_id=record_id,
-        # A blank count stays blank in the sheet (the parser reads it as its default), as a person leaves it.
-        quantity=activity["quantity"] if _typed(fields.get("quantity")) else None,
-        participants=activity["participants"] if _typed(fields.get("participants")) else None,
-        evidence=str(fields.get("evidence") or "").strip(),
-        note=str(fields.get("note") or "").strip(),
+        quantity=cells["quantity"],
+        participants=cells["participants"],
+        evidence=cells["evidence"] or "",
+        note=cells["note"] or "",
     )
     return ActivityOutcome(check, result)

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from reporting.access import User, check_can_write
+from reporting.actions import activity_cells
 from reporting.errors import WriteRefused
 from reporting.forms import FormCheck, check_activity
 from reporting.periods import VN_TZ, period_of
@@ -35,7 +36,7 @@ from reporting.plan import DEFAULT_PLANS, Plan, Plans
 from reporting.schema import ACTIVITY_COLUMNS, CORRECTION_COLUMNS, CORRECTIONS_TAB, Column
 from reporting.snapshot import Cell
 from reporting.text import fold, nfc, show
-from reporting.values import EXCEL_EPOCH, WITHDRAWN, parse_date, parse_status, read_areas, read_channel
+from reporting.values import WITHDRAWN, parse_date, parse_status, read_areas, read_channel, to_serial
 
 FIELDS = ("date", "areas", "channel", "title", "quantity", "participants", "evidence", "note")
 _HEADERS = {c.key: c.header for c in ACTIVITY_COLUMNS}
@@ -103,11 +104,8 @@ def canonical(value: Cell) -> Any:
         return ""
     if isinstance(value, bool):
         return value
-    if isinstance(value, datetime):
-        moment = value.astimezone(VN_TZ).replace(tzinfo=None) if value.tzinfo else value
-        return round((moment - EXCEL_EPOCH).total_seconds() / 86400, 8)
     if isinstance(value, date):
-        return float((value - EXCEL_EPOCH.date()).days)
+        return float(to_serial(value))
     if isinstance(value, (int, float)):
         return round(float(value), 8)
     return nfc(str(value))
@@ -242,29 +240,6 @@ def _checking_plans(fields: Mapping[str, Any], shown: RowState, plans: Plans) ->
     return Plans((plan_of_row(shown, plans),), from_tab=plans.from_tab)
 
 
-def _typed(value: Any) -> bool:
-    return value is not None and str(value).strip() != ""
-
-
-def _new_cells(
-    keys: Sequence[str], typed: Mapping[str, Any], activity: Mapping[str, Any], plan: Plan
-) -> dict[str, Cell]:
-    """The changed fields as the sheet should hold them (as the add form writes them; blank clears)."""
-    cells: dict[str, Cell] = {}
-    for key in keys:
-        if key == "date":
-            cells[key] = activity["date"]
-        elif key == "areas":
-            cells[key] = ", ".join(activity["areas"])
-        elif key == "channel":
-            cells[key] = plan.channel_by_code[activity["channel"]].label
-        elif key in ("quantity", "participants"):
-            cells[key] = activity[key] if _typed(typed.get(key)) else None
-        else:
-            cells[key] = str(typed.get(key) or "").strip() or None
-    return cells
-
-
 def _update(
     editor: RowEditor,
     user: User,
@@ -322,7 +297,8 @@ def correct_activity(
     if not check.ok or check.activity is None:
         return CorrectionOutcome(check, None)
     plan = plans.for_year(period_of(check.activity["date"])[0])
-    changes = _new_cells(keys, typed, check.activity, plan)
+    cells = activity_cells(typed, check.activity, plan)
+    changes = {key: cells[key] for key in keys}  # only what the person changed
     result = _update(
         editor, user, unit_code, shown, changes, at=at, record_id=record_id, log_tab=log_tab, action="Sửa", note=note
     )

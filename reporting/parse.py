@@ -902,10 +902,11 @@ def _take_withdrawn(
     counted nor checked, and listed apart (never lost). Returns the other rows, their factors, and those rows
     (unit_code, tab, row, the date cell as read or NaT, the title as typed)."""
     factor = factors["status"]
-    readings = [parse_status(u)[0] for u in factor.uniques]
-    mask = factor.values(readings) == "withdrawn"
-    if not mask.any():
+    # Read once per distinct status; the last entry is what a blank cell (code -1) picks.
+    hits = np.array([parse_status(u)[0] == "withdrawn" for u in factor.uniques] + [False], dtype=bool)
+    if not hits.any():
         return raw, factors, pd.DataFrame(columns=WITHDRAWN_COLUMNS)
+    mask = hits[factor.codes]
     days = [parse_date(value)[0] if value is not None else None for value in raw.loc[mask, "date"]]
     withdrawn = pd.DataFrame(
         {

@@ -28,6 +28,16 @@ _TIME = re.compile(r"^(\d{1,2})\s*[:hg]\s*(\d{2})?(?:\s*:\s*(\d{2}))?\s*$")
 _DATE_HINT = "ghi theo dạng ngày/tháng/năm, ví dụ 15/03/2023"
 
 
+def to_serial(value: date) -> int | float:
+    """A date as Excel's and Google's serial number: whole days for a date, a fraction (8 decimals) for a
+    date-time, an aware one read in Vietnam's time zone."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(VN_TZ).replace(tzinfo=None)
+        return round((value - EXCEL_EPOCH).total_seconds() / 86400, 8)
+    return (value - EXCEL_EPOCH.date()).days
+
+
 def _serial_to_datetime(serial: float) -> datetime | None:
     if not 1 <= serial < 2958466:  # 31/12/9999 is Excel's last day
         return None

@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
 
 import requests
 from gspread.exceptions import APIError
@@ -25,10 +25,9 @@ from openpyxl.utils import get_column_letter
 from reporting.actions import AppendResult, RowWriter
 from reporting.corrections import RowState, UpdateResult
 from reporting.errors import SourceNotFound, WriteRefused
-from reporting.periods import VN_TZ
 from reporting.schema import CORRECTION_COLUMNS, Column
 from reporting.snapshot import Cell, Source
-from reporting.values import EXCEL_EPOCH
+from reporting.values import to_serial
 from sheets.google import GoogleSheetSource
 from sheets.retry import RetryPolicy, http_status
 from sheets.rows import RowPlan, build_row, find_record, plan_columns, plan_update, row_state, wanted_columns
@@ -36,6 +35,7 @@ from sheets.workbook import WorkbookSource
 from sheets.xlsx_append import WorkbookWriter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 _tab_locks: dict[tuple[str, str], threading.Lock] = {}
@@ -45,14 +45,7 @@ _process_guard = threading.Lock()
 # ---- Google Sheets ------------------------------------------------------------------------------------------
 def to_google(value: Cell) -> Any:
     """A value for a RAW write: dates as serial numbers (the column's date format shows them), text as text."""
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(VN_TZ).replace(tzinfo=None)
-        days = (value - EXCEL_EPOCH).total_seconds() / 86400
-        return round(days, 8)
-    if isinstance(value, date):
-        return (value - EXCEL_EPOCH.date()).days
-    return value
+    return to_serial(value) if isinstance(value, date) else value
 
 
 def _ambiguous(exc: BaseException) -> bool:
@@ -117,24 +110,37 @@ class GoogleSheetWriter:
         # app row fills, and writing from that column, keeps rows aligned.
         anchor = min(next(i for i, value in enumerate(row) if value != "") for row in built)
         letter = get_column_letter(anchor + 1)
+
+        def send() -> AppendResult:
+            answer = http.values_append(
+                self.source.key,
+                absolute_range_name(tab, f"{letter}:{letter}"),
+                params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
+                body={"values": [row[anchor:] for row in built], "majorDimension": "ROWS"},
+            )
+            return AppendResult(tab, _row_of(answer), record_id)
+
+        def landed() -> AppendResult | None:
+            found = self._settled_find(tab, plan, record_id)
+            return AppendResult(tab, found, record_id) if found is not None else None
+
+        return self._exactly_once(f"append to {tab}", send, landed)
+
+    def _exactly_once(self, what: str, send: Callable[[], T], landed: Callable[[], T | None]) -> T:
+        """`send` a write; after a failure that may or may not have been applied, ask `landed` (its result when
+        the write is there) before sending again, up to `max_attempts` sends."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                answer = http.values_append(
-                    self.source.key,
-                    absolute_range_name(tab, f"{letter}:{letter}"),
-                    params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
-                    body={"values": [row[anchor:] for row in built], "majorDimension": "ROWS"},
-                )
-                return AppendResult(tab, _row_of(answer), record_id)
+                return send()
             except Exception as exc:
                 if not _ambiguous(exc) or attempt >= self.max_attempts:
                     raise
-                log.warning("append to %s: ambiguous failure (%s); checking", tab, type(exc).__name__)
-                found = self._settled_find(tab, plan, record_id)
-                if found is not None:
-                    return AppendResult(tab, found, record_id)
+                log.warning("%s: ambiguous failure (%s); checking", what, type(exc).__name__)
+                result = landed()
+                if result is not None:
+                    return result
 
     def _write_headers(self, tab: str, plan: RowPlan) -> None:
         for index, text in plan.new_headers.items():
@@ -180,34 +186,20 @@ class GoogleSheetWriter:
                     }
                     for col, value in sorted(cells.items())
                 ]
-                self._update_cells(tab, row, data, expected, changes, columns)
+                body = {"valueInputOption": "RAW", "data": data}
+
+                def landed() -> bool | None:
+                    # Done when the row holds the change; when it still holds what was shown, sent again
+                    # (setting cells twice changes nothing); anything else is a conflict, raised.
+                    return (
+                        True if plan_update(self._read(tab), tab, row, expected, changes, columns)[1] is None else None
+                    )
+
+                self._exactly_once(
+                    f"update of {tab}", lambda: self.source.http.values_batch_update(self.source.key, body=body), landed
+                )
             self._append_locked(log_tab, log, CORRECTION_COLUMNS, record_id)
             return UpdateResult(tab, row, tuple(changes), record_id)
-
-    def _update_cells(
-        self,
-        tab: str,
-        row: int,
-        data: list[dict[str, Any]],
-        expected: Mapping[str, Cell],
-        changes: Mapping[str, Cell],
-        columns: tuple[Column, ...],
-    ) -> None:
-        """One batchUpdate; after a failure that may have been applied, re-read the row: done when it holds the
-        change, written again when it still holds what was shown (setting cells twice changes nothing)."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                self.source.http.values_batch_update(self.source.key, body={"valueInputOption": "RAW", "data": data})
-                return
-            except Exception as exc:
-                if not _ambiguous(exc) or attempt >= self.max_attempts:
-                    raise
-                log.warning("update of %s: ambiguous failure (%s); checking", tab, type(exc).__name__)
-                _plan, cells = plan_update(self._read(tab), tab, row, expected, changes, columns)
-                if cells is None:
-                    return
 
     def _settled_find(self, tab: str, plan: RowPlan, record_id: str) -> int | None:
         """After a failure that may have been applied: look for the row, again and again, for `settle`

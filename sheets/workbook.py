@@ -180,14 +180,13 @@ class WorkbookSource:
     def read(self) -> Snapshot:
         if not self.path.exists():
             raise SourceNotFound(f"Không tìm thấy tệp «{self.path}». Kiểm tra lại đường dẫn nguồn dữ liệu.")
-        tabs = uncomputed = None
+        read = None
         if python_calamine is not None:
             try:
-                tabs, uncomputed = read_with_calamine(self.path)
-            except BaseException as exc:
+                read = read_with_calamine(self.path)
+            except BaseException as exc:  # a Rust panic is a BaseException; a stop request is not ours to keep
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 log.info("calamine did not read %s (%s); reading it with openpyxl", self.path.name, type(exc).__name__)
-        if tabs is None or uncomputed is None:
-            tabs, uncomputed = read_with_openpyxl(self.path)
+        tabs, uncomputed = read if read is not None else read_with_openpyxl(self.path)
         return Snapshot(tabs=tabs, read_at=self._clock(), source_name=self.name, uncomputed=uncomputed)

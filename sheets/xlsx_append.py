@@ -45,7 +45,7 @@ from reporting.corrections import RowState, UpdateResult
 from reporting.errors import SourceError, SourceNotFound, SourceUnavailable, WriteRefused
 from reporting.schema import CORRECTION_COLUMNS, Column
 from reporting.snapshot import Cell
-from sheets.rows import build_row, find_record, plan_columns, plan_update, row_state, wanted_columns
+from sheets.rows import RowPlan, build_row, find_record, plan_columns, plan_update, row_state, wanted_columns
 from sheets.xlsx_xml import CellsEdit, NoSuchTab, RowEdit, Unsupported, edit_package, has_illegal_text, tab_rows
 
 log = logging.getLogger(__name__)
@@ -276,10 +276,15 @@ def _prepare(
     if found is not None:
         return loaded, AppendResult(title, found, record_id, duplicate=True), None
     row = _next_row(rows, plan.header_row)
-    values = {i: v for i, v in enumerate(build_row(plan, record, record_id, lambda v: v)) if v != ""}
+    values = _filled(plan, record, record_id)
     _check_fits(title, row, values, plan.new_headers)
     edit = RowEdit(title, plan.header_row, dict(plan.new_headers), row, values)
     return loaded, AppendResult(title, row, record_id), _save_beside(target, package, [edit])
+
+
+def _filled(plan: RowPlan, record: Mapping[str, Cell], record_id: str) -> dict[int, Cell]:
+    """The record's cells to write (0-based column → value), its blanks left out."""
+    return {i: v for i, v in enumerate(build_row(plan, record, record_id, lambda v: v)) if v != ""}
 
 
 def _next_row(rows: list[list[Cell]], header_row: int) -> int:
@@ -329,7 +334,7 @@ def _prepare_update(
         edits.append(CellsEdit(title, plan.header_row, dict(plan.new_headers), row, cells))
     first = _next_row(log_rows, log_plan.header_row)
     for offset, line in enumerate(lines):
-        values = {i: v for i, v in enumerate(build_row(log_plan, line, record_id, lambda v: v)) if v != ""}
+        values = _filled(log_plan, line, record_id)
         _check_fits(log_title, first + offset, values, log_plan.new_headers)
         headers = dict(log_plan.new_headers) if offset == 0 else {}
         edits.append(RowEdit(log_title, log_plan.header_row, headers, first + offset, values))

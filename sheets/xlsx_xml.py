@@ -35,10 +35,9 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string
 
-from reporting.periods import VN_TZ
 from reporting.schema import HEADER_SEARCH_ROWS, Column, find_header
 from reporting.text import fold
-from reporting.values import EXCEL_EPOCH
+from reporting.values import to_serial
 
 HEADER_ROWS = HEADER_SEARCH_ROWS
 DATE_FORMAT = "DD/MM/YYYY"
@@ -527,11 +526,7 @@ def _cell(prefix: str, ref: str, value: Any, style: str | None, styler: _Styles)
 
 
 def _serial(value: date) -> str:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(VN_TZ).replace(tzinfo=None)
-        return repr(round((value - EXCEL_EPOCH).total_seconds() / 86400, 8))
-    return str((value - EXCEL_EPOCH.date()).days)
+    return repr(to_serial(value))
 
 
 def _text_cell(prefix: str, ref: str, text: str, style: str | None = None) -> str:
