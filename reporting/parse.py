@@ -343,18 +343,12 @@ def _report_unnamed_values(
 
 
 def _object_array(items: list[Any]) -> np.ndarray:
-    """A 1-D object array even when the items are tuples (np.array would make them a 2-D array)."""
-    array = np.empty(len(items), dtype=object)
-    for i, item in enumerate(items):
-        array[i] = item
-    return array
+    """A 1-D object array of the items as they are, tuples too (np.array would make those a 2-D array),
+    filled by numpy in C."""
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
-def _cells_array(cells: list[Any]) -> np.ndarray:
-    """Raw cells (never tuples) as an object array, filled by numpy in C."""
-    array = np.empty(len(cells), dtype=object)
-    array[:] = cells
-    return array
+_cells_array = _object_array  # raw cells of a column
 
 
 @dataclass
@@ -377,26 +371,60 @@ class _Factor:
         return table[self.codes]
 
 
+_TEXT_KINDS = {str, type(None)}
+
+
 def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
     """Distinct values of a column, with whitespace-only text counted as blank.
 
     Booleans become text first: True == 1, so they would otherwise merge with 1; a NaN becomes the text
-    «NaN», so the row is not taken for blank. Free text is mostly
-    distinct, so hashing it buys nothing: each cell is its own "distinct value" there.
+    «NaN», so the row is not taken for blank. Free text is mostly distinct, so hashing it buys nothing:
+    each filled cell is its own "distinct value" there.
     """
-    kinds = set(map(type, cells))
-    if bool in kinds:
-        cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
-    if float in kinds:  # NaN is a value (pd.factorize would take it for a blank): the parser rejects it aloud
-        cells = [("NaN" if c != c else c) if c.__class__ is float else c for c in cells]
     if free_text:
-        blank = np.fromiter((c is None or (c.__class__ is str and not c.strip()) for c in cells), bool, len(cells))
-        return _Factor(np.where(blank, -1, np.arange(len(cells))), _cells_array(cells))
+        return _factorize_text(cells)
     codes, uniques = pd.factorize(_cells_array(cells), use_na_sentinel=True)
+    # Looking at the few distinct values, and at the blank cells, is cheaper than at every cell first.
+    if _may_hold_bool(uniques) or _holds_nan(cells, codes):
+        codes, uniques = pd.factorize(_cells_array(_as_values(cells, set(map(type, cells)))), use_na_sentinel=True)
     blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
     if blank.any():
         codes = np.where((codes >= 0) & blank[np.maximum(codes, 0)], -1, codes)
     return _Factor(codes, uniques)
+
+
+def _may_hold_bool(uniques: np.ndarray) -> bool:
+    """Whether a boolean cell is there or may have merged into a 1 or 0 (the value pd.factorize kept)."""
+    return any(u.__class__ is not str and (u.__class__ is bool or u == 0 or u == 1) for u in uniques)
+
+
+def _holds_nan(cells: list[Any], codes: np.ndarray) -> bool:
+    """Whether a cell that pd.factorize took for blank is not None (a NaN)."""
+    blank = _cells_array(cells)[codes < 0].tolist()
+    return blank.count(None) != len(blank)
+
+
+def _as_values(cells: list[Any], kinds: set[type]) -> list[Any]:
+    """Booleans as «TRUE»/«FALSE» and NaN as «NaN»: values in their own right, neither 1 nor blank."""
+    if bool in kinds:
+        cells = [("TRUE" if c else "FALSE") if c.__class__ is bool else c for c in cells]
+    if float in kinds:  # the parser then rejects «NaN» aloud
+        cells = [("NaN" if c != c else c) if c.__class__ is float else c for c in cells]
+    return cells
+
+
+def _factorize_text(cells: list[Any]) -> _Factor:
+    """Free text: only the filled cells are "distinct values", so later passes (NFC, strip) skip blanks."""
+    kinds = set(map(type, cells))
+    if kinds <= _TEXT_KINDS:  # the usual case: `not c` is None or "", and isspace() copies nothing
+        blank = np.array([not c or c.isspace() for c in cells], dtype=bool)
+    else:
+        cells = _as_values(cells, kinds)
+        blank = np.array([c is None or (c.__class__ is str and not c.strip()) for c in cells], dtype=bool)
+    filled = ~blank
+    codes = np.full(len(cells), -1, dtype=np.intp)
+    codes[filled] = np.arange(int(filled.sum()))
+    return _Factor(codes, _cells_array(cells)[filled])
 
 
 def _extract(
@@ -497,8 +525,11 @@ def _validate(
     for column in columns:
         factor = factors[column.key]
         missing = factor.codes < 0
-        if column.parser is None:  # free text
-            values, reasons = factor.cells(nfc_texts(factor.uniques)), np.full(len(frame), None, dtype=object)
+        if column.parser is None:  # free text: nothing to reject, only a required cell left blank
+            parsed[column.key] = factor.cells(nfc_texts(factor.uniques))
+            if not column.required:
+                continue
+            values, reasons = parsed[column.key], np.full(len(frame), None, dtype=object)
         elif by_plan is not None and column.key in ("areas", "channel"):
             values, reasons = by_plan.readings(column, factor)
         else:
@@ -514,6 +545,8 @@ def _validate(
         bad = reasons != None  # noqa: E711 (elementwise on an object array)
         required_missing = missing & column.required
         flagged = bad | required_missing
+        if not flagged.any():
+            continue
         rows = frame.loc[flagged, ["tab", "row", "unit_code", column.key]].itertuples(index=False)
         for (tab, row, unit_code, value), reason, is_missing, is_required in zip(
             rows, reasons[flagged], missing[flagged], required_missing[flagged], strict=True

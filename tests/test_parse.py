@@ -233,6 +233,30 @@ def test_same_value_in_two_types_is_not_merged():
     assert parsed.problems.iloc[0]["value"] == "TRUE"
 
 
+def test_a_boolean_after_the_same_number_is_not_merged_either():
+    # pd.factorize keeps the first of equal values: here 1, so the TRUE that follows must still be found.
+    parsed = base(
+        [[date(2023, 3, 2), "a", 1, "y"], [date(2023, 3, 1), "a", True, "x"], [date(2023, 3, 3), "a", 0, "z"]]
+    )
+    assert list(parsed.activities["row"]) == [2]
+    assert sorted(parsed.problems["value"]) == ["0", "TRUE"]
+
+
+def test_nan_and_booleans_are_values_not_blanks():
+    nan = float("nan")
+    parsed = base([[date(2023, 3, 1), "a", nan, True], [date(2023, 3, 2), "a", 1, nan], [nan, "a", 1, "  "]])
+    assert list(parsed.activities["row"]) == [3]
+    assert list(parsed.activities["title"]) == ["NaN"]  # free text keeps what the cell held, as text
+    errors = parsed.problems[parsed.problems["severity"] == "error"]
+    assert sorted(errors["row"]) == [2, 4] and set(errors["value"]) == {"NaN"}
+
+
+def test_whitespace_only_free_text_is_blank():
+    parsed = base([[date(2023, 3, 1), "a", 1, " \u3000\t"], [date(2023, 3, 2), "a", 1, True]])
+    assert list(parsed.activities["title"]) == [None, "TRUE"]
+    assert list(parsed.problems["row"]) == [2]  # «chưa ghi tên hoạt động», a warning
+
+
 def test_frames_have_stable_columns_when_empty():
     parsed = parse_snapshot(snapshot({}))
     assert parsed.activities.empty and list(parsed.activities.columns)[:3] == ["unit_code", "tab", "row"]
