@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from reporting.collector import collector_paused
 from reporting.letterhead import LETTERHEAD_FRAME_COLUMNS
 from reporting.periods import DEFAULT_RULES, PeriodRules, periods_of
 from reporting.plan import DEFAULT_PLANS, Plan, Plans
@@ -371,6 +372,7 @@ class _Factor:
         return table[self.codes]
 
 
+_NONE_KIND = {type(None)}
 _TEXT_KINDS = {str, type(None)}
 
 
@@ -416,6 +418,8 @@ def _as_values(cells: list[Any], kinds: set[type]) -> list[Any]:
 def _factorize_text(cells: list[Any]) -> _Factor:
     """Free text: only the filled cells are "distinct values", so later passes (NFC, strip) skip blanks."""
     kinds = set(map(type, cells))
+    if kinds <= _NONE_KIND:  # a column the tab does not have, or one nobody filled
+        return _Factor(np.full(len(cells), -1, dtype=np.intp), np.empty(0, dtype=object))
     if kinds <= _TEXT_KINDS:  # the usual case: `not c` is None or "", and isspace() copies nothing
         blank = np.array([not c or c.isspace() for c in cells], dtype=bool)
     else:
@@ -903,7 +907,7 @@ def _parse_activities(
     ]
     error_rows = int(errors.sum()) + len(unread)
     excluded = _excluded(raw, parsed, errors, unread)
-    for idx in raw.index[parsed["title"].isna() & ~errors]:
+    for idx in raw.index[(factors["title"].codes < 0) & ~errors.to_numpy()]:  # blank or whitespace only
         tab = raw.at[idx, "tab"]
         problems.add_cell(
             tables[tab],
@@ -916,7 +920,7 @@ def _parse_activities(
             raw.at[idx, "unit_code"],
         )
     good = ~errors
-    frame = parsed[good].copy()
+    frame = parsed[good]
     frame.insert(0, "unit_code", raw.loc[good, "unit_code"])
     frame.insert(1, "tab", raw.loc[good, "tab"])
     frame.insert(2, "row", raw.loc[good, "row"])
@@ -1215,6 +1219,11 @@ def _parse_reminders(snapshot: Snapshot, units: pd.DataFrame, problems: _Problem
 def parse_snapshot(snapshot: Snapshot, rules: PeriodRules = DEFAULT_RULES, plans: Plans | None = None) -> Parsed:
     """Interpret a whole snapshot. Never raises on bad cells: they become problems. `plans` (the in-app form's
     check) replaces those of the snapshot's `Kế hoạch` tab."""
+    with collector_paused():  # a few lists and tuples per cell, none in a cycle (reporting.collector)
+        return _parse(snapshot, rules, plans)
+
+
+def _parse(snapshot: Snapshot, rules: PeriodRules, plans: Plans | None) -> Parsed:
     problems = _Problems()
     _report_twin_fixed_tabs(snapshot, problems)
     units = _parse_units(snapshot, problems)

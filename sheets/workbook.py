@@ -12,7 +12,6 @@ that reader alone, the reference the parity tests compare with.
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import zipfile
@@ -25,6 +24,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from reporting.collector import collector_paused
 from reporting.errors import SourceError, SourceNotFound
 from reporting.periods import VN_TZ
 from reporting.snapshot import SheetRow, Snapshot, rows_from_values
@@ -144,28 +144,21 @@ def read_with_calamine(path: Path) -> tuple[dict[str, list[SheetRow]], dict[str,
     names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
     tabs: dict[str, list[SheetRow]] = {}
     uncomputed: dict[str, tuple[tuple[int, int], ...]] = {}
-    # Millions of new lists and tuples would start the cyclic collector again and again; none of them can
-    # form a cycle, so it is paused while they are made.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name in names:
-                cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                data = archive.read(sheet_part(archive, name))
-                formulas, errors = _scan(data) if _may_hold(data) else ((), {})
-                for (row, col), text in errors.items():
-                    while len(cells) < row:
-                        cells.append([])
-                    line = cells[row - 1]
-                    line.extend([""] * (col + 1 - len(line)))
-                    line[col] = text
-                tabs[name] = _sheet_rows(cells)
-                if formulas:
-                    uncomputed[name] = formulas
-    finally:
-        if collecting:
-            gc.enable()
+    # Millions of new lists and tuples, none of them in a cycle: the collector waits (reporting.collector).
+    with collector_paused(), zipfile.ZipFile(path) as archive:
+        for name in names:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            data = archive.read(sheet_part(archive, name))
+            formulas, errors = _scan(data) if _may_hold(data) else ((), {})
+            for (row, col), text in errors.items():
+                while len(cells) < row:
+                    cells.append([])
+                line = cells[row - 1]
+                line.extend([""] * (col + 1 - len(line)))
+                line[col] = text
+            tabs[name] = _sheet_rows(cells)
+            if formulas:
+                uncomputed[name] = formulas
     return tabs, uncomputed
 
 
