@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import repeat, zip_longest
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -320,6 +321,8 @@ def _report_unnamed_values(
     """A warning on each row with a value in a column whose header cell is blank: it is not read."""
     width = len(header.values)
     blank_inside = [i for i, c in enumerate(header.values) if _is_blank(c)]
+    if not blank_inside and max(map(len, map(_VALUES, data)), default=0) <= width:
+        return  # the usual case, seen without a loop: no cell outside the named columns
     for r in data:
         values = r.values
         if len(values) <= width and not blank_inside:
@@ -387,7 +390,8 @@ def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
         return _factorize_text(cells)
     codes, uniques = pd.factorize(_cells_array(cells), use_na_sentinel=True)
     # Looking at the few distinct values, and at the blank cells, is cheaper than at every cell first.
-    if _may_hold_bool(uniques) or _holds_nan(cells, codes):
+    suspect_bool, nan = _may_hold_bool(uniques), _holds_nan(cells, codes)
+    if nan or (suspect_bool and bool in set(map(type, cells))):
         codes, uniques = pd.factorize(_cells_array(_as_values(cells, set(map(type, cells)))), use_na_sentinel=True)
     blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
     if blank.any():
@@ -431,6 +435,9 @@ def _factorize_text(cells: list[Any]) -> _Factor:
     return _Factor(codes, _cells_array(cells)[filled])
 
 
+_VALUES, _NUMBER = attrgetter("values"), attrgetter("number")
+
+
 def _extract(
     tables: list[tuple[str, str | None, _Table]], columns: tuple[Column, ...]
 ) -> tuple[pd.DataFrame, dict[str, _Factor], int]:
@@ -442,13 +449,13 @@ def _extract(
         count = len(table.data)
         if not count:
             continue
-        by_position = list(zip_longest(*(r.values for r in table.data)))  # columns, short rows padded with None
+        by_position = list(zip_longest(*map(_VALUES, table.data)))  # columns, short rows padded with None
         for key in keys:
             pos = table.positions.get(key)
             out[key].extend(by_position[pos] if pos is not None and pos < len(by_position) else repeat(None, count))
         out["tab"].extend(repeat(tab, count))
         out["unit_code"].extend(repeat(unit_code, count))
-        out["row"].extend(r.number for r in table.data)
+        out["row"].extend(map(_NUMBER, table.data))
     factors = {c.key: _factorize(out[c.key], free_text=c.parser is None) for c in columns}
     filled = np.zeros(len(out["row"]), dtype=bool)
     for factor in factors.values():
@@ -1038,11 +1045,13 @@ def _repeated_records(
     """Rows whose `Mã ghi` an earlier row of the same tab already carries: one request the app wrote twice
     (a Google append applied after its request timed out). The first counts; each repeat is an error row
     naming the first, so it is counted once everywhere and `rows == activities + error rows` still holds."""
+    mask = pd.Series(False, index=raw.index)
+    if parsed["record_id"].isna().all():  # no row written by the app: nothing can repeat
+        return mask
     ids = parsed["record_id"].where(~errors)
     ids = ids[ids.notna() & (ids.astype(str).str.strip() != "")]
     keyed = pd.DataFrame({"tab": raw.loc[ids.index, "tab"], "id": ids.astype(str).str.strip()})
     repeated = keyed.duplicated(["tab", "id"], keep="first")
-    mask = pd.Series(False, index=raw.index)
     if not repeated.any():
         return mask
     first_row = {

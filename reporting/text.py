@@ -19,11 +19,13 @@ def nfc_texts(values: Iterable[object]) -> list[str | None]:
 
     Checking the whole column at once lets the usual case (text already NFC) skip normalising cell by cell.
     """
-    cells = list(values)
-    if set(map(type, cells)) <= {str}:  # the usual case, one pass of C each: check, then strip
-        if unicodedata.is_normalized("NFC", "\x00".join(cells)):
-            return list(map(str.strip, cells))
-        return list(map(nfc, cells))
+    cells = values.tolist() if hasattr(values, "tolist") else list(values)
+    try:
+        joined = "\x00".join(cells)  # the usual case, all text: one pass of C each to check, then to strip
+    except TypeError:  # a number, a date, None…
+        pass
+    else:
+        return list(map(str.strip if unicodedata.is_normalized("NFC", joined) else nfc, cells))
     texts = [c for c in cells if c.__class__ is str]
     if unicodedata.is_normalized("NFC", "\x00".join(texts)):
         return [None if c is None else (c.strip() if c.__class__ is str else show(c)) for c in cells]
