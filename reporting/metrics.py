@@ -163,10 +163,22 @@ def excluded_counts(parsed: Parsed, period: Period, units: list[str] | tuple[str
     return {"in_period": int(inside.sum()), "undated": int(dates.isna().sum())}
 
 
+def _tagged(activities: pd.DataFrame, plan: Plan) -> np.ndarray:
+    """Per activity, per area letter of the plan, how often the activity is tagged with it (0 or 1).
+
+    The few distinct tuples of letters are looked at once each, rather than every activity exploded into
+    one row per letter: the same counts, without building a frame several times the activities' size."""
+    codes, uniques = pd.factorize(activities["areas"].to_numpy(dtype=object), use_na_sentinel=True)
+    per_unique = np.zeros((len(uniques) + 1, len(plan.letters)), dtype=np.int64)  # the last row: no areas
+    for i, areas in enumerate(uniques):
+        per_unique[i] = [areas.count(letter) for letter in plan.letters]
+    return per_unique[codes]
+
+
 def area_counts(activities: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.Series:
     """Activities per content area (an activity counts once in each area it is tagged with)."""
-    exploded = activities["areas"].explode()
-    return exploded.value_counts().reindex(list(plan.letters), fill_value=0).astype("int64")
+    letters = pd.Index(list(plan.letters), name="areas")  # named as value_counts names them
+    return pd.Series(_tagged(activities, plan).sum(axis=0), index=letters, dtype="int64", name="count")
 
 
 def channel_counts(activities: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.Series:
@@ -190,9 +202,12 @@ def _cross(frame: pd.DataFrame, rows: str, columns: str, values: str | None = No
 
 def unit_area_matrix(activities: pd.DataFrame, units: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame:
     """Unit code × area letter → activities, every unit and area present (zeros where uncovered)."""
-    exploded = activities[["unit_code", "areas"]].explode("areas").dropna()
-    table = _cross(exploded, "unit_code", "areas")
-    return table.reindex(index=list(units["code"]), columns=list(plan.letters), fill_value=0).astype("int64")
+    letters = list(plan.letters)
+    table = pd.DataFrame()
+    if len(activities):  # named as a cross table of the two columns is (charts melt it by these names)
+        by_unit = pd.Index(activities["unit_code"].to_numpy(), name="unit_code")
+        table = pd.DataFrame(_tagged(activities, plan), columns=pd.Index(letters, name="areas")).groupby(by_unit).sum()
+    return table.reindex(index=list(units["code"]), columns=letters, fill_value=0).astype("int64")
 
 
 def area_channel_matrix(activities: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame:

@@ -141,3 +141,29 @@ def test_a_year_counts_only_the_reports_already_due(parsed):
     totals = summarize(parsed, whole_year(2023), in_may).totals
     quarter_one = summarize_quarter(parsed, 2023, 1, in_may).totals
     assert totals["reports_expected"] == quarter_one["reports_expected"]
+
+
+def test_area_counts_match_one_row_per_tag():
+    # Counted from each distinct tuple of letters: the same as exploding every activity into its tags.
+    import pandas as pd
+
+    from reporting.metrics import area_counts
+    from reporting.plan import PLAN_2023
+
+    acts = pd.DataFrame(
+        {
+            "unit_code": ["VP", "VP", "TTR", "TTR", "XX"],
+            "areas": [("a", "c"), (), ("a",), ("a", "c"), ("m",)],
+        }
+    )
+    units = pd.DataFrame({"code": ["VP", "TTR", "CD"]})
+    exploded = acts.explode("areas").dropna()
+    expected = pd.crosstab(exploded["unit_code"], exploded["areas"])
+    matrix = unit_area_matrix(acts, units, PLAN_2023)
+    assert list(matrix.index) == ["VP", "TTR", "CD"] and list(matrix.columns) == list(PLAN_2023.letters)
+    for unit in ("VP", "TTR"):
+        for letter in PLAN_2023.letters:
+            assert matrix.at[unit, letter] == expected.get(letter, {}).get(unit, 0)
+    assert matrix.loc["CD"].sum() == 0  # no activity: zeros, still listed; XX is not a unit of the period
+    counts = area_counts(acts, PLAN_2023)
+    assert counts.to_dict() == {**dict.fromkeys(PLAN_2023.letters, 0), "a": 3, "c": 2, "m": 1}
