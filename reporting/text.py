@@ -20,16 +20,25 @@ def nfc_texts(values: Iterable[object]) -> list[str | None]:
     Checking the whole column at once lets the usual case (text already NFC) skip normalising cell by cell.
     """
     cells = values.tolist() if hasattr(values, "tolist") else list(values)
-    try:
-        joined = "\x00".join(cells)  # the usual case, all text: one pass of C each to check, then to strip
-    except TypeError:  # a number, a date, None…
-        pass
-    else:
-        return list(map(str.strip if unicodedata.is_normalized("NFC", joined) else nfc, cells))
+    if _all_nfc_text(cells):  # the usual case: one pass of C to check, one to strip
+        return list(map(str.strip, cells))
     texts = [c for c in cells if c.__class__ is str]
     if unicodedata.is_normalized("NFC", "\x00".join(texts)):
         return [None if c is None else (c.strip() if c.__class__ is str else show(c)) for c in cells]
     return [None if c is None else (nfc(c) if c.__class__ is str else show(c)) for c in cells]
+
+
+_CHUNK = 2048  # cells joined per check: a string that stays in the CPU's cache, nearly twice as fast as one
+
+
+def _all_nfc_text(cells: list[object]) -> bool:
+    """Whether every cell is text already in NFC (joining raises on anything that is not text)."""
+    try:
+        return all(
+            unicodedata.is_normalized("NFC", "\x00".join(cells[i : i + _CHUNK])) for i in range(0, len(cells), _CHUNK)
+        )
+    except TypeError:  # a number, a date, None…
+        return False
 
 
 def strip_marks(value: str) -> str:
