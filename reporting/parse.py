@@ -375,10 +375,6 @@ class _Factor:
         return table[self.codes]
 
 
-_NONE_KIND = {type(None)}
-_TEXT_KINDS = {str, type(None)}
-
-
 def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
     """Distinct values of a column, with whitespace-only text counted as blank.
 
@@ -388,9 +384,11 @@ def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
     """
     if free_text:
         return _factorize_text(cells)
-    codes, uniques = pd.factorize(_cells_array(cells), use_na_sentinel=True)
-    # Looking at the few distinct values, and at the blank cells, is cheaper than at every cell first.
-    suspect_bool, nan = _may_hold_bool(uniques), _holds_nan(cells, codes)
+    array = _cells_array(cells)
+    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    # Looking at the few distinct values, and at the blank cells, is cheaper than at every cell first: at a
+    # million rows each pass over the cells costs a cache miss per cell.
+    suspect_bool, nan = _may_hold_bool(uniques), _holds_nan(array, codes)
     if nan or (suspect_bool and bool in set(map(type, cells))):
         codes, uniques = pd.factorize(_cells_array(_as_values(cells, set(map(type, cells)))), use_na_sentinel=True)
     blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
@@ -404,9 +402,9 @@ def _may_hold_bool(uniques: np.ndarray) -> bool:
     return any(u.__class__ is not str and (u.__class__ is bool or u == 0 or u == 1) for u in uniques)
 
 
-def _holds_nan(cells: list[Any], codes: np.ndarray) -> bool:
+def _holds_nan(array: np.ndarray, codes: np.ndarray) -> bool:
     """Whether a cell that pd.factorize took for blank is not None (a NaN)."""
-    blank = _cells_array(cells)[codes < 0].tolist()
+    blank = array[codes < 0].tolist()
     return blank.count(None) != len(blank)
 
 
@@ -421,15 +419,16 @@ def _as_values(cells: list[Any], kinds: set[type]) -> list[Any]:
 
 def _factorize_text(cells: list[Any]) -> _Factor:
     """Free text: only the filled cells are "distinct values", so later passes (NFC, strip) skip blanks."""
-    kinds = set(map(type, cells))
-    if kinds <= _NONE_KIND:  # a column the tab does not have, or one nobody filled
+    if cells.count(None) == len(cells):  # a column the tab does not have, or one nobody filled
         return _Factor(np.full(len(cells), -1, dtype=np.intp), np.empty(0, dtype=object))
-    if kinds <= _TEXT_KINDS:  # the usual case: `not c` is None or "", and isspace() copies nothing
-        blank = np.array([not c or c.isspace() for c in cells], dtype=bool)
-    else:
-        cells = _as_values(cells, kinds)
-        blank = np.array([c is None or (c.__class__ is str and not c.strip()) for c in cells], dtype=bool)
-    filled = ~blank
+    # One pass: 0 text, 1 blank (None, "" or whitespace; isspace() copies nothing), 2 anything else.
+    kinds = np.array(
+        [2 if c.__class__ is not str and c is not None else (1 if not c or c.isspace() else 0) for c in cells],
+        dtype=np.int8,
+    )
+    if (kinds == 2).any():  # a number, a date, a boolean, a NaN: booleans and NaN as text (`_as_values`)
+        cells = _as_values(cells, set(map(type, cells)))
+    filled = kinds != 1
     codes = np.full(len(cells), -1, dtype=np.intp)
     codes[filled] = np.arange(int(filled.sum()))
     return _Factor(codes, _cells_array(cells)[filled])
