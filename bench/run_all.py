@@ -33,7 +33,17 @@ def ensure_gsheets_venv() -> None:
 def main() -> int:
     ensure_gsheets_venv()
     failures = 0
-    for module in ("bench.foundation", "bench.google_refresh", "bench.export", "bench.dashboard", "bench.xlsx_append"):
+    modules = (
+        "bench.foundation",
+        "bench.parse_scale",
+        "bench.google_refresh",
+        "bench.google_restart",
+        "bench.xlsx_read",
+        "bench.export",
+        "bench.dashboard",
+        "bench.xlsx_append",
+    )
+    for module in modules:
         print(f"\n### {module}\n", flush=True)
         failures += subprocess.run([sys.executable, "-m", module], cwd=ROOT).returncode != 0
     return 1 if failures else 0
