@@ -41,6 +41,7 @@ def main() -> int:
         "bench.xlsx_read",
         "bench.export",
         "bench.dashboard",
+        "bench.first_paint",
         "bench.xlsx_append",
     )
     for module in modules:
