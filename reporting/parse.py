@@ -352,9 +352,6 @@ def _object_array(items: list[Any]) -> np.ndarray:
     return np.fromiter(items, dtype=object, count=len(items))
 
 
-_cells_array = _object_array  # raw cells of a column
-
-
 @dataclass
 class _Factor:
     """A column as distinct values and, per cell, the index of its value (-1 for a blank cell)."""
@@ -384,13 +381,14 @@ def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
     """
     if free_text:
         return _factorize_text(cells)
-    array = _cells_array(cells)
+    array = _object_array(cells)
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
     # Looking at the few distinct values, and at the blank cells, is cheaper than at every cell first: at a
     # million rows each pass over the cells costs a cache miss per cell.
-    suspect_bool, nan = _may_hold_bool(uniques), _holds_nan(array, codes)
-    if nan or (suspect_bool and bool in set(map(type, cells))):
-        codes, uniques = pd.factorize(_cells_array(_as_values(cells, set(map(type, cells)))), use_na_sentinel=True)
+    if _holds_nan(array, codes) or _may_hold_bool(uniques):
+        kinds = set(map(type, cells))  # the pass over every cell, only when it may find something
+        if float in kinds or bool in kinds:
+            codes, uniques = pd.factorize(_object_array(_as_values(cells, kinds)), use_na_sentinel=True)
     blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
     if blank.any():
         codes = np.where((codes >= 0) & blank[np.maximum(codes, 0)], -1, codes)
@@ -431,7 +429,7 @@ def _factorize_text(cells: list[Any]) -> _Factor:
     filled = kinds != 1
     codes = np.full(len(cells), -1, dtype=np.intp)
     codes[filled] = np.arange(int(filled.sum()))
-    return _Factor(codes, _cells_array(cells)[filled])
+    return _Factor(codes, _object_array(cells)[filled])
 
 
 _VALUES, _NUMBER = attrgetter("values"), attrgetter("number")
@@ -463,8 +461,8 @@ def _extract(
     # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
     frame = pd.DataFrame(
         {
-            "tab": _cells_array(out["tab"])[filled],
-            "unit_code": _cells_array(out["unit_code"])[filled],
+            "tab": _object_array(out["tab"])[filled],
+            "unit_code": _object_array(out["unit_code"])[filled],
             **{k: f.cells() for k, f in factors.items()},
         },
         dtype=object,
