@@ -1,8 +1,12 @@
 """The app's one door to its data: settings, the clock, the source, the TTL cache and the stale fallback.
 
-This is the only module that touches `st.secrets` and `st.cache_data` (STYLE.md), so the cache boundary
-lives in one place. A read goes: settings (secrets, then `CCHC_*` environment variables, which win) →
-`sheets.open.open_source` → `Source.read()` → `reporting.parse.parse_snapshot`. The parsed frames are
+This is the only module that touches `st.secrets` and Streamlit's caches (STYLE.md), so the cache boundary
+lives in one place. The caches are `st.cache_resource`: every session gets the same parsed frames and
+figures, not a copy unpickled per run as `st.cache_data` gives (that copy cost more than a warm page's own
+work). Sharing is safe because nothing downstream changes a frame in place: pandas 3 copies on write, and
+`reporting/` returns new frames (tests/test_loader_cache.py checks that a run leaves them as they were).
+
+A read goes: settings (secrets, then `CCHC_*` environment variables, which win) → `sheets.open.open_source` → `Source.read()` → `reporting.parse.parse_snapshot`. The parsed frames are
 cached for `cache_ttl_seconds` (60 by default); "Làm mới" calls `refresh()`.
 
 When the source fails, the last snapshot that was read successfully (`sheets.snapshot_cache`, kept in
@@ -225,11 +229,11 @@ _cached: dict[int, Callable[[str | None, PeriodRules, str], Loaded | str]] = {}
 
 
 def _reader(ttl: int) -> Callable[[str | None, PeriodRules, str], Loaded | str]:
-    """`_read` behind `st.cache_data` with the configured TTL (0 turns the cache off)."""
+    """`_read` behind `st.cache_resource` with the configured TTL (0 turns the cache off)."""
     if ttl <= 0:
         return _read
     if ttl not in _cached:
-        _cached[ttl] = st.cache_data(ttl=ttl, max_entries=4, show_spinner="Đang đọc dữ liệu…")(_read)
+        _cached[ttl] = st.cache_resource(ttl=ttl, max_entries=4, show_spinner="Đang đọc dữ liệu…")(_read)
     return _cached[ttl]
 
 
@@ -252,7 +256,7 @@ def _summarize(_parsed: Parsed, token: str, period: Period, units: tuple[str, ..
 # Figures per (data read, period, units, minute): no TTL, since a new read has a new token. Leadership
 # flipping between quarters, and every viewer of the same quarter, reuse them instead of recomputing.
 # Bounded: a Summary carries its quarter's activities (a few MB at 100,000 rows a year).
-_figures = st.cache_data(max_entries=48, show_spinner=False)(_summarize)
+_figures = st.cache_resource(max_entries=48, show_spinner=False)(_summarize)
 
 
 LAST_WRITE_KEY = "last_write_at"  # session state: when this session last wrote (the server's clock)

@@ -85,7 +85,7 @@ def _median_change(at: AppTest, change: Callable[[int], None], fresh: bool) -> t
 
 def filter_changes(source: MemorySource | None) -> dict[str, tuple[float, float]]:
     """Median seconds of a rerun after a quarter or unit change, data cached; figures new or seen before."""
-    st.cache_data.clear()
+    st.cache_resource.clear()
     loader.reset()
     loader.open_source = (lambda *args: source) if source is not None else loader._default_open_source
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)

@@ -65,10 +65,10 @@ def app_env(monkeypatch: pytest.MonkeyPatch, private_demo: Path, tmp_path: Path)
     for name in ("CCHC_SOURCE", "CCHC_CACHE_TTL_SECONDS", "CCHC_AUTO_REFRESH_SECONDS", "CCHC_CALENDAR_QUARTERS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(loader.NOW_ENV, NOW.replace(tzinfo=None).isoformat())
-    st.cache_data.clear()
+    st.cache_resource.clear()
     loader.reset()
     yield
-    st.cache_data.clear()
+    st.cache_resource.clear()
     loader.reset()
     for name, value in saved.items():
         st_config.set_option(name, value)
