@@ -42,7 +42,7 @@ office-deps:
 # The demo workbook is written before the server starts, so the first page a newcomer opens is quick.
 run: $(VENV)/.runtime
 	@test -f data/demo-2023.xlsx || $(BIN)/python -m reporting demo --out data/demo-2023.xlsx
-	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python serve.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: $(VENV)/.dev browser-deps office-deps lint
 	$(BIN)/python -m pytest

@@ -1,5 +1,5 @@
-"""End to end in a real browser: `streamlit run app.py` on a free loopback port, driven by Playwright in
-Debian's Chromium. What only a browser shows: the page renders, the quarter switch works through the real
+"""End to end in a real browser: the app as `make run` starts it (`python serve.py`) on a free loopback
+port, driven by Playwright in Debian's Chromium. What only a browser shows: the page renders, the quarter switch works through the real
 widgets, every page opens from the navigation, the heatmap draws, and nothing English or broken is visible.
 
 Screenshots go to the test's tmp dir and are copied to /tmp/cchc-shots/ for a person to look at.
@@ -90,7 +90,8 @@ def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 90.0) -> No
 
 @contextmanager
 def _streamlit(home: Path, *options: str, **env_extra: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port, its own demo workbook and clock; yields its URL.
+    """`python serve.py` (`make run`'s launcher: `streamlit run app.py` after a warm-up run) on a free loopback
+    port, its own demo workbook and clock; yields its URL.
 
     On exit the server log must hold no traceback: errors reach the page in words, never as a dump.
     """
@@ -100,7 +101,7 @@ def _streamlit(home: Path, *options: str, **env_extra: str) -> Iterator[str]:
     env["CCHC_NOW"] = "2024-01-10T09:00"  # after the 2023 Q4 deadline: every status is settled
     env["CCHC_DEMO_PATH"] = str(home / "demo-2023.xlsx")  # its own demo workbook, written on first use
     env.update(env_extra)
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "serve.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--secrets.files", str(home / "no-secrets.toml"), *options]  # fmt: skip
     with log.open("w") as out:

@@ -1,0 +1,107 @@
+"""`make run`'s launcher: `streamlit run app.py`, with the first visitor's slow work done before the server
+answers.
+
+A plain `streamlit run` starts answering at once and leaves everything to the first session: importing
+pandas, Altair, pyarrow and the app's modules, reading and parsing the workbook or the Google Sheet, the
+first figures and chart specs. That visitor waits about two seconds more than the next. Here the server
+first runs the app once in a session of its own, with nobody connected (what Streamlit's own
+`/_stcore/script-health-check` does), so the imports are done and the read and figures are in the loader's
+caches when the port opens. In sign-in mode that run stops at the sign-in page, so the data is read
+for the loader's cache directly. Nothing of that run is sent anywhere; a failure in it is logged (by type
+only: no message, which could hold a setting) and the server starts anyway, and the first visitor then
+sees the real message.
+
+Usage is `streamlit run`'s: `python serve.py [streamlit options] [-- app arguments]`, e.g.
+`python serve.py --server.port 8502`. `streamlit run app.py` keeps working; it only skips the warm-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.script_data import ScriptData
+from streamlit.runtime.state import SCRIPT_RUN_WITHOUT_ERRORS_KEY
+from streamlit.web import bootstrap, cli
+from streamlit.web.server import Server
+
+APP = Path(__file__).resolve().parent / "app.py"
+WARM_UP_TIMEOUT_SECONDS = 300.0  # a very large Google Sheet on a slow link; after that the server starts anyway
+
+log = logging.getLogger("serve")
+# Streamlit warns when a cache is used outside a session; the warm-up's own read is, on purpose.
+CONTEXT_WARNING = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+
+
+@contextlib.contextmanager
+def outside_a_session() -> Iterator[None]:
+    level = CONTEXT_WARNING.level
+    CONTEXT_WARNING.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        CONTEXT_WARNING.setLevel(level)
+
+
+def read_for_cache() -> None:
+    """The loader's first read, for when the warm run does not reach the data (sign-in mode)."""
+    import loader  # the app's own modules, imported here so the script's directory is on sys.path
+
+    try:
+        with outside_a_session():
+            loader.load(loader.configuration().settings)
+    except Exception as exc:  # a bad setting or a source that is down: the first visitor is told what
+        log.warning("warm-up: no data read before start (%s)", type(exc).__name__)
+
+
+async def run_app_once(server: Server, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> bool:
+    """Run the app's script once in a session nobody is connected to; True when it ran without an error."""
+    runtime = server._runtime  # the Runtime the server will start; its caches are the ones sessions use
+    session = AppSession(
+        script_data=ScriptData(server.main_script_path, is_hello=False),
+        uploaded_file_manager=runtime.uploaded_file_mgr,
+        script_cache=runtime._script_cache,
+        message_enqueued_callback=lambda: None,  # nobody to send to: the messages are dropped with the session
+        user_info={},
+    )
+    try:
+        session.request_rerun(None)
+        deadline = time.perf_counter() + timeout
+        while SCRIPT_RUN_WITHOUT_ERRORS_KEY not in session.session_state:
+            if time.perf_counter() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+        return session.session_state[SCRIPT_RUN_WITHOUT_ERRORS_KEY] is True
+    finally:
+        session.shutdown()
+
+
+class WarmServer(Server):
+    """Streamlit's server, which runs the app once before it starts listening."""
+
+    async def start(self) -> None:
+        begin = time.perf_counter()
+        try:
+            ran = await run_app_once(self)
+            await asyncio.to_thread(read_for_cache)  # a cache hit unless the run stopped before the data
+        except Exception as exc:  # never keep the app from starting: the first visitor does the work instead
+            log.warning("warm-up failed (%s); the first visitor's page does the work", type(exc).__name__)
+            ran = False
+        seconds = time.perf_counter() - begin
+        print(f"  Đã chạy thử trang đầu trong {seconds:.1f} s." if ran else "  Chạy thử trang đầu không trọn vẹn.")
+        await super().start()
+
+
+def main(argv: list[str]) -> None:
+    bootstrap.Server = WarmServer  # type: ignore[misc]  # bootstrap.run builds the server by this name
+    cli.main(["run", str(APP), *argv], standalone_mode=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

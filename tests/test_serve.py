@@ -1,0 +1,95 @@
+"""`serve.py`, `make run`'s launcher: the app's script runs once in the server's own process before the port
+opens (so the first visitor finds the imports done and the data in the loader's caches), and a warm-up that
+fails never keeps the app from starting or prints what a setting holds.
+
+Each case runs in a process of its own: a Streamlit server owns the process's one Runtime.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.test_browser import _free_port, _wait_healthy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUN_ONCE = """
+import asyncio, sys
+sys.path.insert(0, {root!r})
+import serve
+from streamlit.web.server import Server
+
+server = Server({script!r}, is_hello=False)
+print("ran without error:", asyncio.run(serve.run_app_once(server, timeout=60)))
+import os
+print("pid:", os.getpid())
+"""
+
+
+def _run_once(tmp_path: Path, script_body: str) -> str:
+    script = tmp_path / "page.py"
+    script.write_text(textwrap.dedent(script_body), encoding="utf-8")
+    code = RUN_ONCE.format(root=str(ROOT), script=str(script))
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_warm_up_runs_the_script_in_the_server_process(tmp_path: Path) -> None:
+    """The script runs once, in this process (what it caches is what the sessions will find), before any
+    session exists."""
+    out = _run_once(
+        tmp_path,
+        f"""
+        import os
+        import streamlit as st
+
+        @st.cache_resource
+        def expensive():
+            with open({str(tmp_path / "runs.txt")!r}, "a") as f:
+                f.write(str(os.getpid()) + "\\n")
+            return 42
+
+        st.title("Trang thử")
+        st.write(expensive())
+        """,
+    )
+    assert "ran without error: True" in out
+    pid = out.split("pid:")[1].split()[0]
+    assert (tmp_path / "runs.txt").read_text().split() == [pid]  # once, and in the server's process
+
+
+def test_a_script_that_fails_is_reported_not_raised(tmp_path: Path) -> None:
+    out = _run_once(tmp_path, 'raise ValueError("hỏng")\n')
+    assert "ran without error: False" in out
+
+
+def test_the_app_starts_after_a_warm_up_that_cannot_read_its_settings(tmp_path: Path) -> None:
+    """Secrets that do not parse: the server still answers (the first visitor reads the Vietnamese message on
+    the page, tests/test_browser_hostile.py), and no part of the file reaches the console."""
+    broken = tmp_path / "secrets.toml"
+    secret = "mat-khau-khong-duoc-lo-9f3a"
+    broken.write_text(f'[smtp]\npassword = "{secret}"\nthis is not toml = = =\n', encoding="utf-8")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env["CCHC_NOW"] = "2024-01-10T09:00"
+    env["CCHC_DEMO_PATH"] = str(tmp_path / "demo-2023.xlsx")
+    command = [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--secrets.files", str(broken)]  # fmt: skip
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    text = log.read_text(encoding="utf-8")
+    assert "trang đầu" in text  # the warm-up said how it went
+    assert secret not in text
+    assert "Traceback" not in text, text[-3000:]
