@@ -31,6 +31,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("content/overview.py", "Tổng quan", ":material/dashboard:", "tong-quan"),
     ("content/unit.py", "Đơn vị", ":material/apartment:", "don-vi"),
     ("content/quality.py", "Chất lượng dữ liệu", ":material/fact_check:", "chat-luong-du-lieu"),
+    ("content/followup.py", "Đôn đốc", ":material/campaign:", "don-doc"),
     ("content/export.py", "Xuất báo cáo", ":material/download:", "xuat-bao-cao"),
     ("content/guide.py", "Hướng dẫn", ":material/menu_book:", "huong-dan"),
 )

@@ -27,9 +27,9 @@ from reporting.remind import Mailer, RunReport, remind_unit
 
 log = logging.getLogger(__name__)
 
-UNIT_KEY = "overview_remind_unit"
-SEND_KEY = "overview_remind_send"
-RECEIPT_KEY = "overview_remind_receipt"  # session state: what the last press did, shown after the rerun
+UNIT_KEY = "followup_remind_unit"
+SEND_KEY = "followup_remind_send"
+RECEIPT_KEY = "followup_remind_receipt"  # session state: what the last press did, shown after the rerun
 FAILED = "Chưa gửi được thư nhắc do lỗi ngoài ý muốn; chưa có thư nào được ghi là đã gửi. Hãy thử lại."
 
 

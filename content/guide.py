@@ -154,7 +154,7 @@ if view.user is not None and view.user.role == "office":  # the reminders are th
     st.header("Nhắc các đơn vị qua email")
     st.markdown(
         f"""
-Ở trang **«Tổng quan»**, mục «Cần đôn đốc» liệt kê các đơn vị có báo cáo quý quá hạn hoặc sắp đến hạn
+Ở trang **«Đôn đốc»**, mục «Cần đôn đốc» liệt kê các đơn vị có báo cáo quý quá hạn hoặc sắp đến hạn
 ({view.settings.due_soon_days} ngày) mà chưa nộp. Chọn một đơn vị rồi bấm **«Gửi nhắc»**: đơn vị nhận một thư
 nêu hạn nộp, các nội dung của Kế hoạch còn thiếu trong quý và các dòng dữ liệu lỗi. Mỗi lần gửi được ghi vào
 trang «Nhắc việc» của bảng tính, nên trong một ngày không gửi trùng.

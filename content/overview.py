@@ -15,15 +15,19 @@ from dataclasses import replace
 import streamlit as st
 
 import loader
-from components import charts, kpi, notices, remind_button, review_form, tables, unit_forms
+from components import charts, kpi, notices, tables
 from components.context import View, current_view
 from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
-from reporting.followup import email_list, followup
+from reporting.followup import followup
 from reporting.metrics import Summary, monthly_counts, unit_area_matrix
 from reporting.periods import previous_period, whole_year
 from reporting.units_over_time import active_during, lineage
+
+FOLLOWUP_PAGE = "content/followup.py"
+# How the one line counts the reports to chase (reporting.followup's reasons), in this order.
+CHASE_REASONS = {"overdue": "báo cáo quá hạn", "returned": "báo cáo bị trả lại", "due_soon": "báo cáo sắp đến hạn"}
 
 
 def body(view: View) -> None:
@@ -108,15 +112,6 @@ def body(view: View) -> None:
             f"của {period.label}."
         )
     tables.show_compliance(summary.reports, key="overview_compliance")
-    review_form.review_actions(
-        view,
-        summary,
-        unit_forms.Backend(
-            writer=lambda: loader.writer(view.settings),
-            now=lambda: loader.now(demo=not view.loaded.configured),
-            after_write=lambda at: loader.after_write(view.settings, at),
-        ),
-    )
 
     if len(summary.completion):
         completion(summary)
@@ -134,7 +129,7 @@ def body(view: View) -> None:
         st.success(f"Cả {len(plan.letters)} nội dung của Kế hoạch đều đã có hoạt động trong {period.label}.")
 
     if view.user is not None and view.user.role in ("office", "leadership"):
-        chase(view)
+        to_chase(view)
 
 
 def completion(summary: Summary) -> None:
@@ -150,39 +145,20 @@ def completion(summary: Summary) -> None:
     )
 
 
-def chase(view: View) -> None:
-    """Cần đôn đốc: who to chase today (whatever period is shown), and the addresses to copy."""
+def to_chase(view: View) -> None:
+    """One line on who is to be chased today, and the way to the «Đôn đốc» page that lists them."""
     st.subheader("Cần đôn đốc")
-    settings = view.settings
-    frame = followup(view.parsed, view.now, settings.due_soon_days)
+    frame = followup(view.parsed, view.now, view.settings.due_soon_days)
     if view.filters.unit:
         frame = frame[frame["unit_code"] == view.filters.unit]
-    st.caption(
-        f"Tính đến {fmt.moment(view.now)}: báo cáo quý đã quá hạn mà chưa nộp (trong một năm trở lại), hoặc "
-        f"đến hạn trong {settings.due_soon_days} ngày tới mà chưa nộp. Cùng danh sách: python -m reporting followup; "
-        "gửi thư nhắc: python -m reporting remind."
-    )
     if frame.empty:
-        st.success("Không có đơn vị nào cần đôn đốc.")
-        return
-    tables.show_followup(frame, key="overview_followup")
-    st.caption("Email để gửi nhắc (sao chép bằng nút ở góc ô):")
-    st.code(email_list(frame) or "(các đơn vị này chưa có email trong trang «Đơn vị»)", language=None)
-    backend = remind_button.Backend(
-        mailer=lambda: loader.mailer(settings),
-        writer=lambda: loader.writer(settings),
-        fresh=lambda: loader.fresh(settings),
-        now=lambda: loader.now(demo=not view.loaded.configured),
-        after_write=lambda at: loader.after_write(settings, at),
-    )
-    remind_button.remind_button(
-        view,
-        frame,
-        backend,
-        within_days=settings.due_soon_days,
-        app_url=settings.app_url,
-        agency_name=settings.agency_name,
-    )
+        st.success(f"Tính đến {fmt.moment(view.now)}, không có đơn vị nào cần đôn đốc.")
+    else:
+        counts = frame["reason"].value_counts()
+        parts = [f"{counts[reason]} {label}" for reason, label in CHASE_REASONS.items() if counts.get(reason, 0)]
+        units = frame["unit_code"].nunique()
+        st.warning(f"Tính đến {fmt.moment(view.now)}: {units} đơn vị cần đôn đốc ({', '.join(parts)}).")
+    st.page_link(FOLLOWUP_PAGE, label="Danh sách và email ở trang «Đôn đốc»", icon=":material/campaign:")
 
 
 view = current_view()

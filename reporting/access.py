@@ -26,14 +26,15 @@ ROLE_LABELS: dict[str, str] = {
 
 
 # The app's pages by their url path, and which role sees which. Leadership sees everything, read-only;
-# only the office exports; a unit sees the overview and its own unit page (narrowed to its unit by the
+# only the office exports; «Đôn đốc» (whom to chase; the office also reviews and reminds there) is the
+# office's and leadership's; a unit sees the overview and its own unit page (narrowed to its unit by the
 # sidebar), and the guide, which holds no data; the kiosk's read-only screen shows no data-quality page
 # (it quotes cells) and no export. Anyone else sees one page saying whom to ask.
-PAGES: tuple[str, ...] = ("tong-quan", "don-vi", "chat-luong-du-lieu", "xuat-bao-cao", "huong-dan")
+PAGES: tuple[str, ...] = ("tong-quan", "don-vi", "chat-luong-du-lieu", "don-doc", "xuat-bao-cao", "huong-dan")
 EXPORT_PAGE = "xuat-bao-cao"
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "office": PAGES,
-    "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "huong-dan"),
+    "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "don-doc", "huong-dan"),
     "unit": ("tong-quan", "don-vi", "huong-dan"),
     "viewer": ("tong-quan", "don-vi", "huong-dan"),
 }

@@ -243,6 +243,16 @@ def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
         _settle(page, "Xuất báo cáo")
         _shoot(page, tmp_path, "06-xuat-bao-cao")
 
+    # «Đôn đốc» from the overview's one line about it, as a reader follows it.
+    nav.get_by_role("link", name="Tổng quan").click()
+    _settle(page, "Tổng quan quý II năm 2023")
+    main.get_by_role("link", name="Danh sách và email ở trang «Đôn đốc»").click()
+    _settle(page, "Đôn đốc")
+    expect(main).to_contain_text("Cần đôn đốc")
+    expect(main).to_contain_text("Duyệt báo cáo quý")  # the demo picker opens as the office
+    _assert_nothing_broken(page)
+    _shoot(page, tmp_path, "07-don-doc")
+
     # The overview again: the sidebar kept quarter II across pages.
     nav.get_by_role("link", name="Tổng quan").click()
     _settle(page, "Tổng quan quý II năm 2023")

@@ -1,5 +1,5 @@
-"""Cần đôn đốc (issue 12, item 1): the units to chase at a moment, the same on the dashboard and from
-`python -m reporting followup`."""
+"""Cần đôn đốc (issue 12, item 1): the units to chase at a moment, the same on the «Đôn đốc» page (and
+counted in one line on Tổng quan) and from `python -m reporting followup`."""
 
 from __future__ import annotations
 
@@ -56,15 +56,25 @@ def test_the_command_line_gives_the_same_list(private_demo) -> None:
     assert bad.returncode == 2 and "số ngày phải là số nguyên" in bad.stderr
 
 
-def test_the_office_and_leadership_see_it_and_a_unit_does_not(make_app) -> None:
+def test_the_office_and_leadership_see_it_and_a_unit_does_not(make_app, demo_parsed) -> None:
+    """Tổng quan says in one line how many to chase and links «Đôn đốc», which lists them with the emails."""
     at = make_app()
     assert_clean(at)
     assert "Cần đôn đốc" in [s.value for s in at.subheader]
-    assert "quá hạn 27 ngày" in " ".join(str(v) for v in at.dataframe[-1].value["Báo cáo"])
+    assert [link for link in at.get("page_link") if "Đôn đốc" in link.label]
+    frame = followup(demo_parsed, NOW)
+    (line,) = [w.value for w in at.warning if "cần đôn đốc" in w.value]
+    assert f"{frame['unit_code'].nunique()} đơn vị cần đôn đốc ({len(frame)} báo cáo quá hạn)" in line
+    at.switch_page("content/followup.py").run()
+    assert_clean(at)
+    assert at.title[0].value == "Đôn đốc" and "Cần đôn đốc" in [s.value for s in at.subheader]
+    assert "quá hạn 27 ngày" in " ".join(str(v) for v in at.dataframe[0].value["Báo cáo"])
     assert "cscn@sldtbxh.example.vn" in at.code[0].value
+    at.switch_page("content/overview.py").run()
     at.selectbox(key="sidebar_demo_role").set_value("unit").run()
     assert_clean(at)
     assert "Cần đôn đốc" not in [s.value for s in at.subheader] and "Cần đôn đốc" not in texts(at)
+    assert not [link for link in at.get("page_link") if "Đôn đốc" in link.label]
 
 
 def test_the_window_is_the_due_soon_days_setting(first_year_demo) -> None:

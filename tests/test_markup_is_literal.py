@@ -18,8 +18,21 @@ from tests.hostile import BAD_EVIDENCE, LINK_EVIDENCE, MARK, PAYLOAD, TAB_PAYLOA
 # What must never reach Markdown as typed: each would become markup, a link, an image, a formula or an icon.
 RAW = ("**đậm**", f"]({TRAP}", "![ảnh]", "<b>html", "$x^2$", ":smile:", ":red[", ":material/home:", "www.ex.example")
 PAGES = {
-    "office": ("content/overview.py", "content/unit.py", "content/quality.py", "content/export.py", "content/guide.py"),
-    "leadership": ("content/overview.py", "content/unit.py", "content/quality.py", "content/guide.py"),
+    "office": (
+        "content/overview.py",
+        "content/unit.py",
+        "content/quality.py",
+        "content/followup.py",
+        "content/export.py",
+        "content/guide.py",
+    ),
+    "leadership": (
+        "content/overview.py",
+        "content/unit.py",
+        "content/quality.py",
+        "content/followup.py",
+        "content/guide.py",
+    ),
     "unit": ("content/overview.py", "content/unit.py", "content/guide.py"),
 }
 

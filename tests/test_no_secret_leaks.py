@@ -239,6 +239,7 @@ def test_the_reminder_button_never_shows_the_password(app_env, private_demo, tmp
         at.secrets["smtp"] = server.table(password=SMTP_PASSWORD)
         at.user = {"is_logged_in": True, "email": OFFICE, "email_verified": True}
         at.run()
+        at.switch_page("content/followup.py").run()
         at.selectbox(key=remind_button.UNIT_KEY).set_value("CSCN").run()
         at.button(key=remind_button.SEND_KEY).click().run()
     assert_clean(at)

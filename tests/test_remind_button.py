@@ -1,4 +1,4 @@
-"""«Gửi nhắc» on Tổng quan's «Cần đôn đốc» (AppTest, signed in): the office emails one unit its reminder
+"""«Gửi nhắc» in «Cần đôn đốc» of the «Đôn đốc» page (AppTest, signed in): the office emails one unit its reminder
 through a real SMTP server on loopback, recorded in `Nhắc việc` of a temporary workbook or of the fake Sheets
 API, never twice the same day; leadership, with the button shown to it by mistake, is refused with nothing
 sent or written; a unit never sees it; demo mode sends nothing."""
@@ -58,13 +58,17 @@ def read_book(path: Path) -> Parsed:
     return parse_snapshot(WorkbookSource(path).read())
 
 
+FOLLOWUP = "content/followup.py"
+
+
 def press(at: AppTest, code: str = "CSCN") -> AppTest:
+    at.switch_page(FOLLOWUP).run()
     at.selectbox(key=remind_button.UNIT_KEY).set_value(code).run()
     return at.button(key=remind_button.SEND_KEY).click().run()
 
 
 def test_the_office_reminds_one_unit_and_a_second_press_the_same_day_sends_nothing(signed_in, workbook, smtp):
-    at = signed_in(OFFICE, str(workbook))
+    at = signed_in(OFFICE, str(workbook)).switch_page(FOLLOWUP).run()
     assert_clean(at)
     assert CSCN_NAME in at.selectbox(key=remind_button.UNIT_KEY).options  # shown by name
 
@@ -120,8 +124,9 @@ def test_leadership_with_the_button_shown_by_mistake_is_refused_and_nothing_is_s
 
 
 def test_leadership_and_a_unit_see_no_button(signed_in, workbook):
-    leader = signed_in(LEADER, str(workbook))
-    assert "Cần đôn đốc" in [s.value for s in leader.subheader]
+    leader = signed_in(LEADER, str(workbook)).switch_page(FOLLOWUP).run()
+    assert_clean(leader)
+    assert "Cần đôn đốc" in [s.value for s in leader.subheader] and leader.dataframe  # the list, no button
     assert remind_button.SEND_KEY not in [b.key for b in leader.button]
     unit = signed_in(CSCN, str(workbook))
     assert remind_button.UNIT_KEY not in [s.key for s in unit.selectbox]
