@@ -4,8 +4,9 @@ unit filter.
 KPI cards against the previous period of the same kind (only when that period has data), the unit ×
 content-area heatmap, the channel mix with «Số lượng» per channel (their units differ: never added up),
 activities by reporting month across the year (Nghị định 09 months, so the chosen quarter's bars add up
-to its card), the compliance table and the areas nobody covered. With `auto_refresh_seconds` set, the
-page re-reads the data on a timer (a fragment, so the sidebar is not redrawn).
+to its card), the compliance table, the areas nobody covered and, for the office and leadership, one line
+on who is to be chased with a link to «Đôn đốc» (content/followup.py: the list, the reminders, the review).
+With `auto_refresh_seconds` set, the page re-reads the data on a timer (a fragment, so the sidebar is not redrawn).
 """
 
 from __future__ import annotations
