@@ -162,11 +162,11 @@ open_source = _default_open_source
 
 
 def _light(parsed: Parsed) -> Parsed:
-    """The parsed frames without the raw rows: what the cache stores and copies on every hit.
+    """The parsed frames without the raw rows: what the cache keeps for as long as the read is fresh.
 
-    Every cache hit unpickles what is stored; with the raw tabs that is ~350 ms at 100,000 rows, without
-    them ~30 ms, and no page needs them. The snapshot's URL, sheet ids and read time are kept so
-    problems still link to their cell.
+    No page needs the raw tabs, and without them the cache holds a fraction of the memory (they were also
+    what made a copy per hit slow when the cache was `st.cache_data`). The snapshot's URL, sheet ids and
+    read time are kept so problems still link to their cell.
     """
     if parsed.snapshot is None:
         return parsed

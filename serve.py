@@ -6,10 +6,14 @@ pandas, Altair, pyarrow and the app's modules, reading and parsing the workbook 
 first figures and chart specs. That visitor waits about two seconds more than the next. Here the server
 first runs the app once in a session of its own, with nobody connected (what Streamlit's own
 `/_stcore/script-health-check` does), so the imports are done and the read and figures are in the loader's
-caches when the port opens. In sign-in mode that run stops at the sign-in page, so the data is read
-for the loader's cache directly. Nothing of that run is sent anywhere; a failure in it is logged (by type
-only: no message, which could hold a setting) and the server starts anyway, and the first visitor then
-sees the real message.
+caches when the port opens. In sign-in mode that run stops at the sign-in page, so the data is read for the
+loader's cache directly. The read stays cached for `cache_ttl_seconds` like any other (60 s by default): a
+visitor who comes later waits for a new read, as after «Làm mới», but never for the imports again.
+
+Nothing of that run is sent anywhere. An error in the app's script is logged as it would be for a visitor;
+serve.py's own messages name only the type of a failure (its text could quote a setting). A warm-up that
+fails or outlasts `WARM_UP_TIMEOUT_SECONDS` never keeps the server from starting: the first visitor then
+does the work and sees the real message.
 
 Usage is `streamlit run`'s: `python serve.py [streamlit options] [-- app arguments]`, e.g.
 `python serve.py --server.port 8502`. `streamlit run app.py` keeps working; it only skips the warm-up.
@@ -49,8 +53,9 @@ def outside_a_session() -> Iterator[None]:
         CONTEXT_WARNING.setLevel(level)
 
 
-def read_for_cache() -> None:
-    """The loader's first read, for when the warm run does not reach the data (sign-in mode)."""
+def read_for_cache() -> bool:
+    """The loader's first read, for when the warm run does not reach the data (sign-in mode); a cache hit
+    otherwise. True when there is data to show."""
     import loader  # the app's own modules, imported here so the script's directory is on sys.path
 
     try:
@@ -58,10 +63,13 @@ def read_for_cache() -> None:
             loader.load(loader.configuration().settings)
     except Exception as exc:  # a bad setting or a source that is down: the first visitor is told what
         log.warning("warm-up: no data read before start (%s)", type(exc).__name__)
+        return False
+    return True
 
 
 async def run_app_once(server: Server, timeout: float = WARM_UP_TIMEOUT_SECONDS) -> bool:
-    """Run the app's script once in a session nobody is connected to; True when it ran without an error."""
+    """Run the app's script once in a session nobody is connected to; True when it ran without an error
+    within `timeout` seconds (a stop on the sign-in or configuration page counts as running)."""
     runtime = server._runtime  # the Runtime the server will start; its caches are the ones sessions use
     session = AppSession(
         script_data=ScriptData(server.main_script_path, is_hello=False),
@@ -86,15 +94,23 @@ class WarmServer(Server):
     """Streamlit's server, which runs the app once before it starts listening."""
 
     async def start(self) -> None:
+        print("  Đang chạy thử trang đầu trước khi mở cổng…", flush=True)
         begin = time.perf_counter()
+        ready = False
         try:
-            ran = await run_app_once(self)
-            await asyncio.to_thread(read_for_cache)  # a cache hit unless the run stopped before the data
+            if await run_app_once(self):
+                left = WARM_UP_TIMEOUT_SECONDS - (time.perf_counter() - begin)
+                # Within what is left of the one deadline: a read that hangs must not keep the port closed.
+                ready = await asyncio.wait_for(asyncio.to_thread(read_for_cache), timeout=max(left, 1.0))
+        except TimeoutError:
+            log.warning("warm-up: longer than %.0f s; starting without it", WARM_UP_TIMEOUT_SECONDS)
         except Exception as exc:  # never keep the app from starting: the first visitor does the work instead
             log.warning("warm-up failed (%s); the first visitor's page does the work", type(exc).__name__)
-            ran = False
         seconds = time.perf_counter() - begin
-        print(f"  Đã chạy thử trang đầu trong {seconds:.1f} s." if ran else "  Chạy thử trang đầu không trọn vẹn.")
+        if ready:
+            print(f"  Đã chạy thử trang đầu và đọc dữ liệu trong {seconds:.1f} s.", flush=True)
+        else:
+            print("  Chạy thử trang đầu không trọn vẹn: người mở trang đầu tiên sẽ thấy lý do.", flush=True)
         await super().start()
 
 

@@ -1,4 +1,4 @@
-"""«Duyệt báo cáo quý» for the office on Tổng quan: mark a submitted quarterly report «Đã duyệt» or
+"""«Duyệt báo cáo quý» for the office on «Đôn đốc»: mark a submitted quarterly report «Đã duyệt» or
 «Trả lại» with a comment (`reporting.actions.review_report`, which checks the role again where it writes)."""
 
 from __future__ import annotations

@@ -71,10 +71,10 @@ def review(view: View) -> None:
 
 view = current_view()
 st.title("Đôn đốc")
-who = md(unit_names(view.parsed).get(view.filters.unit, "")) if view.filters.unit else "toàn Sở"
-st.caption(f"{fmt.capitalize(who)} · dữ liệu lúc {fmt.moment(view.parsed.read_at, seconds=True)}")
 if view.user is None or view.user.role not in ("office", "leadership"):  # left out of the navigation too
     st.info("Trang này dành cho Văn phòng Sở và lãnh đạo Sở.", icon=":material/lock:")
     st.stop()
+who = md(unit_names(view.parsed).get(view.filters.unit, "")) if view.filters.unit else "toàn Sở"
+st.caption(f"{fmt.capitalize(who)} · dữ liệu lúc {fmt.moment(view.parsed.read_at, seconds=True)}")
 chase(view)
 review(view)

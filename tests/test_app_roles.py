@@ -210,6 +210,26 @@ def test_the_address_of_a_page_outside_the_role_shows_a_sentence_not_the_page(ap
     assert not at.get("download_button") and not at.dataframe and not at.metric
 
 
+@pytest.mark.parametrize(
+    ("user", "said"),
+    [
+        ({"is_logged_in": True, "email": CSCN}, "Trang này không dành cho tài khoản đang dùng."),
+        ({"is_logged_in": False}, "Cần đăng nhập để xem trang này."),
+    ],
+    ids=["unit", "signed out"],
+)
+def test_the_address_of_don_doc_outside_the_role_shows_a_sentence_not_the_list(app, user, said) -> None:
+    office = app(OFFICE).run()
+    page_hash = next(h for h, p in office._registered_pages.items() if p["script_path"].endswith("followup.py"))
+    at = app(user=user)
+    at._page_hash = page_hash  # what the browser asks for at /don-doc (see the test above)
+    at.run()
+    assert_clean(at)
+    assert at.title[0].value == "Đôn đốc"
+    assert said in texts(at)
+    assert not at.dataframe and not at.code and "@" not in texts(at)  # no list, no address
+
+
 def test_signed_in_users_see_who_they_are_and_no_demo_picker(app) -> None:
     at = app(CSCN).run()
     assert_clean(at)

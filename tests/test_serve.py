@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from tests.test_browser import _free_port, _wait_healthy
@@ -24,24 +25,26 @@ import serve
 from streamlit.web.server import Server
 
 server = Server({script!r}, is_hello=False)
-print("ran without error:", asyncio.run(serve.run_app_once(server, timeout=60)))
+print("ran without error:", asyncio.run(serve.run_app_once(server, timeout={timeout})))
+if {twice}:  # a second session, as the first visitor's
+    print("again:", asyncio.run(serve.run_app_once(server, timeout={timeout})))
 import os
 print("pid:", os.getpid())
 """
 
 
-def _run_once(tmp_path: Path, script_body: str) -> str:
+def _run_once(tmp_path: Path, script_body: str, timeout: float = 60, twice: bool = False) -> str:
     script = tmp_path / "page.py"
     script.write_text(textwrap.dedent(script_body), encoding="utf-8")
-    code = RUN_ONCE.format(root=str(ROOT), script=str(script))
+    code = RUN_ONCE.format(root=str(ROOT), script=str(script), timeout=timeout, twice=twice)
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def test_the_warm_up_runs_the_script_in_the_server_process(tmp_path: Path) -> None:
-    """The script runs once, in this process (what it caches is what the sessions will find), before any
-    session exists."""
+    """The script runs in the server's process before any session exists, and what it caches is what the
+    next session finds: the cached function ran once for two runs."""
     out = _run_once(
         tmp_path,
         f"""
@@ -57,8 +60,9 @@ def test_the_warm_up_runs_the_script_in_the_server_process(tmp_path: Path) -> No
         st.title("Trang thử")
         st.write(expensive())
         """,
+        twice=True,
     )
-    assert "ran without error: True" in out
+    assert "ran without error: True" in out and "again: True" in out
     pid = out.split("pid:")[1].split()[0]
     assert (tmp_path / "runs.txt").read_text().split() == [pid]  # once, and in the server's process
 
@@ -68,19 +72,21 @@ def test_a_script_that_fails_is_reported_not_raised(tmp_path: Path) -> None:
     assert "ran without error: False" in out
 
 
-def test_the_app_starts_after_a_warm_up_that_cannot_read_its_settings(tmp_path: Path) -> None:
-    """Secrets that do not parse: the server still answers (the first visitor reads the Vietnamese message on
-    the page, tests/test_browser_hostile.py), and no part of the file reaches the console."""
-    broken = tmp_path / "secrets.toml"
-    secret = "mat-khau-khong-duoc-lo-9f3a"
-    broken.write_text(f'[smtp]\npassword = "{secret}"\nthis is not toml = = =\n', encoding="utf-8")
+def test_a_script_that_outlasts_the_deadline_is_given_up(tmp_path: Path) -> None:
+    began = time.monotonic()
+    out = _run_once(tmp_path, "import time\ntime.sleep(60)\n", timeout=1)
+    assert "ran without error: False" in out
+    assert time.monotonic() - began < 45  # given up after its second, not after the script's minute
+
+
+def _serve(tmp_path: Path, *options: str) -> str:
+    """`python serve.py` on the demo until it is healthy; its console output."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
     env["CCHC_NOW"] = "2024-01-10T09:00"
     env["CCHC_DEMO_PATH"] = str(tmp_path / "demo-2023.xlsx")
     command = [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--secrets.files", str(broken)]  # fmt: skip
+               "--server.headless", "true", "--browser.gatherUsageStats", "false", *options]  # fmt: skip
     log = tmp_path / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -90,6 +96,23 @@ def test_the_app_starts_after_a_warm_up_that_cannot_read_its_settings(tmp_path: 
             proc.terminate()
             proc.wait(timeout=20)
     text = log.read_text(encoding="utf-8")
-    assert "trang đầu" in text  # the warm-up said how it went
-    assert secret not in text
     assert "Traceback" not in text, text[-3000:]
+    return text
+
+
+def test_the_server_opens_its_port_after_the_warm_up(tmp_path: Path) -> None:
+    text = _serve(tmp_path, "--secrets.files", str(tmp_path / "no-secrets.toml"))
+    said = text.index("Đã chạy thử trang đầu và đọc dữ liệu trong")
+    assert said < text.index("Uvicorn server started")  # before the port opened
+    assert (tmp_path / "demo-2023.xlsx").exists()  # the demo workbook was read (written on first use)
+
+
+def test_the_app_starts_after_a_warm_up_that_cannot_read_its_settings(tmp_path: Path) -> None:
+    """Secrets that do not parse: the server still answers (the first visitor reads the Vietnamese message on
+    the page, tests/test_browser_hostile.py), and no part of the file reaches the console."""
+    broken = tmp_path / "secrets.toml"
+    secret = "mat-khau-khong-duoc-lo-9f3a"
+    broken.write_text(f'[smtp]\npassword = "{secret}"\nthis is not toml = = =\n', encoding="utf-8")
+    text = _serve(tmp_path, "--secrets.files", str(broken))
+    assert "Chạy thử trang đầu không trọn vẹn" in text  # the warm-up said it could not read
+    assert secret not in text
