@@ -6,8 +6,9 @@ figures, not a copy unpickled per run as `st.cache_data` gives (that copy cost m
 work). Sharing is safe because nothing downstream changes a frame in place: pandas 3 copies on write, and
 `reporting/` returns new frames (tests/test_loader_cache.py checks that a run leaves them as they were).
 
-A read goes: settings (secrets, then `CCHC_*` environment variables, which win) → `sheets.open.open_source` → `Source.read()` → `reporting.parse.parse_snapshot`. The parsed frames are
-cached for `cache_ttl_seconds` (60 by default); "Làm mới" calls `refresh()`.
+A read goes: settings (secrets, then `CCHC_*` environment variables, which win) → `sheets.open.open_source`
+→ `Source.read()` → `reporting.parse.parse_snapshot`. The parsed frames are cached for `cache_ttl_seconds`
+(60 by default); "Làm mới" calls `refresh()`.
 
 When the source fails, the last snapshot that was read successfully (`sheets.snapshot_cache`, kept in
 memory and on disk) is parsed and shown instead, with a `reporting.snapshot.Stale` note saying since when and why; only

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from reporting.followup import followup
 from reporting.periods import Period, chosen_period
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from reporting.access import User
     from reporting.parse import Parsed
     from reporting.settings import Settings
@@ -66,6 +69,11 @@ class View:
     @property
     def period(self) -> Period:
         return chosen_period(self.filters.year, self.filters.quarter, self.parsed.rules)
+
+    def to_chase(self) -> pd.DataFrame:
+        """`reporting.followup.followup` now, within `due_soon_days`, narrowed to the sidebar's unit."""
+        frame = followup(self.parsed, self.now, self.settings.due_soon_days)
+        return frame[frame["unit_code"] == self.filters.unit] if self.filters.unit else frame
 
 
 def current_view() -> View:

@@ -16,16 +16,14 @@ from components.context import View, current_view
 from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
-from reporting.followup import email_list, followup
+from reporting.followup import email_list
 
 
 def chase(view: View) -> None:
     """Cần đôn đốc: who to chase today (whatever period is shown), and the addresses to copy."""
     st.subheader("Cần đôn đốc")
     settings = view.settings
-    frame = followup(view.parsed, view.now, settings.due_soon_days)
-    if view.filters.unit:
-        frame = frame[frame["unit_code"] == view.filters.unit]
+    frame = view.to_chase()
     st.caption(
         f"Tính đến {fmt.moment(view.now)}: báo cáo quý đã quá hạn mà chưa nộp (trong một năm trở lại), hoặc "
         f"đến hạn trong {settings.due_soon_days} ngày tới mà chưa nộp. Cùng danh sách: python -m reporting followup; "
@@ -71,7 +69,7 @@ def review(view: View) -> None:
 
 view = current_view()
 st.title("Đôn đốc")
-if view.user is None or view.user.role not in ("office", "leadership"):  # left out of the navigation too
+if view.user is None or not view.user.follows_up:  # left out of the navigation too
     st.info("Trang này dành cho Văn phòng Sở và lãnh đạo Sở.", icon=":material/lock:")
     st.stop()
 who = md(unit_names(view.parsed).get(view.filters.unit, "")) if view.filters.unit else "toàn Sở"

@@ -21,7 +21,6 @@ from components.context import View, current_view
 from components.filters import unit_names
 from components.safe import md
 from reporting import fmt
-from reporting.followup import followup
 from reporting.metrics import Summary, monthly_counts, unit_area_matrix
 from reporting.periods import previous_period, whole_year
 from reporting.units_over_time import active_during, lineage
@@ -129,7 +128,7 @@ def body(view: View) -> None:
     else:
         st.success(f"Cả {len(plan.letters)} nội dung của Kế hoạch đều đã có hoạt động trong {period.label}.")
 
-    if view.user is not None and view.user.role in ("office", "leadership"):
+    if view.user is not None and view.user.follows_up:
         to_chase(view)
 
 
@@ -149,9 +148,7 @@ def completion(summary: Summary) -> None:
 def to_chase(view: View) -> None:
     """One line on who is to be chased today, and the way to the «Đôn đốc» page that lists them."""
     st.subheader("Cần đôn đốc")
-    frame = followup(view.parsed, view.now, view.settings.due_soon_days)
-    if view.filters.unit:
-        frame = frame[frame["unit_code"] == view.filters.unit]
+    frame = view.to_chase()
     if frame.empty:
         st.success(f"Tính đến {fmt.moment(view.now)}, không có đơn vị nào cần đôn đốc.")
     else:

@@ -32,6 +32,7 @@ ROLE_LABELS: dict[str, str] = {
 # (it quotes cells) and no export. Anyone else sees one page saying whom to ask.
 PAGES: tuple[str, ...] = ("tong-quan", "don-vi", "chat-luong-du-lieu", "don-doc", "xuat-bao-cao", "huong-dan")
 EXPORT_PAGE = "xuat-bao-cao"
+FOLLOWUP_PAGE = "don-doc"
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "office": PAGES,
     "leadership": ("tong-quan", "don-vi", "chat-luong-du-lieu", "don-doc", "huong-dan"),
@@ -64,6 +65,11 @@ class User:
     @property
     def can_export(self) -> bool:
         return EXPORT_PAGE in pages_for(self.role)
+
+    @property
+    def follows_up(self) -> bool:
+        """Is «Đôn đốc» (whom to chase) for this user? The office and leadership."""
+        return FOLLOWUP_PAGE in pages_for(self.role)
 
 
 def _emails(values: Iterable[str] | str | None) -> set[str]:
