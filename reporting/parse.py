@@ -13,13 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from itertools import repeat, zip_longest
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from pandas._libs.lib import is_string_array, to_object_array_tuples
 
 from reporting.collector import collector_paused
 from reporting.letterhead import LETTERHEAD_FRAME_COLUMNS
@@ -47,7 +48,7 @@ from reporting.schema import (
     find_header,
 )
 from reporting.snapshot import SheetRow, Snapshot
-from reporting.text import fold, nfc, nfc_texts, show
+from reporting.text import fold, nfc, nfc_stripped, nfc_texts, show
 from reporting.values import CellReading, parse_date, parse_status, read_areas, read_channel
 
 EXCLUDED_COLUMNS = ["tab", "row", "unit_code", "date"]
@@ -358,6 +359,7 @@ class _Factor:
 
     codes: np.ndarray
     uniques: np.ndarray
+    texts: list[str | None] | None = None  # free text: each value NFC and stripped (`_factorize_text`)
 
     def values(self, per_unique: list[Any]) -> np.ndarray:
         """Per-cell values from one value per distinct value (tuples allowed); blanks get None."""
@@ -372,7 +374,7 @@ class _Factor:
         return table[self.codes]
 
 
-def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
+def _factorize(cells: np.ndarray, free_text: bool = False) -> _Factor:
     """Distinct values of a column, with whitespace-only text counted as blank.
 
     Booleans become text first: True == 1, so they would otherwise merge with 1; a NaN becomes the text
@@ -381,14 +383,13 @@ def _factorize(cells: list[Any], free_text: bool = False) -> _Factor:
     """
     if free_text:
         return _factorize_text(cells)
-    array = _object_array(cells)
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     # Looking at the few distinct values, and at the blank cells, is cheaper than at every cell first: at a
     # million rows each pass over the cells costs a cache miss per cell.
-    if _holds_nan(array, codes) or _may_hold_bool(uniques):
+    if _holds_nan(cells, codes) or _may_hold_bool(uniques):
         kinds = set(map(type, cells))  # the pass over every cell, only when it may find something
         if float in kinds or bool in kinds:
-            codes, uniques = pd.factorize(_object_array(_as_values(cells, kinds)), use_na_sentinel=True)
+            codes, uniques = pd.factorize(_object_array(_as_values(cells.tolist(), kinds)), use_na_sentinel=True)
     blank = np.fromiter((u.__class__ is str and not u.strip() for u in uniques), dtype=bool, count=len(uniques))
     if blank.any():
         codes = np.where((codes >= 0) & blank[np.maximum(codes, 0)], -1, codes)
@@ -415,24 +416,79 @@ def _as_values(cells: list[Any], kinds: set[type]) -> list[Any]:
     return cells
 
 
-def _factorize_text(cells: list[Any]) -> _Factor:
-    """Free text: only the filled cells are "distinct values", so later passes (NFC, strip) skip blanks."""
-    if cells.count(None) == len(cells):  # a column the tab does not have, or one nobody filled
-        return _Factor(np.full(len(cells), -1, dtype=np.intp), np.empty(0, dtype=object))
-    # One pass: 0 text, 1 blank (None, "" or whitespace; isspace() copies nothing), 2 anything else.
+_TEXT_CHUNK = 2048  # cells of a free-text column read together: few enough to stay in the CPU's cache
+
+
+def _factorize_text(cells: np.ndarray) -> _Factor:
+    """Free text: only the filled cells are "distinct values", so later passes (NFC, strip) skip blanks; their
+    NFC, stripped text (`reporting.text.nfc`) is worked out here too, as `_Factor.texts`.
+
+    A column is read by chunks: at a million rows every first touch of a cell is a cache miss, and this way it
+    is the only one (the chunk's other passes find it in the cache).
+    """
+    filled = np.zeros(len(cells), dtype=bool)
+    uniques: list[Any] = []
+    texts: list[str] = []
+    for start in range(0, len(cells), _TEXT_CHUNK):
+        part = cells[start : start + _TEXT_CHUNK]
+        present = part != None  # noqa: E711 (elementwise on an object array)
+        if not present.any():
+            continue
+        values = part[present]
+        if is_string_array(values, skipna=False):  # the usual case: text only, read by passes of C
+            keep, values, stripped = _text_chunk(present, values.tolist())
+        else:  # a number, a date, a boolean, a NaN among the text
+            keep, values, stripped = _mixed_chunk(part.tolist())
+        filled[start : start + len(part)] = keep
+        uniques += values
+        texts += stripped
+    codes = np.full(len(cells), -1, dtype=np.intp)
+    codes[filled] = np.arange(len(uniques))
+    return _Factor(codes, _object_array(uniques), texts)
+
+
+def _text_chunk(present: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
+    """Text cells (`present` marks them in the chunk): which are filled, their values, their NFC text."""
+    stripped = list(map(str.strip, values))  # blank ⇔ strips to "" (str.strip and str.isspace agree)
+    if "" in stripped:
+        kept = list(map(bool, stripped))
+        present = present.copy()
+        present[present] = kept
+        values, stripped = list(compress(values, kept)), list(compress(stripped, kept))
+    return present, values, nfc_stripped(values, stripped)
+
+
+def _mixed_chunk(chunk: list[Any]) -> tuple[np.ndarray, list[Any], list[str | None]]:
+    """A chunk holding more than text: booleans and NaN become text (`_as_values`), other values are shown as
+    a user would recognise them (`reporting.text.show`)."""
+    # 0 text, 1 blank (None, "" or whitespace; isspace() copies nothing), 2 anything else.
     kinds = np.array(
-        [2 if c.__class__ is not str and c is not None else (1 if not c or c.isspace() else 0) for c in cells],
+        [2 if c.__class__ is not str and c is not None else (1 if not c or c.isspace() else 0) for c in chunk],
         dtype=np.int8,
     )
-    if (kinds == 2).any():  # a number, a date, a boolean, a NaN: booleans and NaN as text (`_as_values`)
-        cells = _as_values(cells, set(map(type, cells)))
-    filled = kinds != 1
-    codes = np.full(len(cells), -1, dtype=np.intp)
-    codes[filled] = np.arange(int(filled.sum()))
-    return _Factor(codes, _object_array(cells)[filled])
+    keep = kinds != 1
+    values = list(compress(_as_values(chunk, set(map(type, chunk))), keep))
+    return keep, values, nfc_texts(values)
 
 
 _VALUES, _NUMBER = attrgetter("values"), attrgetter("number")
+
+
+def _grid(table: _Table) -> np.ndarray:
+    """The tab's data rows as one 2-D object array, short rows padded with None.
+
+    pandas' own C routine behind `DataFrame.from_records` (pandas is pinned in requirements.txt; the parity
+    tests would catch a change): half the time of transposing with `zip_longest`, and the columns come out
+    as arrays, with no per-cell Python work.
+    """
+    return to_object_array_tuples(list(map(_VALUES, table.data)))
+
+
+def _repeated(value: Any, count: int) -> np.ndarray:
+    """`count` references to the one object (np.full would make a new str per cell out of a text)."""
+    array = np.empty(count, dtype=object)
+    array.fill(value)
+    return array
 
 
 def _extract(
@@ -441,34 +497,38 @@ def _extract(
     """Non-blank data rows of several tabs: a raw frame (tab, unit_code, row, one column per key) and each
     key's column factorised, both aligned; and the number of blank rows."""
     keys = [c.key for c in columns]
-    out: dict[str, list[Any]] = {k: [] for k in ["tab", "unit_code", "row", *keys]}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ["tab", "unit_code", "row", *keys]}
     for tab, unit_code, table in tables:
         count = len(table.data)
         if not count:
             continue
-        by_position = list(zip_longest(*map(_VALUES, table.data)))  # columns, short rows padded with None
+        grid = _grid(table)
         for key in keys:
             pos = table.positions.get(key)
-            out[key].extend(by_position[pos] if pos is not None and pos < len(by_position) else repeat(None, count))
-        out["tab"].extend(repeat(tab, count))
-        out["unit_code"].extend(repeat(unit_code, count))
-        out["row"].extend(map(_NUMBER, table.data))
+            on_grid = pos is not None and pos < grid.shape[1]
+            parts[key].append(grid[:, pos] if on_grid else _repeated(None, count))
+        parts["tab"].append(_repeated(tab, count))
+        parts["unit_code"].append(_repeated(unit_code, count))
+        parts["row"].append(np.fromiter(map(_NUMBER, table.data), dtype=np.int64, count=count))
+    out = {
+        k: np.concatenate(v) if v else np.empty(0, dtype=np.int64 if k == "row" else object) for k, v in parts.items()
+    }
     factors = {c.key: _factorize(out[c.key], free_text=c.parser is None) for c in columns}
     filled = np.zeros(len(out["row"]), dtype=bool)
     for factor in factors.values():
         filled |= factor.codes >= 0
-    factors = {k: _Factor(f.codes[filled], f.uniques) for k, f in factors.items()}
+    factors = {k: replace(f, codes=f.codes[filled]) for k, f in factors.items()}
     # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
     frame = pd.DataFrame(
         {
-            "tab": _object_array(out["tab"])[filled],
-            "unit_code": _object_array(out["unit_code"])[filled],
+            "tab": out["tab"][filled],
+            "unit_code": out["unit_code"][filled],
             **{k: f.cells() for k, f in factors.items()},
         },
         dtype=object,
         copy=False,
     )
-    frame.insert(2, "row", np.asarray(out["row"], dtype="int64")[filled])
+    frame.insert(2, "row", out["row"][filled])
     return frame, factors, int((~filled).sum())
 
 
@@ -534,7 +594,8 @@ def _validate(
         factor = factors[column.key]
         missing = factor.codes < 0
         if column.parser is None:  # free text: nothing to reject, only a required cell left blank
-            parsed[column.key] = factor.cells(nfc_texts(factor.uniques))
+            texts = factor.texts if factor.texts is not None else nfc_texts(factor.uniques)
+            parsed[column.key] = factor.cells(texts)
             if not column.required:
                 continue
             values, reasons = parsed[column.key], np.full(len(frame), None, dtype=object)
@@ -959,7 +1020,7 @@ def _take_withdrawn(
         }
     )
     kept = ~mask
-    factors = {k: _Factor(f.codes[kept], f.uniques) for k, f in factors.items()}
+    factors = {k: replace(f, codes=f.codes[kept]) for k, f in factors.items()}
     return raw[kept].reset_index(drop=True), factors, withdrawn
 
 

@@ -257,6 +257,21 @@ def test_whitespace_only_free_text_is_blank():
     assert list(parsed.problems["row"]) == [2]  # «chưa ghi tên hoạt động», a warning
 
 
+def test_a_long_free_text_column_reads_the_same_in_every_part():
+    # Long columns are read a few thousand cells at a time (`reporting.parse._factorize_text`); blanks, NFD
+    # text, numbers, booleans and NaN each sit in a different part, some at the edges between parts.
+    nfd = unicodedata.normalize("NFD", " Tuyên truyền ")
+    odd = {0: "  ", 2047: "\t", 2048: None, 2049: "", 3000: nfd, 4095: 12.0, 4096: True, 6000: float("nan")}
+    titles = [odd.get(i, f"Tin {i}") for i in range(7000)]
+    parsed = base([[date(2023, 3, 1), "a", 1, title] for title in titles])
+    expected = {0: None, 2047: None, 2048: None, 2049: None, 3000: "Tuyên truyền", 4095: "12", 4096: "TRUE"}
+    expected[6000] = "NaN"
+    assert list(parsed.activities["title"]) == [expected.get(i, f"Tin {i}") for i in range(7000)]
+    warned = parsed.problems[parsed.problems["reason"].str.startswith("chưa ghi tên hoạt động")]
+    assert sorted(warned["row"]) == [2, 2049, 2050, 2051]  # the sheet row of each blank title
+    assert parsed.activities["tab"].map(id).nunique() == 1  # one text for the tab, not one per row
+
+
 def test_frames_have_stable_columns_when_empty():
     parsed = parse_snapshot(snapshot({}))
     assert parsed.activities.empty and list(parsed.activities.columns)[:3] == ["unit_code", "tab", "row"]
