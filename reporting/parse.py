@@ -373,6 +373,30 @@ class _Factor:
         table[-1] = None
         return table[self.codes]
 
+    def at(self, mask: np.ndarray) -> np.ndarray:
+        """The raw values of the cells `mask` picks (None for a blank cell)."""
+        return _Factor(self.codes[mask], self.uniques).cells()
+
+
+@dataclass
+class _Reasons:
+    """Why cells do not read, kept per reading rather than per cell: `table` holds one reason (None when the
+    value reads) per distinct value (and plan), `index` says which one is each row's."""
+
+    table: np.ndarray
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, factor: _Factor, reasons: list[str | None]) -> _Reasons:
+        return cls(_object_array([*reasons, None]), factor.codes)  # a blank cell (-1) takes the last: None
+
+    def bad(self) -> np.ndarray:
+        """Per row: whether its value does not read."""
+        return (self.table != None)[self.index]  # noqa: E711 (elementwise on an object array)
+
+    def at(self, mask: np.ndarray) -> np.ndarray:
+        return self.table[self.index[mask]]
+
 
 def _factorize(cells: np.ndarray, free_text: bool = False) -> _Factor:
     """Distinct values of a column, with whitespace-only text counted as blank.
@@ -494,8 +518,8 @@ def _repeated(value: Any, count: int) -> np.ndarray:
 def _extract(
     tables: list[tuple[str, str | None, _Table]], columns: tuple[Column, ...]
 ) -> tuple[pd.DataFrame, dict[str, _Factor], int]:
-    """Non-blank data rows of several tabs: a raw frame (tab, unit_code, row, one column per key) and each
-    key's column factorised, both aligned; and the number of blank rows."""
+    """Non-blank data rows of several tabs: a frame of where each is (tab, unit_code, row) and each key's column
+    factorised (its raw cells are `_Factor.cells`), both aligned; and the number of blank rows."""
     keys = [c.key for c in columns]
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ["tab", "unit_code", "row", *keys]}
     for tab, unit_code, table in tables:
@@ -519,15 +543,7 @@ def _extract(
         filled |= factor.codes >= 0
     factors = {k: replace(f, codes=f.codes[filled]) for k, f in factors.items()}
     # dtype=object: pandas would otherwise spend time inferring string columns we only read back.
-    frame = pd.DataFrame(
-        {
-            "tab": out["tab"][filled],
-            "unit_code": out["unit_code"][filled],
-            **{k: f.cells() for k, f in factors.items()},
-        },
-        dtype=object,
-        copy=False,
-    )
+    frame = pd.DataFrame({"tab": out["tab"][filled], "unit_code": out["unit_code"][filled]}, dtype=object, copy=False)
     frame.insert(2, "row", out["row"][filled])
     return frame, factors, int((~filled).sum())
 
@@ -561,8 +577,8 @@ class _ByPlan:
             return read_areas(value, plan.letters, plan.area_hint, name)
         return read_channel(value, plan.channel_lookup, plan.channel_hint)
 
-    def readings(self, column: Column, factor: _Factor) -> tuple[np.ndarray, np.ndarray]:
-        """Per row: the value and the reason (None when it reads) under the row's plan."""
+    def readings(self, column: Column, factor: _Factor) -> tuple[np.ndarray, _Reasons]:
+        """Per row: the value under the row's plan, and why it does not read (None when it does)."""
         assert self.rows is not None, "the date column is read first"
         values = np.empty((len(self.plans.plans), len(factor.uniques) + 1), dtype=object)
         reasons = np.empty_like(values)
@@ -574,7 +590,9 @@ class _ByPlan:
             ]
             values[i, :-1] = _object_array([r[0] for r in results])
             reasons[i, :-1] = [r[1] for r in results]
-        return values[self.rows, factor.codes], reasons[self.rows, factor.codes]
+        width = len(factor.uniques) + 1  # a blank cell (-1) takes the last column: None
+        index = self.rows * width + np.where(factor.codes < 0, width - 1, factor.codes)
+        return values[self.rows, factor.codes], _Reasons(reasons.ravel(), index)
 
 
 def _validate(
@@ -598,27 +616,27 @@ def _validate(
             parsed[column.key] = factor.cells(texts)
             if not column.required:
                 continue
-            values, reasons = parsed[column.key], np.full(len(frame), None, dtype=object)
+            values, reasons = parsed[column.key], _Reasons.of(factor, [None] * len(factor.uniques))
         elif by_plan is not None and column.key in ("areas", "channel"):
             values, reasons = by_plan.readings(column, factor)
         else:
             results = [_read_cell(column, u) for u in factor.uniques]
-            values, reasons = factor.values([r[0] for r in results]), factor.cells([r[1] for r in results])
+            values, reasons = factor.values([r[0] for r in results]), _Reasons.of(factor, [r[1] for r in results])
             if column.warn is not None:
-                _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons)
+                _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons.bad())
         if column.key in defaults:
             values[missing] = defaults[column.key]
         if by_plan is not None and column.key == "date":
             by_plan.assign(values)
         parsed[column.key] = values
-        bad = reasons != None  # noqa: E711 (elementwise on an object array)
+        bad = reasons.bad()
         required_missing = missing & column.required
         flagged = bad | required_missing
         if not flagged.any():
             continue
-        rows = frame.loc[flagged, ["tab", "row", "unit_code", column.key]].itertuples(index=False)
-        for (tab, row, unit_code, value), reason, is_missing, is_required in zip(
-            rows, reasons[flagged], missing[flagged], required_missing[flagged], strict=True
+        rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
+        for (tab, row, unit_code), value, reason, is_missing, is_required in zip(
+            rows, factor.at(flagged), reasons.at(flagged), missing[flagged], required_missing[flagged], strict=True
         ):
             table = tables[tab]
             pos = table.positions.get(column.key)
@@ -650,16 +668,16 @@ def _warn(
     tables: dict[str, _Table],
     problems: _Problems,
     values: list[Any],
-    reasons: np.ndarray,
+    bad: np.ndarray,
 ) -> None:
     """A warning on each row whose (valid) value the column finds surprising; the row still counts."""
     assert column.warn is not None
-    notes = factor.cells([column.warn(value) if value is not None else None for value in values])
-    flagged = (notes != None) & (reasons == None)  # noqa: E711 (elementwise on object arrays)
+    notes = _Reasons.of(factor, [column.warn(value) if value is not None else None for value in values])
+    flagged = notes.bad() & ~bad
     if not flagged.any():
         return
-    rows = frame.loc[flagged, ["tab", "row", "unit_code", column.key]].itertuples(index=False)
-    for (tab, row, unit_code, raw), note in zip(rows, notes[flagged], strict=True):
+    rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
+    for (tab, row, unit_code), raw, note in zip(rows, factor.at(flagged), notes.at(flagged), strict=True):
         problems.add_cell(tables[tab], tab, int(row), column.key, raw, "warning", note, unit_code)
 
 
@@ -730,7 +748,7 @@ def _parse_units(snapshot: Snapshot, problems: _Problems) -> pd.DataFrame:
             "mã đơn vị bị trùng với một dòng phía trên; dòng này bị bỏ qua",
         )
     units = units[~duplicated].reset_index(drop=True)
-    shared = _report_shared_emails(tab, table, raw, problems)
+    shared = _report_shared_emails(tab, table, raw["row"], factors, problems)
     if shared:  # nobody signs in as a unit through an address two rows claim
         units["emails"] = units["emails"].map(lambda emails: tuple(e for e in emails if e.lower() not in shared))
     _resolve_successors(tab, table, units, problems)
@@ -785,16 +803,16 @@ def _resolve_successors(tab: str, table: _Table, units: pd.DataFrame, problems: 
 _EMAIL_LIKE = re.compile(r"[^\s,;<>()]+@[^\s,;<>()]+")
 
 
-def _report_shared_emails(tab: str, table: _Table, raw: pd.DataFrame, problems: _Problems) -> set[str]:
+def _report_shared_emails(
+    tab: str, table: _Table, rows: pd.Series, factors: dict[str, _Factor], problems: _Problems
+) -> set[str]:
     """Addresses in the `Email` cells of two rows of the unit list, and an error on each of those rows:
     sign-in cannot tell which unit the person acts for, so the address gets no unit role until it is fixed.
 
     Read from the raw cells of every row — also a row with an error, or a cell with a typo beside the
     address — so a mistake elsewhere never turns a shared address into one unit's."""
-    if "emails" not in raw:
-        return set()
     owners: dict[str, list[tuple[int, str]]] = {}
-    for row, code, cell in zip(raw["row"], raw.get("code", [None] * len(raw)), raw["emails"], strict=True):
+    for row, code, cell in zip(rows, factors["code"].cells(), factors["emails"].cells(), strict=True):
         if not isinstance(cell, str):
             continue
         for email in {e.lower().strip(".") for e in _EMAIL_LIKE.findall(cell)}:
@@ -1009,14 +1027,14 @@ def _take_withdrawn(
     if not hits.any():
         return raw, factors, pd.DataFrame(columns=WITHDRAWN_COLUMNS)
     mask = hits[factor.codes]
-    days = [parse_date(value)[0] if value is not None else None for value in raw.loc[mask, "date"]]
+    days = [parse_date(value)[0] if value is not None else None for value in factors["date"].at(mask)]
     withdrawn = pd.DataFrame(
         {
             "unit_code": raw.loc[mask, "unit_code"].to_numpy(dtype=object),
             "tab": raw.loc[mask, "tab"].to_numpy(dtype=object),
             "row": raw.loc[mask, "row"].to_numpy(dtype="int64"),
             "date": pd.to_datetime(pd.Series(days, dtype=object), errors="coerce").to_numpy(dtype="datetime64[ns]"),
-            "title": [show(t) if t is not None else "" for t in raw.loc[mask, "title"]],
+            "title": [show(t) if t is not None else "" for t in factors["title"].at(mask)],
         }
     )
     kept = ~mask
@@ -1201,11 +1219,11 @@ def _parse_plans(snapshot: Snapshot, units: pd.DataFrame, problems: _Problems) -
     parsed, errors = _validate(raw, factors, {tab: table}, PLAN_COLUMNS, problems, {})
     rows = parsed[~errors].assign(row=raw.loc[~errors, "row"])
     plans, issues = build_plans(rows, units["code"])
-    typed = raw.set_index("row")  # a problem shows the cell as typed («Kế hoạch»), not as read ("plan")
+    at = {int(row): i for i, row in enumerate(raw["row"])}  # a problem shows the cell as typed («Kế hoạch»)
     for issue in issues:
         header = table.headers.get(issue.column, _PLAN_HEADERS.get(issue.column)) if issue.column else None
         position = table.positions.get(issue.column) if issue.column else None
-        value = typed.at[issue.row, issue.column] if issue.column else None
+        value = factors[issue.column].cells()[at[issue.row]] if issue.column else None
         problems.add(tab, issue.row, header, position, value, issue.severity, issue.reason)
     return plans
 
@@ -1232,7 +1250,8 @@ def _parse_unit_rows(
         return empty
     raw, factors, _blank = _extract([(tab, None, table)], columns)
     index = _UnitIndex(units)
-    codes = raw["unit"].map(lambda text: None if text is None else index.find(text))
+    named = pd.Series(factors["unit"].cells(), index=raw.index, dtype=object)  # the unit cells as typed
+    codes = named.map(lambda text: None if text is None else index.find(text))
     raw["unit_code"] = codes  # so a unit sees the problems of its own rows
     parsed, errors = _validate(raw, factors, {tab: table}, columns, problems, {})
     for idx in raw.index[codes.isna() & parsed["unit"].notna()]:
@@ -1241,7 +1260,7 @@ def _parse_unit_rows(
             int(raw.at[idx, "row"]),
             table.headers.get("unit"),
             table.positions.get("unit"),
-            raw.at[idx, "unit"],
+            named.at[idx],
             *unknown_unit,
         )
     good = ~errors & codes.notna()
