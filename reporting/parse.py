@@ -379,23 +379,44 @@ class _Factor:
 
 
 @dataclass
-class _Reasons:
-    """Why cells do not read, kept per reading rather than per cell: `table` holds one reason (None when the
-    value reads) per distinct value (and plan), `index` says which one is each row's."""
+class _Lookup:
+    """A column's per-row values (or reasons) kept per reading rather than per cell: `table` holds one entry
+    per distinct value (and plan) plus one a blank cell takes, `index` says which entry is each row's. A cell is
+    then copied only for the rows a frame keeps."""
 
     table: np.ndarray
     index: np.ndarray
 
     @classmethod
-    def of(cls, factor: _Factor, reasons: list[str | None]) -> _Reasons:
-        return cls(_object_array([*reasons, None]), factor.codes)  # a blank cell (-1) takes the last: None
+    def of(cls, factor: _Factor, per_unique: list[Any]) -> _Lookup:
+        return cls(_object_array([*per_unique, None]), factor.codes)  # a blank cell (-1) takes the last: None
 
-    def bad(self) -> np.ndarray:
-        """Per row: whether its value does not read."""
-        return (self.table != None)[self.index]  # noqa: E711 (elementwise on an object array)
+    @classmethod
+    def nothing(cls, rows: int) -> _Lookup:
+        return cls(np.array([None], dtype=object), np.zeros(rows, dtype=np.intp))
+
+    def all(self) -> np.ndarray:
+        return self.table[self.index]
 
     def at(self, mask: np.ndarray) -> np.ndarray:
         return self.table[self.index[mask]]
+
+    def given(self) -> np.ndarray:
+        """Per row: whether its entry is not None (for reasons: the value does not read)."""
+        return (self.table != None)[self.index]  # noqa: E711 (elementwise on an object array)
+
+    def fill_blanks(self, blank: np.ndarray, value: Any) -> None:
+        """`value` for the rows `blank` marks (cells left blank: they share the blank entries)."""
+        self.table[np.unique(self.index[blank])] = value
+
+    def typed(self, mask: np.ndarray, convert: Callable[[np.ndarray], np.ndarray], empty: Any) -> np.ndarray:
+        """The rows `mask` picks, converted (`convert` on an object array) once per entry they use."""
+        used = np.zeros(len(self.table), dtype=bool)
+        used[self.index[mask]] = True
+        converted = convert(self.table[used])
+        lookup = np.full(len(self.table), empty, dtype=converted.dtype)
+        lookup[used] = converted
+        return lookup[self.index[mask]]
 
 
 def _factorize(cells: np.ndarray, free_text: bool = False) -> _Factor:
@@ -577,7 +598,7 @@ class _ByPlan:
             return read_areas(value, plan.letters, plan.area_hint, name)
         return read_channel(value, plan.channel_lookup, plan.channel_hint)
 
-    def readings(self, column: Column, factor: _Factor) -> tuple[np.ndarray, _Reasons]:
+    def readings(self, column: Column, factor: _Factor) -> tuple[_Lookup, _Lookup]:
         """Per row: the value under the row's plan, and why it does not read (None when it does)."""
         assert self.rows is not None, "the date column is read first"
         values = np.empty((len(self.plans.plans), len(factor.uniques) + 1), dtype=object)
@@ -592,7 +613,7 @@ class _ByPlan:
             reasons[i, :-1] = [r[1] for r in results]
         width = len(factor.uniques) + 1  # a blank cell (-1) takes the last column: None
         index = self.rows * width + np.where(factor.codes < 0, width - 1, factor.codes)
-        return values[self.rows, factor.codes], _Reasons(reasons.ravel(), index)
+        return _Lookup(values.ravel(), index), _Lookup(reasons.ravel(), index)
 
 
 def _validate(
@@ -602,34 +623,48 @@ def _validate(
     columns: tuple[Column, ...],
     problems: _Problems,
     defaults: dict[str, Any],
-    by_plan: _ByPlan | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
+    """`_read_columns` as a frame of parsed values (one column per key) and a mask of rows with errors."""
+    parsed, errors = _read_columns(frame, factors, tables, columns, problems, defaults)
+    values = {key: lookup.all() for key, lookup in parsed.items()}
+    return pd.DataFrame(values, index=frame.index, dtype=object, copy=False), pd.Series(errors, index=frame.index)
+
+
+def _read_columns(
+    frame: pd.DataFrame,
+    factors: dict[str, _Factor],
+    tables: dict[str, _Table],
+    columns: tuple[Column, ...],
+    problems: _Problems,
+    defaults: dict[str, Any],
+    by_plan: _ByPlan | None = None,
+) -> tuple[dict[str, _Lookup], np.ndarray]:
     """Parse every column once per distinct value (once per plan too, for the columns `by_plan` reads);
-    record problems; return parsed values and a mask of rows with errors."""
+    record problems; return the parsed values and a mask of rows with errors."""
     errors = np.zeros(len(frame), dtype=bool)
-    parsed: dict[str, np.ndarray] = {}
+    parsed: dict[str, _Lookup] = {}
     for column in columns:
         factor = factors[column.key]
         missing = factor.codes < 0
         if column.parser is None:  # free text: nothing to reject, only a required cell left blank
             texts = factor.texts if factor.texts is not None else nfc_texts(factor.uniques)
-            parsed[column.key] = factor.cells(texts)
+            values, reasons = _Lookup.of(factor, texts), _Lookup.nothing(len(frame))
+            parsed[column.key] = values
             if not column.required:
                 continue
-            values, reasons = parsed[column.key], _Reasons.of(factor, [None] * len(factor.uniques))
         elif by_plan is not None and column.key in ("areas", "channel"):
             values, reasons = by_plan.readings(column, factor)
         else:
             results = [_read_cell(column, u) for u in factor.uniques]
-            values, reasons = factor.values([r[0] for r in results]), _Reasons.of(factor, [r[1] for r in results])
+            values, reasons = _Lookup.of(factor, [r[0] for r in results]), _Lookup.of(factor, [r[1] for r in results])
             if column.warn is not None:
-                _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons.bad())
+                _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons.given())
         if column.key in defaults:
-            values[missing] = defaults[column.key]
+            values.fill_blanks(missing, defaults[column.key])
         if by_plan is not None and column.key == "date":
-            by_plan.assign(values)
+            by_plan.assign(values.all())
         parsed[column.key] = values
-        bad = reasons.bad()
+        bad = reasons.given()
         required_missing = missing & column.required
         flagged = bad | required_missing
         if not flagged.any():
@@ -648,7 +683,7 @@ def _validate(
             header = table.headers.get(column.key, column.header)
             problems.add(tab, int(row), header, pos, None if is_missing else value, severity, reason, unit_code)
         errors |= required_missing | (bad if column.severity == "error" else False)
-    return pd.DataFrame(parsed, index=frame.index, dtype=object, copy=False), pd.Series(errors, index=frame.index)
+    return parsed, errors
 
 
 def _read_cell(column: Column, value: Any, parser: Callable[[Any], CellReading] | None = None) -> CellReading:
@@ -672,8 +707,8 @@ def _warn(
 ) -> None:
     """A warning on each row whose (valid) value the column finds surprising; the row still counts."""
     assert column.warn is not None
-    notes = _Reasons.of(factor, [column.warn(value) if value is not None else None for value in values])
-    flagged = notes.bad() & ~bad
+    notes = _Lookup.of(factor, [column.warn(value) if value is not None else None for value in values])
+    flagged = notes.given() & ~bad
     if not flagged.any():
         return
     rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
@@ -977,10 +1012,11 @@ def _parse_activities(
         listed.append((tab, code, table))
     raw, factors, blank = _extract(listed, ACTIVITY_COLUMNS)
     raw, factors, withdrawn = _take_withdrawn(raw, factors)
-    parsed, errors = _validate(
+    parsed, read_errors = _read_columns(
         raw, factors, tables, ACTIVITY_COLUMNS, problems, {"quantity": 1, "participants": 0}, _ByPlan(plans, rules)
     )
-    errors |= _repeated_records(raw, parsed, errors, tables, problems)
+    errors = pd.Series(read_errors, index=raw.index)
+    errors |= _repeated_records(raw, parsed["record_id"], errors, tables, problems)
     codes = {tab: code for tab, code, _ in listed}
     gone = set(zip(withdrawn["tab"], withdrawn["row"], strict=True))
     unread += [
@@ -989,7 +1025,7 @@ def _parse_activities(
         if (tab, row) not in gone
     ]
     error_rows = int(errors.sum()) + len(unread)
-    excluded = _excluded(raw, parsed, errors, unread)
+    excluded = _excluded(raw, parsed["date"].at(errors.to_numpy()), errors, unread)
     for idx in raw.index[(factors["title"].codes < 0) & ~errors.to_numpy()]:  # blank or whitespace only
         tab = raw.at[idx, "tab"]
         problems.add_cell(
@@ -1002,17 +1038,20 @@ def _parse_activities(
             "chưa ghi tên hoạt động; dòng vẫn được tính",
             raw.at[idx, "unit_code"],
         )
-    good = ~errors
-    frame = parsed[good]
-    frame.insert(0, "unit_code", raw.loc[good, "unit_code"])
-    frame.insert(1, "tab", raw.loc[good, "tab"])
-    frame.insert(2, "row", raw.loc[good, "row"])
-    frame["date"] = pd.to_datetime(frame["date"].astype(object)).astype("datetime64[ns]")
+    good = ~errors.to_numpy()
+    kept = {"unit_code": raw["unit_code"].to_numpy()[good], "tab": raw["tab"].to_numpy()[good]}
+    frame = pd.DataFrame({**kept, **{k: v.at(good) for k, v in parsed.items()}}, dtype=object, copy=False)
+    frame.insert(2, "row", raw["row"].to_numpy()[good])
+    frame["date"] = parsed["date"].typed(good, _as_datetimes, np.datetime64("NaT", "ns"))
     frame["year"], frame["quarter"] = periods_of(frame["date"], rules)
     for key in ("quantity", "participants"):
-        frame[key] = frame[key].astype("int64")
-    frame = frame[ACTIVITY_FRAME_COLUMNS].reset_index(drop=True)
+        frame[key] = parsed[key].typed(good, lambda values: values.astype("int64"), 0)
+    frame = frame[ACTIVITY_FRAME_COLUMNS]
     return frame, len(raw) + len(unread), blank, error_rows, excluded, withdrawn
+
+
+def _as_datetimes(values: np.ndarray) -> np.ndarray:
+    return pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]").to_numpy()
 
 
 def _take_withdrawn(
@@ -1043,11 +1082,11 @@ def _take_withdrawn(
 
 
 def _excluded(
-    raw: pd.DataFrame, parsed: pd.DataFrame, errors: pd.Series, unread: list[tuple[str, int, str | None]]
+    raw: pd.DataFrame, read_dates: np.ndarray, errors: pd.Series, unread: list[tuple[str, int, str | None]]
 ) -> pd.DataFrame:
     """Every error row of the unit tabs with its date when that cell could be read (NaT otherwise), so an
-    export can say how many rows its own period left out."""
-    dates = pd.to_datetime(parsed.loc[errors, "date"].astype(object), errors="coerce")
+    export can say how many rows its own period left out. `read_dates`: the date read from each error row."""
+    dates = pd.to_datetime(pd.Series(read_dates, dtype=object), errors="coerce")
     frame = pd.DataFrame(
         {
             "tab": raw.loc[errors, "tab"].to_numpy(dtype=object),
@@ -1116,15 +1155,15 @@ def _report_uncomputed_elsewhere(snapshot: Snapshot, unit_tabs: set[str], proble
 
 
 def _repeated_records(
-    raw: pd.DataFrame, parsed: pd.DataFrame, errors: pd.Series, tables: dict[str, _Table], problems: _Problems
+    raw: pd.DataFrame, record_ids: _Lookup, errors: pd.Series, tables: dict[str, _Table], problems: _Problems
 ) -> pd.Series:
     """Rows whose `Mã ghi` an earlier row of the same tab already carries: one request the app wrote twice
     (a Google append applied after its request timed out). The first counts; each repeat is an error row
     naming the first, so it is counted once everywhere and `rows == activities + error rows` still holds."""
     mask = pd.Series(False, index=raw.index)
-    if parsed["record_id"].isna().all():  # no row written by the app: nothing can repeat
+    if not record_ids.given().any():  # no row written by the app: nothing can repeat
         return mask
-    ids = parsed["record_id"].where(~errors)
+    ids = pd.Series(record_ids.all(), index=raw.index, dtype=object).where(~errors)
     ids = ids[ids.notna() & (ids.astype(str).str.strip() != "")]
     keyed = pd.DataFrame({"tab": raw.loc[ids.index, "tab"], "id": ids.astype(str).str.strip()})
     repeated = keyed.duplicated(["tab", "id"], keep="first")
