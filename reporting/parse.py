@@ -359,7 +359,8 @@ class _Factor:
 
     codes: np.ndarray
     uniques: np.ndarray
-    texts: list[str | None] | None = None  # free text: each value NFC and stripped (`_factorize_text`)
+    # Free text (`_factorize_text`): each value NFC and stripped, then None for a blank cell (a `_Lookup` table).
+    texts: np.ndarray | None = None
 
     def values(self, per_unique: list[Any]) -> np.ndarray:
         """Per-cell values from one value per distinct value (tuples allowed); blanks get None."""
@@ -473,7 +474,7 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
     """
     filled = np.zeros(len(cells), dtype=bool)
     uniques: list[Any] = []
-    texts: list[str] = []
+    texts: list[str | None] = []
     for start in range(0, len(cells), _TEXT_CHUNK):
         part = cells[start : start + _TEXT_CHUNK]
         present = part != None  # noqa: E711 (elementwise on an object array)
@@ -489,7 +490,8 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
         texts += stripped
     codes = np.full(len(cells), -1, dtype=np.intp)
     codes[filled] = np.arange(len(uniques))
-    return _Factor(codes, _object_array(uniques), texts)
+    texts.append(None)
+    return _Factor(codes, _object_array(uniques), _object_array(texts))
 
 
 def _text_chunk(present: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
@@ -647,8 +649,11 @@ def _read_columns(
         factor = factors[column.key]
         missing = factor.codes < 0
         if column.parser is None:  # free text: nothing to reject, only a required cell left blank
-            texts = factor.texts if factor.texts is not None else nfc_texts(factor.uniques)
-            values, reasons = _Lookup.of(factor, texts), _Lookup.nothing(len(frame))
+            texts = factor.texts
+            values = (
+                _Lookup(texts, factor.codes) if texts is not None else _Lookup.of(factor, nfc_texts(factor.uniques))
+            )
+            reasons = _Lookup.nothing(len(frame))
             parsed[column.key] = values
             if not column.required:
                 continue
