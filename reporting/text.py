@@ -70,11 +70,26 @@ def show(value: object) -> str:
         return str(int(value))
     if isinstance(value, str):
         # A lone surrogate (possible in JSON from an API) cannot be encoded anywhere: shown as U+FFFD.
-        return nfc(_SURROGATE.sub("\ufffd", value) if _has_surrogate(value) else value)
+        return nfc(show_text(value))
     return str(value)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(rows: list[list[object]]) -> list[list[object]]:
+    """The rows with each lone surrogate (JSON can carry half a character; nothing can encode it, so a page,
+    an export or pandas' text columns would fail on it) replaced by U+FFFD, the character a reader shows as
+    «�». One check of the whole tab in the usual case, where there is none."""
+    texts = [cell for row in rows for cell in row if cell.__class__ is str]
+    if not _has_surrogate("\x00".join(texts)):
+        return rows
+    return [[show_text(cell) if cell.__class__ is str else cell for cell in row] for row in rows]
+
+
+def show_text(text: str) -> str:
+    """Text with each lone surrogate replaced by U+FFFD, otherwise as it is."""
+    return _SURROGATE.sub("\ufffd", text) if _has_surrogate(text) else text
 
 
 def _has_surrogate(text: str) -> bool:

@@ -35,7 +35,7 @@ from reporting.errors import (
 from reporting.periods import VN_TZ
 from reporting.schema import UNIT_COLUMNS, UNITS_TAB, find_header
 from reporting.snapshot import Snapshot, rows_from_values
-from reporting.text import fold
+from reporting.text import fold, without_lone_surrogates
 from sheets.client import retrying_http, service_account_email
 from sheets.retry import http_status
 from sheets.tab_list import TabList
@@ -185,7 +185,7 @@ class GoogleSheetSource:
             values = vr.get("values", []) if isinstance(vr, dict) else None
             if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
                 raise UnexpectedAnswer("values.batchGet")
-            tabs[title] = rows_from_values(values)
+            tabs[title] = rows_from_values(without_lone_surrogates(values))
         return tabs
 
     @staticmethod

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
+from reporting.parse import parse_snapshot
 from reporting.snapshot import SheetRow
 from sheets.google import GoogleSheetSource, spreadsheet_key
 from tests.fakesheets.fixtures import READ_AT
@@ -38,6 +39,19 @@ def test_read_shapes_rows_like_google(fake, gclient):
         f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit#gid={book.sheets[1].sheet_id}&range=B2"
     )
     assert fake.count("token") == 1  # google-auth really exchanged a signed JWT for a token
+
+
+def test_half_a_character_from_the_api_becomes_a_visible_replacement(fake, gclient):
+    # JSON can carry a lone surrogate; nothing can encode one, so it would break pandas' text columns, the
+    # page and every export. It arrives as «�» and the rest of the cell is kept.
+    rows = [VP[0] + ["Mã ghi"], [date(2023, 3, 15), "a", "Khác", "Họp \ud800 lẻ", 2, None, None, None, "r-\udfff"]]
+    book = fake.create_spreadsheet({"Đơn vị": UNITS, "VP": rows})
+    snap = GoogleSheetSource(book.spreadsheet_id, gclient, clock=lambda: READ_AT).read()
+
+    assert snap.tabs["VP"][1].values[3] == "Họp \ufffd lẻ" and snap.tabs["VP"][1].values[-1] == "r-\ufffd"
+    parsed = parse_snapshot(snap)
+    assert list(parsed.activities["title"]) == ["Họp \ufffd lẻ"]
+    assert list(parsed.activities["record_id"]) == ["r-\ufffd"]
 
 
 def test_datetime_cells_come_back_as_serials_with_fraction(fake, gclient):

@@ -478,7 +478,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, result)
 
     def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        self._send_raw(status, json.dumps(body, ensure_ascii=False, indent=2).encode(), headers)
+        # Non-ASCII as \u escapes, as the recorded answers carry it (so a lone surrogate can travel, as it can
+        # from Google).
+        self._send_raw(status, json.dumps(body, indent=2).encode(), headers)
 
     def _send_raw(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
         try:
