@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from pandas._libs.lib import is_string_array, to_object_array_tuples
+from pandas._libs.lib import to_object_array_tuples
 
 from reporting.collector import collector_paused
 from reporting.letterhead import LETTERHEAD_FRAME_COLUMNS
@@ -470,28 +470,35 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
     NFC, stripped text (`reporting.text.nfc`) is worked out here too, as `_Factor.texts`.
 
     A column is read by chunks: at a million rows every first touch of a cell is a cache miss, and this way it
-    is the only one (the chunk's other passes find it in the cache).
+    is the only one (the chunk's other passes, copies into the results included, find it in the cache).
     """
-    filled = np.zeros(len(cells), dtype=bool)
-    uniques: list[Any] = []
-    texts: list[str | None] = []
-    for start in range(0, len(cells), _TEXT_CHUNK):
+    count = len(cells)
+    filled = np.zeros(count, dtype=bool)
+    uniques = np.empty(count, dtype=object)
+    texts = np.empty(count + 1, dtype=object)
+    done = 0
+    for start in range(0, count, _TEXT_CHUNK):
         part = cells[start : start + _TEXT_CHUNK]
-        present = part != None  # noqa: E711 (elementwise on an object array)
-        if not present.any():
+        chunk = part.tolist()
+        blanks = chunk.count(None)
+        if blanks == len(chunk):
             continue
-        values = part[present]
-        if is_string_array(values, skipna=False):  # the usual case: text only, read by passes of C
-            keep, values, stripped = _text_chunk(present, values.tolist())
-        else:  # a number, a date, a boolean, a NaN among the text
-            keep, values, stripped = _mixed_chunk(part.tolist())
-        filled[start : start + len(part)] = keep
-        uniques += values
-        texts += stripped
-    codes = np.full(len(cells), -1, dtype=np.intp)
-    codes[filled] = np.arange(len(uniques))
-    texts.append(None)
-    return _Factor(codes, _object_array(uniques), _object_array(texts))
+        present = part != None if blanks else np.ones(len(chunk), dtype=bool)  # noqa: E711 (elementwise)
+        values = [c for c in chunk if c is not None] if blanks else chunk
+        try:
+            "\x00".join(values)  # the usual case, text only (joining raises on anything else), read by C
+        except TypeError:  # a number, a date, a boolean, a NaN among the text
+            keep, values, stripped = _mixed_chunk(chunk)
+        else:
+            keep, values, stripped = _text_chunk(present, values)
+        filled[start : start + len(chunk)] = keep
+        uniques[done : done + len(values)] = _object_array(values)
+        texts[done : done + len(values)] = _object_array(stripped)
+        done += len(values)
+    codes = np.full(count, -1, dtype=np.intp)
+    codes[filled] = np.arange(done)
+    texts[done] = None  # what a blank cell (-1) takes
+    return _Factor(codes, uniques[:done], texts[: done + 1])
 
 
 def _text_chunk(present: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
