@@ -232,6 +232,7 @@ class _Table:
     positions: dict[str, int]  # column key → 0-based index
     headers: dict[str, str]  # column key → header text as written
     data: list[SheetRow]
+    grid: np.ndarray  # the data rows' cells (`_grid`), a column each
     above: list[int] = field(default_factory=list)  # filled rows above the header: errors, never read
 
 
@@ -241,7 +242,7 @@ def _read_table(
     """The tab's header (`reporting.schema.find_header`) and the rows below it. A repeated header, data above
     the header and a header sorted in among the data are errors; a value in a column without a header is a
     warning on its row."""
-    header = find_header([row.values for row in rows], columns)
+    header = find_header(map(_VALUES, rows), columns)
     if header is None:
         return None
     row = rows[header.index]
@@ -260,8 +261,9 @@ def _read_table(
         )
     above = _report_rows_above(tab, rows[: header.index], header, columns, row.number, problems, unit_code)
     data = rows[header.index + 1 :]
-    _report_unnamed_values(tab, row, data, problems, unit_code)
-    return _Table(row.number, header.positions, header.headers, data, above)
+    grid = _grid(data)
+    _report_unnamed_values(tab, row, data, grid.shape[1], problems, unit_code)
+    return _Table(row.number, header.positions, header.headers, data, grid, above)
 
 
 def _report_rows_above(
@@ -317,12 +319,13 @@ def _reads(column: Column, values: tuple[Any, ...], position: int) -> bool:
 
 
 def _report_unnamed_values(
-    tab: str, header: SheetRow, data: list[SheetRow], problems: _Problems, unit_code: str | None
+    tab: str, header: SheetRow, data: list[SheetRow], widest: int, problems: _Problems, unit_code: str | None
 ) -> None:
-    """A warning on each row with a value in a column whose header cell is blank: it is not read."""
+    """A warning on each row with a value in a column whose header cell is blank: it is not read. `widest`:
+    the length of the longest data row."""
     width = len(header.values)
     blank_inside = [i for i, c in enumerate(header.values) if _is_blank(c)]
-    if not blank_inside and max(map(len, map(_VALUES, data)), default=0) <= width:
+    if not blank_inside and widest <= width:
         return  # the usual case, seen without a loop: no cell outside the named columns
     for r in data:
         values = r.values
@@ -528,14 +531,14 @@ def _mixed_chunk(chunk: list[Any]) -> tuple[np.ndarray, list[Any], list[str | No
 _VALUES, _NUMBER = attrgetter("values"), attrgetter("number")
 
 
-def _grid(table: _Table) -> np.ndarray:
-    """The tab's data rows as one 2-D object array, short rows padded with None.
+def _grid(rows: list[SheetRow]) -> np.ndarray:
+    """The rows' cells as one 2-D object array, short rows padded with None.
 
     pandas' own C routine behind `DataFrame.from_records` (pandas is pinned in requirements.txt; the parity
     tests would catch a change): half the time of transposing with `zip_longest`, and the columns come out
     as arrays, with no per-cell Python work.
     """
-    return to_object_array_tuples(list(map(_VALUES, table.data)))
+    return to_object_array_tuples(list(map(_VALUES, rows)))
 
 
 def _repeated(value: Any, count: int) -> np.ndarray:
@@ -556,7 +559,7 @@ def _extract(
         count = len(table.data)
         if not count:
             continue
-        grid = _grid(table)
+        grid = table.grid
         for key in keys:
             pos = table.positions.get(key)
             on_grid = pos is not None and pos < grid.shape[1]

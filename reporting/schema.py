@@ -12,7 +12,7 @@ and the parser reports that, and every filled row above it, instead of reading t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,8 +213,9 @@ class Header:
         return self.index >= HEADER_SEARCH_ROWS
 
 
-def find_header(rows: Sequence[Sequence[Cell]], columns: tuple[Column, ...]) -> Header | None:
-    """The header of a tab (see the module's rule), or None when no row is one."""
+def find_header(rows: Iterable[Sequence[Cell]], columns: tuple[Column, ...]) -> Header | None:
+    """The header of a tab (see the module's rule), or None when no row is one. `rows` is read only as far as
+    the header."""
     for index, row in enumerate(rows):
         matched = [match_header(cell, columns) for cell in row]
         if sum(m is not None for m in matched) < 2:
