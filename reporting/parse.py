@@ -365,15 +365,10 @@ class _Factor:
     # Free text (`_factorize_text`): each value NFC and stripped, then None for a blank cell (a `_Lookup` table).
     texts: np.ndarray | None = None
 
-    def values(self, per_unique: list[Any]) -> np.ndarray:
-        """Per-cell values from one value per distinct value (tuples allowed); blanks get None."""
-        return _object_array([*per_unique, None])[self.codes]
-
-    def cells(self, per_unique: list[Any] | np.ndarray | None = None) -> np.ndarray:
-        """Per-cell values from flat values (no tuples), by default the distinct raw values themselves."""
-        flat = self.uniques if per_unique is None else per_unique
-        table = np.empty(len(flat) + 1, dtype=object)
-        table[:-1] = flat
+    def cells(self) -> np.ndarray:
+        """The raw value of each cell (None for a blank cell)."""
+        table = np.empty(len(self.uniques) + 1, dtype=object)
+        table[:-1] = self.uniques
         table[-1] = None
         return table[self.codes]
 
