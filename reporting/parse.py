@@ -232,7 +232,7 @@ class _Table:
     positions: dict[str, int]  # column key → 0-based index
     headers: dict[str, str]  # column key → header text as written
     data: list[SheetRow]
-    grid: np.ndarray  # the data rows' cells (`_grid`), a column each
+    grid: np.ndarray  # the data rows' cells (`_grid`), a column each, at least as far as the columns read
     above: list[int] = field(default_factory=list)  # filled rows above the header: errors, never read
 
 
@@ -261,9 +261,13 @@ def _read_table(
         )
     above = _report_rows_above(tab, rows[: header.index], header, columns, row.number, problems, unit_code)
     data = rows[header.index + 1 :]
-    grid = _grid(data)
-    _report_unnamed_values(tab, row, data, grid.shape[1], problems, unit_code)
-    return _Table(row.number, header.positions, header.headers, data, grid, above)
+    cells = list(map(_VALUES, data))
+    widest = max(map(len, cells), default=0)
+    read = max(header.positions.values(), default=-1) + 1  # the columns anything is read from
+    if widest > read + _SPARE_COLUMNS:  # one cell far to the right must not make every row that wide
+        cells = [values[:read] for values in cells]
+    _report_unnamed_values(tab, row, data, widest, problems, unit_code)
+    return _Table(row.number, header.positions, header.headers, data, _grid(cells), above)
 
 
 def _report_rows_above(
@@ -526,14 +530,17 @@ def _mixed_chunk(chunk: list[Any]) -> tuple[np.ndarray, list[Any], list[str | No
 _VALUES, _NUMBER = attrgetter("values"), attrgetter("number")
 
 
-def _grid(rows: list[SheetRow]) -> np.ndarray:
+_SPARE_COLUMNS = 32  # how much wider than the columns read a tab's grid may be before its rows are cut
+
+
+def _grid(rows: list[tuple[Any, ...]]) -> np.ndarray:
     """The rows' cells as one 2-D object array, short rows padded with None.
 
     pandas' own C routine behind `DataFrame.from_records` (pandas is pinned in requirements.txt; the parity
     tests would catch a change): half the time of transposing with `zip_longest`, and the columns come out
     as arrays, with no per-cell Python work.
     """
-    return to_object_array_tuples(list(map(_VALUES, rows)))
+    return to_object_array_tuples(rows)
 
 
 def _repeated(value: Any, count: int) -> np.ndarray:

@@ -272,6 +272,21 @@ def test_a_long_free_text_column_reads_the_same_in_every_part():
     assert parsed.activities["tab"].map(id).nunique() == 1  # one text for the tab, not one per row
 
 
+def test_one_cell_far_to_the_right_is_a_warning_and_costs_no_memory_per_row():
+    import tracemalloc
+
+    rows = [[date(2023, 3, 1), "a", 1, f"Tin {i}"] for i in range(5000)]
+    rows[10] = rows[10] + [None] * 15_996 + ["ghi nhầm chỗ"]  # column WQK, 16,001 columns in
+    tracemalloc.start()
+    parsed = base(rows)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(parsed.activities) == 5000  # the row still counts
+    warned = parsed.problems[parsed.problems["row"] == 12]
+    assert list(warned["severity"]) == ["warning"] and "WQK12" in warned["reason"].iloc[0]
+    assert peak < 50 * 2**20  # not a 5,000 × 16,000 grid (640 MiB)
+
+
 def test_frames_have_stable_columns_when_empty():
     parsed = parse_snapshot(snapshot({}))
     assert parsed.activities.empty and list(parsed.activities.columns)[:3] == ["unit_code", "tab", "row"]
