@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -56,7 +57,17 @@ def strip_marks(value: str) -> str:
 
 
 def fold(value: object) -> str:
-    """The matching key of a header, tab title, channel label…: 'Số  người (tham gia)' → 'so nguoi tham gia'."""
+    """The matching key of a header, tab title, channel label…: 'Số  người (tham gia)' → 'so nguoi tham gia'.
+
+    Remembered: a parse folds the same tab titles, headers and labels thousands of times."""
+    try:
+        return _fold(value)
+    except TypeError:  # a value that cannot be a key (a list…): folded without remembering
+        return _fold.__wrapped__(value)
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: True and 1 are equal keys, but fold to "true" and "1"
+def _fold(value: object) -> str:
     if value is None:
         return ""
     return _NON_ALNUM.sub(" ", strip_marks(str(value))).strip()
