@@ -488,11 +488,11 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
         present = part != None if blanks else np.ones(len(chunk), dtype=bool)  # noqa: E711 (elementwise)
         values = [c for c in chunk if c is not None] if blanks else chunk
         try:
-            "\x00".join(values)  # the usual case, text only (joining raises on anything else), read by C
+            joined = "\x00".join(values)  # the usual case, text only (joining raises on anything else), read by C
         except TypeError:  # a number, a date, a boolean, a NaN among the text
             keep, values, stripped = _mixed_chunk(chunk)
         else:
-            keep, values, stripped = _text_chunk(present, values)
+            keep, values, stripped = _text_chunk(present, values, joined)
         filled[start : start + len(chunk)] = keep
         uniques[done : done + len(values)] = _object_array(values)
         texts[done : done + len(values)] = _object_array(stripped)
@@ -503,15 +503,17 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
     return _Factor(codes, uniques[:done], texts[: done + 1])
 
 
-def _text_chunk(present: np.ndarray, values: list[str]) -> tuple[np.ndarray, list[str], list[str]]:
-    """Text cells (`present` marks them in the chunk): which are filled, their values, their NFC text."""
+def _text_chunk(present: np.ndarray, values: list[str], joined: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """Text cells (`present` marks them in the chunk; `joined`, the values joined by NUL): which are filled,
+    their values, their NFC text."""
     stripped = list(map(str.strip, values))  # blank ⇔ strips to "" (str.strip and str.isspace agree)
     if "" in stripped:
         kept = list(map(bool, stripped))
         present = present.copy()
         present[present] = kept
         values, stripped = list(compress(values, kept)), list(compress(stripped, kept))
-    return present, values, nfc_stripped(values, stripped)
+        joined = "\x00".join(values)
+    return present, values, nfc_stripped(joined, values, stripped)
 
 
 def _mixed_chunk(chunk: list[Any]) -> tuple[np.ndarray, list[Any], list[str | None]]:

@@ -29,10 +29,11 @@ def nfc_texts(values: Iterable[object]) -> list[str | None]:
     return [None if c is None else (nfc(c) if c.__class__ is str else show(c)) for c in cells]
 
 
-def nfc_stripped(texts: list[str], stripped: list[str]) -> list[str]:
-    """`nfc` over a few text cells whose stripped form is already known: text already NFC (the usual case)
-    keeps `stripped`; otherwise each cell is normalised."""
-    if unicodedata.is_normalized("NFC", "\x00".join(texts)):
+def nfc_stripped(joined: str, texts: list[str], stripped: list[str]) -> list[str]:
+    """`nfc` over a few text cells whose stripped form is already known (`joined`: the texts joined by NUL, a
+    character NFC never combines with its neighbours): text already NFC (the usual case) keeps `stripped`;
+    otherwise each cell is normalised."""
+    if unicodedata.is_normalized("NFC", joined):
         return stripped
     return list(map(nfc, texts))
 
