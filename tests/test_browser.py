@@ -48,7 +48,10 @@ CHROMIUM_ARGS = [
     "--disable-extensions",
     "--disable-breakpad",
     "--disable-features=DnsOverHttps,AsyncDns,OptimizationHints,MediaRouter,Translate,"
-    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying",
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying,"
+    # Chromium's own omnibox popup page, built in a renderer of its own for every new tab: CPU the app's page
+    # would share on a small CI machine (bench/README.md, goal 3).
+    "WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
 ]
 SHOTS = Path("/tmp/cchc-shots")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
