@@ -63,7 +63,7 @@ CHROMIUM_ARGS = [
     "--dns-prefetch-disable",
     # The omnibox popup is a web page of Chromium's own (chrome://omnibox-popup.top-chrome) that every new tab
     # of this Chromium builds in a renderer of its own: about 1.7 s of CPU, on this 2-CPU machine while the
-    # measured page draws. No visitor's page load pays it, so the benchmark turns it off for both servers.
+    # measured page draws. It is the browser's work, not the page's, so the benchmark turns it off for both servers.
     "--disable-features=DnsOverHttps,AsyncDns,OptimizationHints,MediaRouter,Translate,"
     "WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
     # Loopback only: no name is resolved, and anything not on loopback goes to a closed port.
