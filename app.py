@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 import loader
-from components import notices, session
+from components import notices, session, static
 from components.context import VIEW_KEY, View
 from components.filters import default_period, render_sidebar
 from components.safe import md
@@ -192,6 +192,7 @@ def main() -> None:
     st.session_state[VIEW_KEY] = View(loaded, filters, settings, now, user, detailed=detailed)
     st.caption(f"{md(settings.agency_name)} TỈNH {md(settings.place.upper())} · Kế hoạch truyền thông về công tác CCHC")
     notices.stale_banner(loaded.stale, detailed=detailed)
+    static.style()  # the look of the pages' static cards and tables
     try:
         navigation.run()
     except Exception:  # st.stop/st.rerun are BaseException and pass through; anything else is a bug

@@ -1,6 +1,6 @@
 """Benchmark: the dashboard's first full paint in Chromium against a one-chart Streamlit page (issue 15, goal 3).
 
-Run: `.venv/bin/python bench/first_paint.py [--runs 7] [--warm 3] [--plain]`. Prints Markdown for bench/README.md.
+Run: `.venv/bin/python bench/first_paint.py [--runs 7] [--warm 3] [--plain] [--compare CHECKOUT]`. Prints Markdown for bench/README.md.
 
 Two servers, started alternately in one run (the order swapped every round, so whatever else loads the
 machine falls on both), each round a fresh process on a free loopback port:
@@ -9,6 +9,8 @@ machine falls on both), each round a fresh process on a free loopback port:
 - the app exactly as `make run` starts it (the command is taken from `make -n run`), on the demo workbook
   `data/demo-2023.xlsx`, with `CCHC_NOW=2024-01-10T09:00` and no other `CCHC_*` setting.
   `--plain` adds a third: `streamlit run app.py`, which must keep working without the launcher.
+  `--compare CHECKOUT` adds `make run` of another checkout (say `git worktree add ../before HEAD~1`, with
+  its own `data/demo-2023.xlsx`), for a before-and-after in the same run.
 
 What is timed, the same way for every server (Playwright's sync API, Debian's headless Chromium):
 
@@ -21,7 +23,7 @@ What is timed, the same way for every server (Playwright's sync API, Debian's he
 
 "Fully painted" is checked on every animation frame inside the page (`wait_for_function(polling="raf")`,
 not Playwright's expect, whose polls are up to a second apart): the floor, its `h1` and its one chart's
-SVG marks; the overview, its `h1` («Tổng quan quý IV năm 2024»), all 8 KPI values (`stMetricValue`) and
+SVG marks; the overview, its `h1` («Tổng quan quý IV năm 2024»), all 8 KPI values (`.cchc-card-value`) and
 each of its 3 charts (`stVegaLiteChart`) holding drawn marks (`svg g.mark-rect path`). Medians over the
 rounds; the ratios are app ÷ floor. No request leaves loopback: Chromium resolves no name and sends
 anything else to a closed loopback port.
@@ -79,12 +81,18 @@ PAINTED = """want => {
   const main = document.querySelector("[data-testid='stMain']");
   const title = main && main.querySelector("h1");
   if (!title || title.textContent.trim() !== want.title) return false;
-  if (main.querySelectorAll("[data-testid='stMetricValue']").length < want.metrics) return false;
+  if (main.querySelectorAll(want.values).length < want.metrics) return false;
   const charts = [...main.querySelectorAll("[data-testid='stVegaLiteChart']")];
   return charts.length >= want.charts && charts.every(c => c.querySelector("svg g.mark-rect path"));
 }"""
-FLOOR_PAINT = {"title": "Tổng quan", "metrics": 0, "charts": 1}
-APP_PAINT = {"title": "Tổng quan quý IV năm 2024", "metrics": 8, "charts": 3}
+FLOOR_PAINT = {"title": "Tổng quan", "values": "*", "metrics": 0, "charts": 1}
+# The KPI values: the static cards' (components/static.py), or `st.metric`'s in a checkout from before them.
+APP_PAINT = {
+    "title": "Tổng quan quý IV năm 2024",
+    "values": "[data-testid='stMetricValue'], .cchc-card-value",
+    "metrics": 8,
+    "charts": 3,
+}
 
 
 @dataclass
@@ -94,6 +102,7 @@ class Side:
     name: str
     command: list[str]
     painted: dict[str, Any]
+    cwd: Path = ROOT
     healthy: list[float] = field(default_factory=list)
     cold: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
@@ -105,11 +114,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def make_run_command() -> list[str]:
-    """The server command of `make run` (its last line under `make -n`), with `{port}` for the port."""
+def make_run_command(root: Path = ROOT) -> list[str]:
+    """The server command of `make run` (its last line under `make -n`) in the checkout `root`, with
+    `{port}` for the port."""
     lines = subprocess.run(
         ["make", "-s", "-n", "run", "PORT=PORTNUMBER", "ADDRESS=127.0.0.1"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=root, capture_output=True, text=True, check=True,
     ).stdout.strip().splitlines()  # fmt: skip
     command = [part.replace("PORTNUMBER", "{port}") for part in shlex.split(lines[-1])]
     if command[0].endswith("/streamlit"):  # the console script; its shebang may name another copy of the venv
@@ -162,7 +172,11 @@ def measure(browser: Any, side: Side, warm_tabs: int, log_dir: Path) -> None:
     with log.open("w") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [part.format(port=port) for part in side.command], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            [part.format(port=port) for part in side.command],
+            cwd=side.cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             healthy = _wait_healthy(proc, port)
@@ -194,6 +208,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="rounds per server (median of these); at least 5")
     parser.add_argument("--warm", type=int, default=3, help="warm reloads per round")
     parser.add_argument("--plain", action="store_true", help="also measure `streamlit run app.py`")
+    parser.add_argument(
+        "--compare", type=Path, metavar="CHECKOUT",
+        help="also measure `make run` of another checkout of this project (a git worktree of an earlier commit)",
+    )  # fmt: skip
     parser.add_argument("--verbose", action="store_true", help="print every figure as it comes")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -206,6 +224,12 @@ def main() -> None:
     sides = [floor, Side("app (`make run`)", make_run_command(), APP_PAINT)]
     if args.plain:
         sides.append(Side("app (`streamlit run app.py`)", [*streamlit, "app.py", *flags], APP_PAINT))
+    if args.compare:
+        other = args.compare.resolve()
+        if not (other / "data" / "demo-2023.xlsx").exists():
+            parser.error(f"{other}: no data/demo-2023.xlsx (run `make run` there once, or copy this one)")
+        label = subprocess.run(["git", "log", "-1", "--format=%h"], cwd=other, capture_output=True, text=True).stdout
+        sides.append(Side(f"app ({label.strip() or other.name})", make_run_command(other), APP_PAINT, other))
     loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as logs, sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -1,11 +1,10 @@
-"""KPI cards: a row of `st.metric` with Vietnamese numbers and the change against the previous quarter."""
+"""KPI cards: Vietnamese numbers and the change against the previous period, drawn by `components.static`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import streamlit as st
-
+from components import static
 from reporting import fmt
 from reporting.metrics import Summary
 from reporting.targets import share_text
@@ -66,25 +65,23 @@ def overview_cards(
     ]
 
 
+def figures(cards: list[Card]) -> list[static.Figure]:
+    """The cards as `components.static` draws them: the change signed, coloured by whether it is good news."""
+    shown = []
+    for card in cards:
+        if card.delta is None:
+            delta, trend = "", "flat"
+        else:
+            better = card.delta < 0 if card.lower_is_better else card.delta > 0
+            delta, trend = fmt.signed(card.delta), "flat" if not card.delta else ("good" if better else "bad")
+        shown.append(static.Figure(card.label, card.value, delta, trend, card.help or ""))
+    return shown
+
+
 def render_cards(cards: list[Card], compared_with: str | None = None, per_row: int = 6) -> None:
-    """Bordered metrics, `per_row` to a row; the comparison is named once, above them."""
-    if compared_with and any(card.delta is not None for card in cards):
-        st.caption(f"Mũi tên: thay đổi {compared_with}.")
-    columns = []
-    for start in range(0, len(cards), per_row):
-        columns.extend(st.columns(per_row)[: len(cards[start : start + per_row])])
-    for column, card in zip(columns, cards, strict=True):
-        delta = None if card.delta is None else fmt.signed(card.delta)
-        color = "off" if not card.delta else ("inverse" if card.lower_is_better else "normal")
-        column.metric(
-            card.label,
-            card.value,
-            delta,
-            delta_color=color,
-            delta_arrow="off" if not card.delta else "auto",
-            help=card.help,
-            border=True,
-        )
+    """The cards in one block, `per_row` to a row (two on a phone); the comparison is named once, above them."""
+    lead = f"Mũi tên: thay đổi {compared_with}." if compared_with and any(c.delta is not None for c in cards) else ""
+    static.cards(figures(cards), per_row, lead)
 
 
 def completion_cards(summary: Summary) -> list[Card]:

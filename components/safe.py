@@ -10,10 +10,12 @@ email address is recognised. Both are
 invisible: the reader sees exactly what was typed.
 
 Tables (`st.dataframe`), chart labels and select-box options are not Markdown and need none of this.
+The static cards and tables of `components.static` are HTML: their text passes `html_text()` instead.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import string
 
@@ -32,6 +34,11 @@ def md(value: object) -> str:
     text = _SPECIAL.sub(r"\\\1", text)
     text = text.replace("\\:", "\\:" + _JOINER).replace("\\.", _JOINER + "\\." + _JOINER)
     return text.replace("\\@", _JOINER + "\\@")
+
+
+def html_text(value: object) -> str:
+    """`value` as literal text inside HTML: `<`, `>`, `&` and quotes as entities, direction controls dropped."""
+    return html.escape(_BIDI.sub("", "" if value is None else str(value)), quote=True)
 
 
 def http_url(value: object) -> str | None:

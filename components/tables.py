@@ -1,6 +1,8 @@
 """Tables as a Vietnamese reader sees them: column titles in Vietnamese, 1.200, dd/mm/yyyy, statuses in words.
 
-`*_frame` functions are pure (frames in, display frames out; tests compare them); `show_*` draw them.
+`*_frame` functions are pure (frames in, display frames out; tests compare them); `show_*` draw them:
+short tables whose rows all fit (compliance, channels, completion, area names) as static tables
+(`components.static`), long ones that need sorting and searching as `st.dataframe`.
 Counts that can pass 999 are shown as text so the separator is a dot whatever the browser's locale.
 """
 
@@ -11,6 +13,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from components import static
 from components.safe import http_url, md
 from reporting import fmt
 from reporting.catalog import GROUP_BY_CODE
@@ -81,7 +84,7 @@ def _review_columns(rows: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
-def show_compliance(reports: pd.DataFrame, key: str) -> None:
+def show_compliance(reports: pd.DataFrame) -> None:
     frame = compliance_frame(reports)
     if frame.empty:
         st.info(
@@ -90,24 +93,13 @@ def show_compliance(reports: pd.DataFrame, key: str) -> None:
         )
         return
     statuses = frame.pop("_status")
-
-    def paint(_column: pd.Series) -> list[str]:  # Styler.apply hands the column; the colours follow the statuses
-        return [
-            f"background-color: {STATUS_STYLE[s][0]}; color: {STATUS_STYLE[s][1]}; font-weight: 600" for s in statuses
-        ]
-
-    styled = frame.style.apply(paint, subset=["Trạng thái"])
-    # Every unit visible without scrolling: leadership reads the whole list at a glance; on a phone the
-    # table scrolls sideways inside itself with the unit's name pinned in view.
-    st.dataframe(
-        styled,
-        hide_index=True,
-        key=key,
-        width="stretch",
-        height=_fit(len(frame)),
-        placeholder="",
-        column_config={"Đơn vị": st.column_config.TextColumn("Đơn vị", pinned=True)},
-    )
+    paint = [
+        f"background-color: {STATUS_STYLE[s][0]}; color: {STATUS_STYLE[s][1]}; font-weight: 600; white-space: nowrap"
+        for s in statuses
+    ]
+    # Every unit in view at once (a static table, no inner scroll): leadership reads the whole list at a
+    # glance; on a phone the table scrolls sideways inside itself with the unit's name pinned in view.
+    static.table(frame, right=["Số ngày trễ"], pinned=frame.columns[0] == "Đơn vị", cell_styles={"Trạng thái": paint})
 
 
 def channel_quantity_frame(counts: pd.Series, quantities: pd.Series, plan: Plan = PLAN_2023) -> pd.DataFrame:
@@ -128,21 +120,8 @@ def channel_quantity_frame(counts: pd.Series, quantities: pd.Series, plan: Plan 
     return pd.DataFrame(rows)
 
 
-def show_channel_quantities(counts: pd.Series, quantities: pd.Series, key: str, plan: Plan = PLAN_2023) -> None:
-    frame = channel_quantity_frame(counts, quantities, plan)
-    right = st.column_config.TextColumn(alignment="right")
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        key=key,
-        height=_fit(len(frame)),
-        column_config={
-            "Hình thức": st.column_config.TextColumn(pinned=True),
-            "Hoạt động": right,
-            "Số lượng": st.column_config.TextColumn(alignment="right", width="medium"),
-        },
-    )
+def show_channel_quantities(counts: pd.Series, quantities: pd.Series, plan: Plan = PLAN_2023) -> None:
+    static.table(channel_quantity_frame(counts, quantities, plan), right=["Hoạt động", "Số lượng"])
 
 
 def activities_frame(acts: pd.DataFrame, plan: Plan = PLAN_2023) -> pd.DataFrame:
@@ -185,22 +164,9 @@ def completion_frame(frame: pd.DataFrame, with_quarter: bool) -> pd.DataFrame:
     return out if with_quarter else out.drop(columns="Quý")
 
 
-def show_completion(frame: pd.DataFrame, key: str, with_quarter: bool = False) -> None:
-    table = completion_frame(frame, with_quarter)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        key=key,
-        height=_fit(len(table)),
-        # Not pinned: on a phone a pinned wide column would hide the results behind a sideways scroll.
-        column_config={
-            "Chỉ tiêu": st.column_config.TextColumn(width="medium"),
-            "Yêu cầu/quý": st.column_config.TextColumn(alignment="right", width="small"),
-            "Thực hiện": st.column_config.TextColumn(alignment="right", width="small"),
-            "Còn thiếu": st.column_config.TextColumn(width="large"),
-        },
-    )
+def show_completion(frame: pd.DataFrame, with_quarter: bool = False) -> None:
+    # Not pinned: on a phone a pinned wide column would hide the results behind a sideways scroll.
+    static.table(completion_frame(frame, with_quarter), right=["Yêu cầu/quý", "Thực hiện"])
 
 
 def unit_dates(unit: Mapping[str, object]) -> str:
@@ -350,10 +316,9 @@ def area_label(letter: str, plan: Plan = PLAN_2023) -> str:
     return f"{letter}) {plan.area_by_letter[letter].label}"
 
 
-def show_area_names(key: str, plan: Plan = PLAN_2023) -> None:
+def show_area_names(plan: Plan = PLAN_2023) -> None:
     """The plan's areas' letters and short names, as one small table (readable without hovering)."""
-    frame = pd.DataFrame({"Mục": [f"{a.letter})" for a in plan.areas], "Nội dung": [a.label for a in plan.areas]})
-    st.dataframe(frame, hide_index=True, width="stretch", key=key, height=_fit(len(frame)))
+    static.table(pd.DataFrame({"Mục": [f"{a.letter})" for a in plan.areas], "Nội dung": [a.label for a in plan.areas]}))
 
 
 def show_areas(letters: list[str], key: str, plan: Plan = PLAN_2023) -> None:

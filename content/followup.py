@@ -58,7 +58,7 @@ def review(view: View) -> None:
         return
     summary = loader.figures(view.loaded, view.period, view.filters.units, view.now)
     st.subheader(f"Tình hình nộp báo cáo {summary.period.label}")
-    tables.show_compliance(summary.reports, key="followup_compliance")
+    tables.show_compliance(summary.reports)
     backend = unit_forms.Backend(
         writer=lambda: loader.writer(view.settings),
         now=lambda: loader.now(demo=not view.loaded.configured),

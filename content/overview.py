@@ -76,16 +76,14 @@ def body(view: View) -> None:
     matrix = unit_area_matrix(summary.activities, summary.units, plan)  # the units of the period
     charts.show(charts.coverage_heatmap(matrix, names, plan), key="overview_heatmap")
     with st.expander(f"Tên các nội dung {plan.letter_span} của Kế hoạch"):  # what a tooltip would say, for a phone
-        tables.show_area_names(key="overview_area_names", plan=plan)
+        tables.show_area_names(plan=plan)
 
     left, right = st.columns(2)
     with left:
         st.subheader("Hình thức tuyên truyền")
         charts.show(charts.channel_chart(summary.channels, summary.channel_quantity, plan), key="overview_channels")
         st.caption("«Số lượng» theo từng hình thức, đơn vị tính khác nhau nên không cộng chung:")
-        tables.show_channel_quantities(
-            summary.channels, summary.channel_quantity, key="overview_channel_quantities", plan=plan
-        )
+        tables.show_channel_quantities(summary.channels, summary.channel_quantity, plan=plan)
     with right:
         year = whole_year(period.year, parsed.rules)
         st.subheader(f"Hoạt động theo tháng, {year.label}")
@@ -111,7 +109,7 @@ def body(view: View) -> None:
             f"Mỗi quý một báo cáo, hạn trước ngày {summary.rules.last_on_time_day + 1} của tháng cuối quý; bảng liệt kê từng quý "
             f"của {period.label}."
         )
-    tables.show_compliance(summary.reports, key="overview_compliance")
+    tables.show_compliance(summary.reports)
 
     if len(summary.completion):
         completion(summary)
@@ -140,9 +138,7 @@ def completion(summary: Summary) -> None:
         f"Chỉ tiêu mỗi quý của {summary.plan.name}. Quý chưa kết thúc tính đến hiện tại («Đang thực hiện»); "
         "bảng theo từng quý từ đầu năm là Phụ lục V của bảng tổng hợp (.xlsx)."
     )
-    tables.show_completion(
-        summary.completion_in_period, key="overview_completion", with_quarter=summary.period.kind != "quarter"
-    )
+    tables.show_completion(summary.completion_in_period, with_quarter=summary.period.kind != "quarter")
 
 
 def to_chase(view: View) -> None:

@@ -115,13 +115,13 @@ elif summary.activities.empty:
 else:
     tables.show_activities(summary.activities, key="unit_activities", plan=plan)
     st.caption("«Số lượng» theo từng hình thức (đơn vị tính khác nhau nên không cộng chung):")
-    tables.show_channel_quantities(summary.channels, summary.channel_quantity, key="unit_channel_quantities", plan=plan)
+    tables.show_channel_quantities(summary.channels, summary.channel_quantity, plan=plan)
 unit_forms.activity_form(view, code, backend)
 
 if len(summary.completion):
     st.subheader("Chỉ tiêu của đơn vị")
     kpi.render_cards(kpi.completion_cards(summary), per_row=2)
-    tables.show_completion(summary.completion_in_period, key="unit_completion", with_quarter=period.kind != "quarter")
+    tables.show_completion(summary.completion_in_period, with_quarter=period.kind != "quarter")
 
 st.subheader("Nội dung chưa tuyên truyền")
 missing = uncovered(covered, plan)

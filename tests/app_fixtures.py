@@ -25,6 +25,7 @@ from reporting.demo import build_demo
 from reporting.parse import Parsed, parse_snapshot
 from reporting.periods import VN_TZ
 from sheets.workbook import WorkbookSource
+from tests import static_html
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -123,8 +124,22 @@ def assert_clean(at: AppTest) -> None:
     assert not crashed, crashed
 
 
+def html_bodies(at: AppTest) -> list[str]:
+    """The HTML of every `st.html` on the page (the static cards and tables, and their style sheet)."""
+    return [element.proto.body for element in at.get("html")]
+
+
+def cards(at: AppTest) -> list[static_html.Card]:
+    """The KPI cards of the page, in page order (`components.static`)."""
+    return [card for body in html_bodies(at) for card in static_html.cards(body)]
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {card.label: card.value for card in cards(at)}
+
+
+def static_tables(at: AppTest) -> list[pd.DataFrame]:
+    return [frame for body in html_bodies(at) for frame in static_html.tables(body)]
 
 
 def chart_frames(at: AppTest) -> list[pd.DataFrame]:
@@ -155,13 +170,14 @@ def texts(at: AppTest) -> str:
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
         parts.extend(shown(e.value) for e in at.get(kind))
+    parts.extend(static_html.text(body) for body in html_bodies(at))
     return "\n".join(parts)
 
 
 def table(at: AppTest, *columns: str) -> pd.DataFrame:
-    """The first dataframe on the page that has all `columns` (st.dataframe keys are not exposed)."""
-    for frame in at.dataframe:
-        value = frame.value
+    """The first table on the page that has all `columns`: the data grids (st.dataframe, whose keys are not
+    exposed), then the static tables."""
+    for value in [frame.value for frame in at.dataframe] + static_tables(at):
         if all(column in value.columns for column in columns):
             return value
     raise AssertionError(f"no table with columns {columns}")

@@ -7,11 +7,12 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from components import charts, kpi, tables
+from components import charts, kpi, static, tables
 from components.filters import default_period, year_options
 from reporting.catalog import AREA_LETTERS, CHANNEL_CODES
 from reporting.metrics import summarize_quarter
 from reporting.periods import VN_TZ
+from tests import static_html
 from tests.app_fixtures import NOW
 
 
@@ -214,3 +215,35 @@ def test_long_names_break_in_two_at_a_space_never_cut() -> None:
     assert (
         frame.set_index("code").loc["visual", "channel_lines"] == "4. Trực quan (pano, áp|phích, khẩu hiệu, băng rôn)"
     )
+
+
+def test_static_table_shows_every_cell_as_text() -> None:
+    frame = pd.DataFrame({"Đơn vị": ["<b>VP</b> & \u202eTT", None], "Số": ["1.200", float("nan")]})
+    body = static.table_html(frame, right=["Số"], pinned=True, cell_styles={"Số": ["color: red", "color: blue"]})
+    assert "<b>" not in body and "&lt;b&gt;VP&lt;/b&gt; &amp; TT" in body  # escaped; the direction control dropped
+    shown = static_html.tables(body)[0]
+    assert shown.to_dict("records") == [{"Đơn vị": "<b>VP</b> & TT", "Số": "1.200"}, {"Đơn vị": "", "Số": ""}]
+    cells = [n for n in static_html.parse(body).walk() if n.tag == "td"]
+    assert [c.attrs.get("style") for c in cells] == [None, "color: red", None, "color: blue"]
+    assert cells[0].classes == {"cchc-pinned"} and cells[1].classes == {"cchc-right"}
+
+
+def test_cards_show_the_change_coloured_by_whether_it_is_good_news() -> None:
+    shown = kpi.figures(
+        [
+            kpi.Card("Hoạt động", "1.200", 8, "Số dòng <được> tính."),
+            kpi.Card("Lỗi dữ liệu", "3", 2, lower_is_better=True),
+            kpi.Card("Đơn vị", "5/6", 0),
+            kpi.Card("Người", "7", None),
+        ]
+    )
+    body = static.cards_html(shown, per_row=3, lead="Mũi tên: thay đổi so với quý III.")
+    read = static_html.cards(body)
+    assert [(c.label, c.value, c.delta, c.trend) for c in read] == [
+        ("Hoạt động", "1.200", "+8", "good"),
+        ("Lỗi dữ liệu", "3", "+2", "bad"),  # more errors is bad news
+        ("Đơn vị", "5/6", "0", "flat"),
+        ("Người", "7", "", ""),
+    ]
+    assert read[0].note == "Số dòng <được> tính." and "&lt;được&gt;" in body
+    assert "--cchc-per-row: 3" in body and static_html.text(body).startswith("Mũi tên: thay đổi so với quý III.")

@@ -18,7 +18,7 @@ from reporting.errors import SourceUnavailable
 from reporting.metrics import summarize_quarter
 from reporting.parse import parse_snapshot
 from sheets.workbook import WorkbookSource
-from tests.app_fixtures import NOW, assert_clean, metrics, shown, table, texts
+from tests.app_fixtures import NOW, assert_clean, cards, metrics, shown, table, texts
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_a_source_that_never_worked_explains_itself(make_app, tmp_path) -> None:
     message = at.error[0].value
     assert STALE_TITLE in message and "Không tìm thấy tệp" in message
     assert "Chưa có bản dữ liệu nào" in message
-    assert not at.metric
+    assert not cards(at)
     assert "Làm mới" not in message  # the page has no sidebar: it offers its own button
 
 
@@ -130,7 +130,7 @@ def test_the_page_that_has_no_data_offers_a_retry_that_works(make_app, tmp_path,
     shutil.copy(private_demo, missing)  # the office puts the file in place
     retry.click().run()
     assert_clean(at)
-    assert not at.error and at.metric  # the data is read at once, not after the cache expires
+    assert not at.error and cards(at)  # the data is read at once, not after the cache expires
 
 
 class _Exploding:

@@ -13,7 +13,7 @@ from reporting.catalog import AREA_BY_LETTER, AREA_LETTERS, AREAS
 from reporting.metrics import monthly_counts, summarize, summarize_quarter, unit_area_matrix
 from reporting.parse import Parsed
 from reporting.periods import quarter, whole_year
-from tests.app_fixtures import NOW, PAGE_FILES, assert_clean, chart_frames, metrics, shown, table, texts
+from tests.app_fixtures import NOW, PAGE_FILES, assert_clean, cards, chart_frames, metrics, shown, table, texts
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -84,7 +84,7 @@ def test_overview_deltas_are_against_the_previous_quarter(make_app, demo_parsed)
     at = make_app()
     q4 = summarize_quarter(demo_parsed, 2023, 4, NOW).totals
     q3 = summarize_quarter(demo_parsed, 2023, 3, NOW).totals
-    by_label = {m.label: m for m in at.metric}
+    by_label = {m.label: m for m in cards(at)}
     assert by_label["Hoạt động"].delta == fmt.signed(q4["activities"] - q3["activities"])
     assert by_label["Đơn vị có hoạt động"].delta == fmt.signed(q4["units_active"] - q3["units_active"])
     assert "Số lượng" not in by_label  # sessions, articles and posters are never added up
@@ -324,10 +324,10 @@ def test_no_change_is_shown_against_a_period_without_data(make_app) -> None:
     at = make_app()
     at.selectbox(key="sidebar_quarter").set_value(1).run()  # quý IV năm 2022 has no activity in the demo
     assert_clean(at)
-    assert all(m.delta in (None, "") for m in at.metric)
+    assert all(m.delta in (None, "") for m in cards(at))
     assert "Không so sánh với quý IV năm 2022: kỳ đó chưa có hoạt động nào được ghi." in texts(at)
     at.selectbox(key="sidebar_quarter").set_value(2).run()  # against quý I, which has data
-    assert any(m.delta for m in at.metric)
+    assert any(m.delta for m in cards(at))
 
 
 def test_the_chosen_quarters_monthly_bars_add_up_to_its_card(make_app, demo_parsed) -> None:

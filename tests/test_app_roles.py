@@ -25,7 +25,7 @@ from reporting.metrics import summarize_quarter
 from reporting.parse import Parsed, parse_snapshot
 from sheets import factory
 from sheets.workbook import WorkbookSource
-from tests.app_fixtures import APP, NOW, assert_clean, metrics, shown, table, texts
+from tests.app_fixtures import APP, NOW, assert_clean, cards, metrics, shown, static_tables, table, texts
 from tests.fakesheets.fixtures import make_policy
 
 AUTH = {
@@ -168,7 +168,7 @@ def test_an_unknown_email_sees_a_polite_no_access_page(app, user, expected) -> N
     assert at.title[0].value == "Chưa có quyền truy cập"
     said = texts(at)
     assert expected in said and "liên hệ **Văn phòng Sở**" in said
-    assert CSCN_NAME not in said and not at.sidebar.selectbox and not at.metric
+    assert CSCN_NAME not in said and not at.sidebar.selectbox and not cards(at)
     assert at.button(key="no_access_logout").label == "Đăng nhập bằng tài khoản khác"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("content/unit.py")
@@ -207,7 +207,7 @@ def test_the_address_of_a_page_outside_the_role_shows_a_sentence_not_the_page(ap
     assert_clean(at)
     assert at.title[0].value == "Xuất báo cáo"
     assert said in texts(at)
-    assert not at.get("download_button") and not at.dataframe and not at.metric
+    assert not at.get("download_button") and not at.dataframe and not static_tables(at) and not cards(at)
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_the_address_of_don_doc_outside_the_role_shows_a_sentence_not_the_list(a
     assert_clean(at)
     assert at.title[0].value == "Đôn đốc"
     assert said in texts(at)
-    assert not at.dataframe and not at.code and "@" not in texts(at)  # no list, no address
+    assert not at.dataframe and not static_tables(at) and not at.code and "@" not in texts(at)  # no list, no address
 
 
 def test_signed_in_users_see_who_they_are_and_no_demo_picker(app) -> None:
@@ -248,7 +248,7 @@ def test_a_unit_sees_the_overview_of_itself_only(app, private_demo) -> None:
     shown = table(at, "Hạn nộp", "Trạng thái")
     assert list(shown["Đơn vị"]) == [CSCN_NAME]
     others = set(read_book(private_demo).units["name"]) - {CSCN_NAME}
-    page = texts(at) + "".join(str(frame.value) for frame in at.dataframe)
+    page = texts(at) + "".join(str(frame.value) for frame in at.dataframe) + "".join(map(str, static_tables(at)))
     assert not [name for name in others if name in page]
 
 

@@ -189,10 +189,10 @@ def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
     _pick(page, "Năm", "2023")
     _settle(page, "Tổng quan quý IV năm 2023")
     main = page.get_by_test_id("stMain")
-    activities = main.get_by_test_id("stMetric").filter(has_text="Hoạt động").first
-    expect(activities.get_by_test_id("stMetricValue")).to_have_text("95")
-    units = main.get_by_test_id("stMetric").filter(has_text="Đơn vị có hoạt động")
-    expect(units.get_by_test_id("stMetricValue")).to_have_text("11/12")
+    activities = main.locator(".cchc-card").filter(has_text="Hoạt động").first
+    expect(activities.locator(".cchc-card-value")).to_have_text("95")
+    units = main.locator(".cchc-card").filter(has_text="Đơn vị có hoạt động")
+    expect(units.locator(".cchc-card-value")).to_have_text("11/12")
     heatmap = main.get_by_test_id("stVegaLiteChart").first
     box = heatmap.bounding_box()
     assert box is not None and box["height"] > 350 and box["width"] > 600, box
@@ -205,7 +205,7 @@ def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
 
     _pick(page, "Kỳ", "Quý II")
     _settle(page, "Tổng quan quý II năm 2023")
-    expect(activities.get_by_test_id("stMetricValue")).not_to_have_text("95")
+    expect(activities.locator(".cchc-card-value")).not_to_have_text("95")
     expect(main).to_contain_text("Nội dung chưa được tuyên truyền trong kỳ")
     _assert_nothing_broken(page)
     _shoot(page, tmp_path, "02-tong-quan-quy-II")
@@ -280,15 +280,15 @@ def test_a_failing_source_keeps_the_last_data_under_a_warning(page, tmp_path: Pa
         _pick(page, "Kỳ", "Quý IV")
         _settle(page, "Tổng quan quý IV năm 2023")
         main = page.get_by_test_id("stMain")
-        activities = main.get_by_test_id("stMetric").filter(has_text="Hoạt động").first
-        expect(activities.get_by_test_id("stMetricValue")).to_have_text("95")
+        activities = main.locator(".cchc-card").filter(has_text="Hoạt động").first
+        expect(activities.locator(".cchc-card-value")).to_have_text("95")
         source.unlink()  # the source disappears
         page.get_by_test_id("stSidebar").get_by_role("button", name="Làm mới").click()
         warning = main.get_by_test_id("stAlert").filter(has_text="Không đọc được nguồn dữ liệu")
         expect(warning).to_contain_text("Không tìm thấy tệp")
         expect(warning).to_contain_text("Đang hiển thị bản dữ liệu đọc được gần nhất, lúc 09:00:00 10/01/2024")
         _settle(page, "Tổng quan quý IV năm 2023")
-        expect(activities.get_by_test_id("stMetricValue")).to_have_text("95")  # the last good figures stay
+        expect(activities.locator(".cchc-card-value")).to_have_text("95")  # the last good figures stay
         _shoot(page, tmp_path, "07-nguon-du-lieu-loi")
 
 
@@ -324,6 +324,8 @@ def test_the_overview_on_a_leaders_phone(server: str, tmp_path: Path) -> None:
             box = heatmap.bounding_box()
             assert box is not None and box["width"] <= PHONE["width"], box
             expect(main).to_contain_text("«Số lượng» theo từng hình thức")
+            cards = [main.locator(".cchc-card").nth(i).bounding_box() for i in range(3)]
+            assert cards[0]["y"] == cards[1]["y"] < cards[2]["y"], cards  # two cards to a row
             page.mouse.wheel(0, 20_000)
             expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
             overflow = page.evaluate(

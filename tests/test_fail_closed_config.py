@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from cli import reports as cli
 from reporting.config import ConfigError, app_mode, is_loopback, read_config
-from tests.app_fixtures import APP, assert_clean, shown, texts
+from tests.app_fixtures import APP, assert_clean, cards, shown, static_tables, texts
 from tests.cli_run import run_cli
 from tests.test_app_roles import AUTH, LEADER, OFFICE, ROLES
 
@@ -49,7 +49,7 @@ def assert_stopped_on_configuration(at: AppTest) -> str:
     assert_clean(at)
     assert [t.value for t in at.title] == [CONFIG_TITLE]
     assert not at.sidebar.selectbox and not at.selectbox, "no demo picker and no filters"
-    assert not at.metric and not at.dataframe and not at.button, "no data and no sign-in"
+    assert not cards(at) and not at.dataframe and not static_tables(at) and not at.button, "no data and no sign-in"
     said = texts(at)
     assert "Chế độ trình diễn" not in said
     return said
@@ -189,7 +189,7 @@ def test_the_kiosk_on_a_network_is_read_only_and_writes_nothing(app_env, tmp_pat
     assert_clean(at)
     assert not at.sidebar.selectbox(key="sidebar_unit").disabled  # every unit, read-only
     assert "sidebar_demo_role" not in [s.key for s in at.selectbox]
-    assert at.metric, "the overview shows its figures"
+    assert cards(at), "the overview shows its figures"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("content/export.py")
     at.switch_page("content/unit.py").run()
@@ -320,7 +320,7 @@ def test_an_account_with_no_role_learns_nothing_about_the_installation(app_env, 
     assert at.title[0].value == "Chưa có quyền truy cập"
     for secret in (private_demo.name, str(private_demo.parent), "[roles]", "source", "CCHC_", "secrets.toml"):
         assert secret not in said
-    assert not at.sidebar.selectbox and not at.metric and not at.dataframe
+    assert not at.sidebar.selectbox and not cards(at) and not at.dataframe and not static_tables(at)
 
 
 @pytest.mark.parametrize("setting", ["source", "agency_name", "place"])

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from reporting.access import resolve_user
 from reporting.parse import parse_snapshot
 from sheets.workbook import WorkbookSource
-from tests.app_fixtures import APP, assert_clean, texts
+from tests.app_fixtures import APP, assert_clean, cards, texts
 from tests.test_app_roles import AUTH, CSCN, OFFICE, ROLES
 
 TWICE = "chung@sldtbxh.example.vn"
@@ -53,7 +53,7 @@ def test_an_email_listed_for_two_units_is_an_error_on_both_rows(shared_email) ->
 def test_a_shared_address_gets_no_unit_and_the_office_sees_why(app_env, shared_email) -> None:
     at = signed_in(shared_email, {"is_logged_in": True, "email": TWICE, "email_verified": True})
     assert_clean(at)
-    assert at.title[0].value == "Chưa có quyền truy cập" and not at.metric
+    assert at.title[0].value == "Chưa có quyền truy cập" and not cards(at)
     office = signed_in(shared_email, {"is_logged_in": True, "email": OFFICE, "email_verified": True})
     office.switch_page("content/quality.py").run()
     assert "nhiều đơn vị (VP, CSCN)" in texts(office)
@@ -81,7 +81,7 @@ def test_email_verified_must_be_the_boolean_true(app_env, private_demo, claims, 
 def test_a_forged_login_flag_is_not_a_sign_in(app_env, private_demo) -> None:
     at = signed_in(private_demo, {"is_logged_in": "yes", "email": OFFICE, "email_verified": True})
     assert_clean(at)
-    assert at.title[0].value == "Theo dõi truyền thông CCHC" and not at.metric  # the sign-in page
+    assert at.title[0].value == "Theo dõi truyền thông CCHC" and not cards(at)  # the sign-in page
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from components.safe import http_url, md
 from reporting.parse import parse_snapshot
 from sheets.workbook import WorkbookSource
-from tests.app_fixtures import APP, assert_clean, shown, table
+from tests import static_html
+from tests.app_fixtures import APP, assert_clean, html_bodies, shown, table
 from tests.hostile import BAD_EVIDENCE, LINK_EVIDENCE, MARK, PAYLOAD, TAB_PAYLOAD, TRAP, UNIT_NAME, build_hostile
 
 # What must never reach Markdown as typed: each would become markup, a link, an image, a formula or an icon.
@@ -48,7 +49,6 @@ def markdown_texts(at: AppTest) -> list[str]:
     for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
         found += [str(e.value) for e in at.get(kind)]
     found += [e.label for e in at.expander]
-    found += [m.label for m in at.metric] + [m.help or "" for m in at.metric]
     found += [b.label for b in at.button] + [b.help or "" for b in at.button]
     found += [s.label for s in at.selectbox]
     return found
@@ -68,6 +68,19 @@ def open_as(hostile: Path, role: str) -> AppTest:
     return at
 
 
+# The elements and attributes of components.static's blocks: anything else in an `st.html` came from a cell.
+OWN_TAGS = {"root", "style", "div", "p", "table", "thead", "tbody", "tr", "th", "td"}
+OWN_ATTRIBUTES = {"class", "style", "scope"}
+
+
+def assert_only_own_html(at: AppTest, page: str) -> None:
+    """Every `st.html` of the page holds only the app's own tags and attributes: a cell's `<b>` is text."""
+    for body in html_bodies(at):
+        for node in static_html.parse(body).walk():
+            assert node.tag in OWN_TAGS, f"{page}: <{node.tag}> reached the page as markup"
+            assert set(node.attrs) <= OWN_ATTRIBUTES, f"{page}: attributes {node.attrs} reached the page"
+
+
 @pytest.mark.parametrize("role", list(PAGES))
 def test_markup_links_images_latex_and_icons_typed_in_cells_stay_text_on_every_page(app_env, hostile, role) -> None:
     at = open_as(hostile, role)
@@ -77,6 +90,8 @@ def test_markup_links_images_latex_and_icons_typed_in_cells_stay_text_on_every_p
         if page == "content/unit.py" and role != "unit":
             at.selectbox(key="sidebar_unit").set_value("VP").run()
         assert_clean(at)
+        assert_only_own_html(at, page)
+        seen_marks += sum(MARK in static_html.text(body) for body in html_bodies(at))
         texts = markdown_texts(at)
         for text in texts:
             for raw in RAW:
