@@ -23,7 +23,7 @@ What is timed, the same way for every server (Playwright's sync API, Debian's he
 
 "Fully painted" is checked on every animation frame inside the page (`wait_for_function(polling="raf")`,
 not Playwright's expect, whose polls are up to a second apart): the floor, its `h1` and its one chart's
-SVG marks; the overview, its `h1` («Tổng quan quý IV năm 2024»), all 8 KPI values (`.cchc-card-value`) and
+SVG marks; the overview, its `h1` («Tổng quan quý IV năm 2024»), all 8 KPI values (`.cchc-card-value`; `stMetricValue` in a checkout from before the static cards) and
 each of its 3 charts (`stVegaLiteChart`) holding drawn marks (`svg g.mark-rect path`). Medians over the
 rounds; the ratios are app ÷ floor. No request leaves loopback: Chromium resolves no name and sends
 anything else to a closed loopback port.
