@@ -150,15 +150,20 @@ def page():
         browser.close()
 
 
+DRAWN = """() =>
+  [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].every(c => c.querySelector("canvas, svg"))
+  && [...document.querySelectorAll("[data-testid='stDataFrame']")].filter(t => t.offsetParent !== null)
+    .every(t => t.querySelector("canvas"))"""
+
+
 def _settle(page, title: str) -> None:
     """Wait until the page's title is `title` and Streamlit has finished running the script."""
     expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(title)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    for chart in page.locator("[data-testid='stVegaLiteChart']").all():
-        expect(chart.locator("canvas, svg").first).to_be_visible()
-    for table in page.locator("[data-testid='stDataFrame']").all():  # the grid paints into a canvas
-        if table.is_visible():  # one inside a closed expander draws when opened
-            expect(table.locator("canvas").first).to_be_visible()
+    # Every chart drawn, and every visible data grid (it paints into a canvas; one inside a closed expander
+    # draws when opened). Checked in the page on each frame over the elements there now: a list taken once
+    # could still hold an element of the previous run that Streamlit removes a moment later.
+    page.wait_for_function(DRAWN, timeout=60_000)
 
 
 def _shoot(page, tmp_path: Path, name: str) -> Path:
