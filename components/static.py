@@ -21,13 +21,15 @@ import pandas as pd
 import streamlit as st
 
 from components.safe import html_text
+from reporting import fmt
 
-CSS = Path(__file__).resolve().parent.parent / "assets" / "static.css"
+# Read once per process, not on every run of every page.
+CSS = (Path(__file__).resolve().parent.parent / "assets" / "static.css").read_text(encoding="utf-8")
 
 
 def style() -> None:
     """The stylesheet of these blocks (a style-only `st.html` takes no room on the page)."""
-    st.html(CSS)
+    st.html(f"<style>{CSS}</style>")
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,10 @@ def table_html(
         cells = []
         for index, column in enumerate(frame.columns):
             value = columns[index][row]
+            text = html_text("" if fmt.is_missing(value) else value)
             css = styles.get(column)
             attribute = f' style="{html_text(css[row])}"' if css else ""
-            cells.append(f"<td{_class(column, right, pinned, index)}{attribute}>{html_text(_cell(value))}</td>")
+            cells.append(f"<td{_class(column, right, pinned, index)}{attribute}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<div class="cchc-table-wrap"><table class="cchc-table">'
@@ -108,9 +111,3 @@ def table(
 def _class(column: object, right: set[str], pinned: bool, index: int) -> str:
     names = (["cchc-right"] if column in right else []) + (["cchc-pinned"] if pinned and index == 0 else [])
     return f' class="{" ".join(names)}"' if names else ""
-
-
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
