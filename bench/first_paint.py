@@ -1,11 +1,14 @@
 """Benchmark: the dashboard's first full paint in Chromium against a one-chart Streamlit page (issue 15, goal 3).
 
-Run: `.venv/bin/python bench/first_paint.py [--runs 7] [--warm 3] [--plain] [--compare CHECKOUT]`. Prints Markdown for bench/README.md.
+Run: `.venv/bin/python bench/first_paint.py [--runs 7] [--warm 3] [--shell] [--plain] [--compare CHECKOUT]`. Prints Markdown for bench/README.md.
 
 Two servers, started alternately in one run (the order swapped every round, so whatever else loads the
 machine falls on both), each round a fresh process on a free loopback port:
 
 - the floor: `streamlit run bench/floor_app.py`, a title and one Altair heatmap of the overview's size;
+- with `--shell`, the shell floor: `streamlit run bench/shell_floor_app.py`, the same page inside the app's
+  frame (navigation of six pages, the sidebar filters, the line above each page) with no data; the
+  figures then also give app ÷ shell (what the overview's content costs over that frame);
 - the app exactly as `make run` starts it (the command is taken from `make -n run`), on the demo workbook
   `data/demo-2023.xlsx`, with `CCHC_NOW=2024-01-10T09:00` and no other `CCHC_*` setting.
   `--plain` adds a third: `streamlit run app.py`, which must keep working without the launcher.
@@ -209,6 +212,9 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3, help="warm reloads per round")
     parser.add_argument("--plain", action="store_true", help="also measure `streamlit run app.py`")
     parser.add_argument(
+        "--shell", action="store_true", help="also measure the floor inside the app's navigation and sidebar"
+    )
+    parser.add_argument(
         "--compare", type=Path, metavar="CHECKOUT",
         help="also measure `make run` of another checkout of this project (a git worktree of an earlier commit)",
     )  # fmt: skip
@@ -221,7 +227,11 @@ def main() -> None:
     flags = ["--server.address", "127.0.0.1", "--server.port", "{port}", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"]  # fmt: skip
     floor = Side("floor (one chart)", [*streamlit, "bench/floor_app.py", *flags], FLOOR_PAINT)
-    sides = [floor, Side("app (`make run`)", make_run_command(), APP_PAINT)]
+    app = Side("app (`make run`)", make_run_command(), APP_PAINT)
+    sides = [floor, app]
+    shell = Side("shell floor", [*streamlit, "bench/shell_floor_app.py", *flags], FLOOR_PAINT)
+    if args.shell:
+        sides.append(shell)
     if args.plain:
         sides.append(Side("app (`streamlit run app.py`)", [*streamlit, "app.py", *flags], APP_PAINT))
     if args.compare:
@@ -255,7 +265,7 @@ def main() -> None:
         f"on {os.cpu_count()} CPUs.\n"
     )
     print("| seconds, median | " + " | ".join(side.name for side in sides) + " | " + " | ".join(
-        f"{side.name.split(' ', 1)[1]} ÷ floor" for side in sides[1:]) + " |")  # fmt: skip
+        f"{side.name} ÷ floor" for side in sides[1:]) + " |")  # fmt: skip
     print("|---|" + "---:|" * (2 * len(sides) - 1))
     for label, pick, goal in (
         ("time to healthy", lambda s: s.healthy, ""),
@@ -265,6 +275,10 @@ def main() -> None:
         figures = [med(pick(side)) for side in sides]
         ratios = [f"{figure / figures[0]:.2f}×{goal}" for figure in figures[1:]]
         print(f"| {label} | " + " | ".join(f"{f:.2f}" for f in figures) + " | " + " | ".join(ratios) + " |")
+    if args.shell:
+        print("\napp ÷ shell floor: " + ", ".join(
+            f"{label} {med(pick(app)) / med(pick(shell)):.2f}×"
+            for label, pick in (("cold", lambda s: s.cold), ("warm", lambda s: s.warm))))  # fmt: skip
 
 
 if __name__ == "__main__":
