@@ -24,16 +24,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from streamlit.runtime.app_session import AppSession
-from streamlit.runtime.script_data import ScriptData
-from streamlit.runtime.state import SCRIPT_RUN_WITHOUT_ERRORS_KEY
-from streamlit.web import bootstrap, cli
-from streamlit.web.server import Server
+
+# Ctrl-C while Streamlit is still being imported (the first second of `make run`) stops quietly, as it does
+# later ("Aborted!"), instead of printing a traceback of whichever import it interrupted. Streamlit sets
+# its own handler when its server starts.
+def _stop_quietly(_signal: int, _frame: object) -> None:
+    print("\n  Đã dừng.", file=sys.stderr, flush=True)
+    sys.exit(130)
+
+
+signal.signal(signal.SIGINT, _stop_quietly)
+
+from streamlit.runtime.app_session import AppSession  # noqa: E402
+from streamlit.runtime.script_data import ScriptData  # noqa: E402
+from streamlit.runtime.state import SCRIPT_RUN_WITHOUT_ERRORS_KEY  # noqa: E402
+from streamlit.web import bootstrap, cli  # noqa: E402
+from streamlit.web.server import Server  # noqa: E402
 
 APP = Path(__file__).resolve().parent / "app.py"
 WARM_UP_TIMEOUT_SECONDS = 300.0  # a very large Google Sheet on a slow link; after that the server starts anyway

@@ -8,6 +8,7 @@ Each case runs in a process of its own: a Streamlit server owns the process's on
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -29,6 +30,7 @@ print("ran without error:", asyncio.run(serve.run_app_once(server, timeout={time
 if {twice}:  # a second session, as the first visitor's
     print("again:", asyncio.run(serve.run_app_once(server, timeout={timeout})))
 import os
+import signal
 print("pid:", os.getpid())
 """
 
@@ -116,3 +118,45 @@ def test_the_app_starts_after_a_warm_up_that_cannot_read_its_settings(tmp_path: 
     text = _serve(tmp_path, "--secrets.files", str(broken))
     assert "Chạy thử trang đầu không trọn vẹn" in text  # the warm-up said it could not read
     assert secret not in text
+
+
+def _interrupted(tmp_path: Path, wait_for: str | None) -> tuple[int, str]:
+    """`python serve.py` stopped with Ctrl-C (SIGINT) 0.3 s after it starts, or once `wait_for` is printed;
+    its exit code and console output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env["CCHC_NOW"] = "2024-01-10T09:00"
+    env["CCHC_DEMO_PATH"] = str(tmp_path / "demo-2023.xlsx")
+    command = [sys.executable, "-u", "serve.py", "--server.port", str(_free_port()), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--secrets.files", str(tmp_path / "no-secrets.toml")]  # fmt: skip
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            if wait_for is None:
+                time.sleep(0.3)  # Python is up, Streamlit is still being imported (about a second)
+            else:
+                while wait_for not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    return code, log.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_while_streamlit_is_imported_stops_without_a_traceback(tmp_path: Path) -> None:
+    code, text = _interrupted(tmp_path, None)
+    assert code == 130
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert "Đã dừng." in text
+
+
+def test_ctrl_c_during_the_warm_up_stops_without_a_traceback(tmp_path: Path) -> None:
+    code, text = _interrupted(tmp_path, "Đang chạy thử trang đầu")
+    assert code == 130
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    assert "Đã dừng." in text and "URL:" not in text  # stopped before the port opened
