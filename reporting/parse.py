@@ -368,6 +368,8 @@ class _Factor:
     uniques: np.ndarray
     # Free text (`_factorize_text`): each value NFC and stripped, then None for a blank cell (a `_Lookup` table).
     texts: np.ndarray | None = None
+    # Free text: whether some value holds «�» (U+FFFD), found while the column is read (`_factorize_text`).
+    damaged: bool = False
 
     def cells(self) -> np.ndarray:
         """The raw value of each cell (None for a blank cell)."""
@@ -465,6 +467,11 @@ def _as_values(cells: list[Any], kinds: set[type]) -> list[Any]:
 
 
 _TEXT_CHUNK = 2048  # cells of a free-text column read together: few enough to stay in the CPU's cache
+DAMAGED = "\ufffd"  # what a reader shows as «�»: the mark of a character that was lost
+DAMAGED_NOTE = (
+    "có ký tự «�» ở chỗ một chữ đã bị hỏng (thường do chép từ tệp dùng bảng mã khác); "
+    "hãy gõ lại chữ đó cho đúng; dòng vẫn được tính"
+)
 
 
 def _factorize_text(cells: np.ndarray) -> _Factor:
@@ -478,7 +485,7 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
     filled = np.zeros(count, dtype=bool)
     uniques = np.empty(count, dtype=object)
     texts = np.empty(count + 1, dtype=object)
-    done = 0
+    done, damaged = 0, False
     for start in range(0, count, _TEXT_CHUNK):
         part = cells[start : start + _TEXT_CHUNK]
         chunk = part.tolist()
@@ -491,7 +498,9 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
             joined = "\x00".join(values)  # the usual case, text only (joining raises on anything else), read by C
         except TypeError:  # a number, a date, a boolean, a NaN among the text
             keep, values, stripped = _mixed_chunk(chunk)
+            damaged = damaged or any(DAMAGED in text for text in stripped if text)
         else:
+            damaged = damaged or DAMAGED in joined  # one search of the chunk's text, in C
             keep, values, stripped = _text_chunk(present, values, joined)
         filled[start : start + len(chunk)] = keep
         uniques[done : done + len(values)] = _object_array(values)
@@ -500,7 +509,7 @@ def _factorize_text(cells: np.ndarray) -> _Factor:
     codes = np.full(count, -1, dtype=np.intp)
     codes[filled] = np.arange(done)
     texts[done] = None  # what a blank cell (-1) takes
-    return _Factor(codes, uniques[:done], texts[: done + 1])
+    return _Factor(codes, uniques[:done], texts[: done + 1], damaged)
 
 
 def _text_chunk(present: np.ndarray, values: list[str], joined: str) -> tuple[np.ndarray, list[str], list[str]]:
@@ -668,6 +677,8 @@ def _read_columns(
             )
             reasons = _Lookup.nothing(len(frame))
             parsed[column.key] = values
+            if factor.damaged:
+                _warn_damaged(frame, factor, column, tables, problems)
             if not column.required:
                 continue
         elif by_plan is not None and column.key in ("areas", "channel"):
@@ -712,6 +723,19 @@ def _read_cell(column: Column, value: Any, parser: Callable[[Any], CellReading] 
     except Exception:  # a parser bug must not take the app down for everyone: the row is an error instead
         log.exception("the %s parser failed on a cell", column.key)
         return None, "không đọc được giá trị này; ghi lại theo hướng dẫn"
+
+
+def _warn_damaged(
+    frame: pd.DataFrame, factor: _Factor, column: Column, tables: dict[str, _Table], problems: _Problems
+) -> None:
+    """A warning on each free-text cell holding «�»: a character lost before the sheet had it (text copied from
+    a file in another encoding) or on the way (half a character from the API, `reporting.text.show_text`).
+    The text is kept as it is and the row still counts; only the person who typed it knows what it said."""
+    notes = _Lookup.of(factor, [DAMAGED_NOTE if isinstance(u, str) and DAMAGED in u else None for u in factor.uniques])
+    flagged = notes.given()
+    rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
+    for (tab, row, unit_code), raw in zip(rows, factor.at(flagged), strict=True):
+        problems.add_cell(tables[tab], tab, int(row), column.key, raw, "warning", DAMAGED_NOTE, unit_code)
 
 
 def _warn(

@@ -52,6 +52,8 @@ def test_half_a_character_from_the_api_becomes_a_visible_replacement(fake, gclie
     parsed = parse_snapshot(snap)
     assert list(parsed.activities["title"]) == ["Họp \ufffd lẻ"]
     assert list(parsed.activities["record_id"]) == ["r-\ufffd"]
+    warned = parsed.problems[parsed.problems["reason"].str.contains("«\ufffd»")]
+    assert list(warned["cell"]) == ["D2", "I2"] and set(warned["severity"]) == {"warning"}  # the cells to retype
 
 
 def test_datetime_cells_come_back_as_serials_with_fraction(fake, gclient):

@@ -65,6 +65,29 @@ def test_missing_title_is_only_a_warning():
     assert list(parsed.problems["severity"]) == ["warning"]
 
 
+def test_a_damaged_character_is_a_warning_on_its_cell_and_the_text_is_kept():
+    # «�» (U+FFFD) is where a character was lost: text copied from a file in another encoding. Only the person
+    # who typed it knows what it said, so the cell is named; the row still counts and the text is not changed.
+    rows = [[date(2023, 3, 1), "a", 1, "Tuy\ufffdn truy\ufffdn", 1, 1, None, "ghi ch\ufffd"]]
+    rows += [[date(2023, 3, 2), "b", 1, f"Hoạt động {n}", 1, 1] for n in range(3000)]  # past one chunk of text
+    rows += [[date(2023, 3, 3), "c", 1, 12345, 1, 1, None, "số \ufffd"]]  # a number in the column: mixed text
+    parsed = base(rows)
+    assert len(parsed.activities) == 3002
+    assert parsed.activities["title"].iloc[0] == "Tuy\ufffdn truy\ufffdn"
+    damaged = parsed.problems[parsed.problems["reason"].str.contains("«\ufffd»")]
+    assert list(damaged["cell"]) == ["D2", "H2", "H3003"] and set(damaged["severity"]) == {"warning"}
+    assert damaged.iloc[0]["message"] == (
+        "Trang «VP», dòng 2, cột «Tên hoạt động» (D2): Giá trị «Tuy\ufffdn truy\ufffdn»: có ký tự «\ufffd» ở chỗ "
+        "một chữ đã bị hỏng (thường do chép từ tệp dùng bảng mã khác); hãy gõ lại chữ đó cho đúng; dòng vẫn được tính."
+    )
+    assert (damaged["unit_code"] == "VP").all()
+
+
+def test_no_damaged_character_no_warning():
+    parsed = base([[date(2023, 3, 1), "a", 1, "Tuyên truyền ? ¿ \ufffe", 1, 1]])
+    assert parsed.problems.empty
+
+
 def test_blank_rows_are_counted_not_problems():
     parsed = base([[date(2023, 3, 1), "a", 1, "x"], [None, "  ", None], [], [date(2023, 3, 2), "b", 2, "y"]])
     assert (parsed.rows, parsed.blank_rows, len(parsed.activities)) == (2, 2, 2)
