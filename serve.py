@@ -21,25 +21,26 @@ Usage is `streamlit run`'s: `python serve.py [streamlit options] [-- app argumen
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import signal
 import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 
-# Ctrl-C while Streamlit is still being imported (the first second of `make run`) stops quietly, as it does
-# later ("Aborted!"), instead of printing a traceback of whichever import it interrupted. Streamlit sets
-# its own handler when its server starts.
+# Ctrl-C while Streamlit is still being imported (the first second of `make run`) or during the warm-up stops
+# with one line instead of a traceback of whichever import it interrupted; set before any other import.
+# Streamlit sets its own handler when its server starts.
 def _stop_quietly(_signal: int, _frame: object) -> None:
     print("\n  Đã dừng.", file=sys.stderr, flush=True)
     sys.exit(130)
 
 
 signal.signal(signal.SIGINT, _stop_quietly)
+
+import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import logging  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from streamlit.runtime.app_session import AppSession  # noqa: E402
 from streamlit.runtime.script_data import ScriptData  # noqa: E402

@@ -120,9 +120,15 @@ def test_the_app_starts_after_a_warm_up_that_cannot_read_its_settings(tmp_path: 
     assert secret not in text
 
 
+def _importing_past_the_handler(pid: int) -> bool:
+    """Whether process `pid` (serve.py) is past setting its SIGINT handler: the first import after it, asyncio,
+    has loaded its C part (Python's own handler is set before site.py, so the signal mask cannot tell)."""
+    return "_asyncio" in Path(f"/proc/{pid}/maps").read_text(encoding="utf-8", errors="replace")
+
+
 def _interrupted(tmp_path: Path, wait_for: str | None) -> tuple[int, str]:
-    """`python serve.py` stopped with Ctrl-C (SIGINT) 0.3 s after it starts, or once `wait_for` is printed;
-    its exit code and console output."""
+    """`python serve.py` stopped with Ctrl-C (SIGINT) as soon as its own handler is set (Streamlit still being
+    imported), or once `wait_for` is printed; its exit code and console output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
     env["CCHC_NOW"] = "2024-01-10T09:00"
     env["CCHC_DEMO_PATH"] = str(tmp_path / "demo-2023.xlsx")
@@ -134,8 +140,10 @@ def _interrupted(tmp_path: Path, wait_for: str | None) -> tuple[int, str]:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 60
-            if wait_for is None:
-                time.sleep(0.3)  # Python is up, Streamlit is still being imported (about a second)
+            if wait_for is None:  # serve.py's handler is in place; Streamlit's import (a second or more) has begun
+                while not _importing_past_the_handler(proc.pid) and time.monotonic() < deadline:
+                    time.sleep(0.002)
+                assert "URL:" not in log.read_text(encoding="utf-8"), "the server started before the signal"
             else:
                 while wait_for not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
                     time.sleep(0.01)
