@@ -264,6 +264,20 @@ def test_dashboard_in_a_real_browser(page, server: str, tmp_path: Path) -> None:
     # The overview again: the sidebar kept quarter II across pages.
     nav.get_by_role("link", name="Tổng quan").click()
     _settle(page, "Tổng quan quý II năm 2023")
+    # Printed: no sidebar (the page's title says the period), the page's content from the paper's left edge,
+    # and every column of every static table on the paper (none scrolls sideways, which paper cannot).
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    compliance = main.locator(".cchc-table-wrap").filter(has_text="Hạn nộp")
+    expect(compliance).to_be_visible()
+    box = compliance.bounding_box()
+    assert box is not None and box["x"] < 120, box  # the sidebar's room is not kept on paper
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.cchc-table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)"
+        ".map(w => w.innerText.slice(0, 40))"
+    )
+    assert clipped == [], clipped
+    page.emulate_media(media="screen")
     assert sorted(p.name for p in tmp_path.glob("*.png"))[:5] == [
         "01-tong-quan-quy-IV.png",
         "02-tong-quan-quy-II.png",
