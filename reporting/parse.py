@@ -78,6 +78,9 @@ REMINDER_FRAME_COLUMNS = [
     "row",
 ]
 WITHDRAWN_COLUMNS = ["unit_code", "tab", "row", "date", "title"]
+# A message quotes at most this much of the value (the problem's "value" keeps all of it): enough to find
+# the cell, not a whole pasted document in every list of problems.
+QUOTED_CHARACTERS = 200
 PROBLEM_COLUMNS = ["tab", "row", "column", "cell", "value", "severity", "reason", "message", "unit_code"]
 ACTIVITY_FRAME_COLUMNS = [
     "unit_code",
@@ -175,7 +178,8 @@ class _Problems:
         if column is not None:
             where += f", cột «{column}»" + (f" ({cell})" if cell else "")
         shown = show(value) if value is not None else None
-        what = f"giá trị «{shown}»: {reason}" if shown else reason
+        quoted = shown if shown is None or len(shown) <= QUOTED_CHARACTERS else shown[:QUOTED_CHARACTERS] + "…"
+        what = f"giá trị «{quoted}»: {reason}" if shown else reason
         self.items.append(
             {
                 "tab": tab,

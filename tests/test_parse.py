@@ -83,6 +83,16 @@ def test_a_damaged_character_is_a_warning_on_its_cell_and_the_text_is_kept():
     assert (damaged["unit_code"] == "VP").all()
 
 
+def test_a_long_value_is_quoted_in_part_and_kept_whole():
+    # A whole document pasted into one cell: the message quotes enough to find it, the problem keeps all of it.
+    pasted = "Báo cáo " * 2000
+    parsed = base([[pasted, "a", 1, "x"]])
+    problem = parsed.problems.iloc[0]
+    assert problem["value"] == pasted.strip()  # as the date column reads it: stripped
+    assert len(problem["message"]) < 400
+    assert f"Giá trị «{pasted[:200]}…»: " in problem["message"]
+
+
 def test_no_damaged_character_no_warning():
     parsed = base([[date(2023, 3, 1), "a", 1, "Tuyên truyền ? ¿ \ufffe", 1, 1]])
     assert parsed.problems.empty
