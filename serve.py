@@ -26,14 +26,16 @@ import sys
 
 
 # Ctrl-C while Streamlit is still being imported (the first second of `make run`) or during the warm-up stops
-# with one line instead of a traceback of whichever import it interrupted; set before any other import.
-# Streamlit sets its own handler when its server starts.
+# with one line instead of a traceback of whichever import it interrupted; set before any other import, and
+# only when this file is the program (a test importing it keeps its own Ctrl-C). Streamlit sets its own
+# handler when its server starts.
 def _stop_quietly(_signal: int, _frame: object) -> None:
     print("\n  Đã dừng.", file=sys.stderr, flush=True)
     sys.exit(130)
 
 
-signal.signal(signal.SIGINT, _stop_quietly)
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, _stop_quietly)
 
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
