@@ -682,7 +682,7 @@ def _read_columns(
             reasons = _Lookup.nothing(len(frame))
             parsed[column.key] = values
             if factor.damaged:
-                _warn_damaged(frame, factor, column, tables, problems)
+                _warn(frame, factor, column, tables, problems, _damaged_notes(factor))
             if not column.required:
                 continue
         elif by_plan is not None and column.key in ("areas", "channel"):
@@ -691,7 +691,8 @@ def _read_columns(
             results = [_read_cell(column, u) for u in factor.uniques]
             values, reasons = _Lookup.of(factor, [r[0] for r in results]), _Lookup.of(factor, [r[1] for r in results])
             if column.warn is not None:
-                _warn(frame, factor, column, tables, problems, [r[0] for r in results], reasons.given())
+                surprising = [column.warn(value) if value is not None else None for value, _reason in results]
+                _warn(frame, factor, column, tables, problems, surprising, reasons.given())
         if column.key in defaults:
             values.fill_blanks(missing, defaults[column.key])
         if by_plan is not None and column.key == "date":
@@ -729,17 +730,12 @@ def _read_cell(column: Column, value: Any, parser: Callable[[Any], CellReading] 
         return None, "không đọc được giá trị này; ghi lại theo hướng dẫn"
 
 
-def _warn_damaged(
-    frame: pd.DataFrame, factor: _Factor, column: Column, tables: dict[str, _Table], problems: _Problems
-) -> None:
-    """A warning on each free-text cell holding «�»: a character lost before the sheet had it (text copied from
-    a file in another encoding) or on the way (half a character from the API, `reporting.text.show_text`).
-    The text is kept as it is and the row still counts; only the person who typed it knows what it said."""
-    notes = _Lookup.of(factor, [DAMAGED_NOTE if isinstance(u, str) and DAMAGED in u else None for u in factor.uniques])
-    flagged = notes.given()
-    rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
-    for (tab, row, unit_code), raw in zip(rows, factor.at(flagged), strict=True):
-        problems.add_cell(tables[tab], tab, int(row), column.key, raw, "warning", DAMAGED_NOTE, unit_code)
+def _damaged_notes(factor: _Factor) -> list[str | None]:
+    """Per distinct free-text value, a note when it holds «�»: a character lost before the sheet had it (text
+    copied from a file in another encoding) or on the way (half a character from the API,
+    `reporting.text.show_text`). The text is kept as it is and the row still counts; only the person who typed
+    it knows what it said."""
+    return [DAMAGED_NOTE if isinstance(u, str) and DAMAGED in u else None for u in factor.uniques]
 
 
 def _warn(
@@ -748,17 +744,17 @@ def _warn(
     column: Column,
     tables: dict[str, _Table],
     problems: _Problems,
-    values: list[Any],
-    bad: np.ndarray,
+    notes: list[str | None],
+    bad: np.ndarray | None = None,
 ) -> None:
-    """A warning on each row whose (valid) value the column finds surprising; the row still counts."""
-    assert column.warn is not None
-    notes = _Lookup.of(factor, [column.warn(value) if value is not None else None for value in values])
-    flagged = notes.given() & ~bad
+    """A warning on each row whose distinct value has a note (`notes`, one per value: a surprising number, a
+    damaged character), unless `bad` already makes the row an error; the row still counts."""
+    given = _Lookup.of(factor, notes)
+    flagged = given.given() if bad is None else given.given() & ~bad
     if not flagged.any():
         return
     rows = frame.loc[flagged, ["tab", "row", "unit_code"]].itertuples(index=False)
-    for (tab, row, unit_code), raw, note in zip(rows, factor.at(flagged), notes.at(flagged), strict=True):
+    for (tab, row, unit_code), raw, note in zip(rows, factor.at(flagged), given.at(flagged), strict=True):
         problems.add_cell(tables[tab], tab, int(row), column.key, raw, "warning", note, unit_code)
 
 
