@@ -21,6 +21,7 @@ Usage is `streamlit run`'s: `python serve.py [streamlit options] [-- app argumen
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
@@ -31,7 +32,10 @@ import sys
 # handler when its server starts.
 def _stop_quietly(_signal: int, _frame: object) -> None:
     print("\n  Đã dừng.", file=sys.stderr, flush=True)
-    sys.exit(130)
+    # At once, not by SystemExit: an object interrupted half-built (the warm-up's AppSession) would print a
+    # traceback of its own as it is torn down. Nothing is left half-written: every file the app writes goes
+    # to a temporary file first and is renamed into place.
+    os._exit(130)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import IO
 
 from tests.test_browser import _free_port, _wait_healthy
 
@@ -81,17 +82,22 @@ def test_a_script_that_outlasts_the_deadline_is_given_up(tmp_path: Path) -> None
     assert time.monotonic() - began < 45  # given up after its second, not after the script's minute
 
 
-def _serve(tmp_path: Path, *options: str) -> str:
-    """`python serve.py` on the demo until it is healthy; its console output."""
-    port = _free_port()
+def _launch(tmp_path: Path, port: int, out: IO[str], *options: str) -> subprocess.Popen:
+    """`python -u serve.py` on the demo (written to `tmp_path`) at `port`, its console into `out`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
     env["CCHC_NOW"] = "2024-01-10T09:00"
     env["CCHC_DEMO_PATH"] = str(tmp_path / "demo-2023.xlsx")
-    command = [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+    command = [sys.executable, "-u", "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false", *options]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _serve(tmp_path: Path, *options: str) -> str:
+    """`python serve.py` on the demo until it is healthy; its console output."""
+    port = _free_port()
     log = tmp_path / "server.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = _launch(tmp_path, port, out, *options)
         try:
             _wait_healthy(proc, f"http://127.0.0.1:{port}/_stcore/health")
         finally:
@@ -129,15 +135,9 @@ def _importing_past_the_handler(pid: int) -> bool:
 def _interrupted(tmp_path: Path, wait_for: str | None) -> tuple[int, str]:
     """`python serve.py` stopped with Ctrl-C (SIGINT) as soon as its own handler is set (Streamlit still being
     imported), or once `wait_for` is printed; its exit code and console output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
-    env["CCHC_NOW"] = "2024-01-10T09:00"
-    env["CCHC_DEMO_PATH"] = str(tmp_path / "demo-2023.xlsx")
-    command = [sys.executable, "-u", "serve.py", "--server.port", str(_free_port()), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--secrets.files", str(tmp_path / "no-secrets.toml")]  # fmt: skip
     log = tmp_path / "server.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = _launch(tmp_path, _free_port(), out, "--secrets.files", str(tmp_path / "no-secrets.toml"))
         try:
             deadline = time.monotonic() + 60
             if wait_for is None:  # serve.py's handler is in place; Streamlit's import (a second or more) has begun
